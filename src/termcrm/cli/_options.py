@@ -1,0 +1,51 @@
+"""Options and arguments that recur across commands, declared once."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from termcrm.vocab import CONTACT_STAGES, DEAL_STAGES
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (snake_case keys, ISO dates).")]
+CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
+YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+LimitOpt = Annotated[
+    int | None, typer.Option("--limit", "-n", min=0, help="Show at most N records.")
+]
+
+ContactArg = Annotated[
+    str, typer.Argument(help="Contact: id, exact email, or a unique part of the name.")
+]
+ContactOpt = Annotated[
+    str | None,
+    typer.Option("--contact", "-c", help="Contact: id, exact email, or a unique part of the name."),
+]
+CompanyOpt = Annotated[
+    str | None, typer.Option("--company", help="Company name (created if new) or id.")
+]
+OwnerOpt = Annotated[
+    str | None, typer.Option("--owner", help="Team member responsible (default: you).")
+]
+OwnerFilterOpt = Annotated[str | None, typer.Option("--owner", help="Only this owner's records.")]
+ContactStageOpt = Annotated[
+    str | None, typer.Option("--stage", help=f"Lifecycle stage: {'|'.join(CONTACT_STAGES)}.")
+]
+DealStageOpt = Annotated[
+    str | None, typer.Option("--stage", help=f"Deal stage: {'|'.join(DEAL_STAGES)}.")
+]
+WhenOpt = Annotated[
+    str | None,
+    typer.Option("--when", help="When it happened: ISO date/time or 'yesterday', '2d ago'..."),
+]
+DueOpt = Annotated[
+    str | None,
+    typer.Option("--due", help="Due date: ISO or 'tomorrow', 'next fri', 'in 3 days', 'eow'..."),
+]
+SinceOpt = Annotated[
+    str | None, typer.Option("--since", help="From this date: ISO, 'yesterday', '30d' (ago)...")
+]
+UntilOpt = Annotated[
+    str | None, typer.Option("--until", help="Up to this date: ISO, 'today', '7d' (ago)...")
+]

@@ -1,0 +1,94 @@
+"""The one output object: tables, records, JSON and CSV to stdout; errors and hints to stderr.
+
+On a terminal tables are rich-formatted; piped, they are plain aligned text that scripts can
+rely on. `NO_COLOR` is honoured by rich.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+
+class Out:
+    def __init__(self) -> None:
+        self._console = None
+        self._err_console = None
+
+    @property
+    def is_tty(self) -> bool:
+        return sys.stdout.isatty()
+
+    @property
+    def console(self):
+        from rich.console import Console
+
+        if self._console is None or self._console.file is not sys.stdout:
+            self._console = Console(file=sys.stdout, highlight=False, soft_wrap=not self.is_tty)
+        return self._console
+
+    # -- records ------------------------------------------------------------------------------
+
+    def json(self, data: Any) -> None:
+        """A record (object) or a list (array) as JSON; `[]` for an empty list."""
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+    def csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
+        """Records as CSV (formula-injection safe), lists and dicts as JSON text in a cell."""
+        from termcrm.services.csvsafe import write_csv
+
+        write_csv(sys.stdout, list(rows), columns)
+
+    def table(
+        self,
+        columns: Sequence[str],
+        rows: Iterable[Sequence[Any]],
+        *,
+        title: str | None = None,
+        empty: str = "Nothing to show.",
+        justify: dict[str, str] | None = None,
+    ) -> None:
+        rows = [["" if v is None else str(v) for v in row] for row in rows]
+        if not rows:
+            self.hint(empty)
+            return
+        if self.is_tty:
+            from rich.table import Table
+
+            table = Table(title=title, header_style="bold", title_justify="left")
+            for col in columns:
+                table.add_column(col, justify=(justify or {}).get(col, "left"), overflow="fold")
+            for row in rows:
+                table.add_row(*row)
+            self.console.print(table)
+            return
+        widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
+        lines = [columns, *rows]
+        for line in lines:
+            cells = [v.replace("\n", " ").ljust(w) for v, w in zip(line, widths, strict=True)]
+            sys.stdout.write("  ".join(cells).rstrip() + "\n")
+
+    def print(self, renderable: Any = "") -> None:
+        """A rich renderable (card, board, panel), plain when piped."""
+        self.console.print(renderable)
+
+    def line(self, text: str = "") -> None:
+        sys.stdout.write(text + "\n")
+
+    # -- messages -----------------------------------------------------------------------------
+
+    def ok(self, text: str) -> None:
+        """Confirmation of a change, on stdout."""
+        sys.stdout.write(text + "\n")
+
+    def hint(self, text: str) -> None:
+        sys.stderr.write(text + "\n")
+
+    def error(self, text: str) -> None:
+        first = (text.strip().splitlines() or [""])[0]
+        sys.stderr.write(f"Error: {first}\n")
+
+
+out = Out()

@@ -1,0 +1,124 @@
+"""`termcrm company ...`: the organisations contacts and deals belong to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from termcrm.cli._context import state
+from termcrm.cli._options import CsvOpt, JsonOpt, LimitOpt
+from termcrm.cli._output import out
+
+app = typer.Typer(help="Companies: add, list, show, edit.", no_args_is_help=True)
+
+CompanyArg = Annotated[str, typer.Argument(help="Company: id or exact name.")]
+DomainOpt = Annotated[str | None, typer.Option("--domain", help="Web domain, e.g. example.com.")]
+IndustryOpt = Annotated[str | None, typer.Option("--industry", help="Industry.")]
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Company name (unique).")],
+    domain: DomainOpt = None,
+    industry: IndustryOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a company.
+
+    Example: crm company add "Analytical Engines Ltd" --domain analytical.example --industry Computing
+    """
+    from termcrm.services import companies, records
+
+    with state().store().write() as s:
+        company = companies.add_company(s, name, domain=domain, industry=industry)
+    if json_:
+        out.json(records.company(company))
+    else:
+        out.ok(f"Added company #{company.id} {company.name}")
+
+
+@app.command("list")
+def list_(
+    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in the name.")] = None,
+    limit: LimitOpt = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List companies with their number of contacts and open deals.
+
+    Example: crm company list --search engines
+    """
+    from termcrm.services import companies, records
+
+    with state().store().read() as s:
+        rows = [
+            records.company(x.company, contacts=x.contacts, open_deals=x.open_deals)
+            for x in companies.list_companies(s, search=search, limit=limit)
+        ]
+    if json_:
+        out.json(rows)
+    elif csv_:
+        out.csv(rows)
+    else:
+        out.table(
+            ("ID", "Name", "Domain", "Industry", "Contacts", "Open deals"),
+            [
+                (r["id"], r["name"], r["domain"], r["industry"], r["contacts"], r["open_deals"])
+                for r in rows
+            ],
+            empty="No companies yet.",
+            justify={"ID": "right", "Contacts": "right", "Open deals": "right"},
+        )
+
+
+@app.command("show")
+def show(company: CompanyArg, json_: JsonOpt = False) -> None:
+    """Show a company with its contacts.
+
+    Example: crm company show "Analytical Engines Ltd"
+    """
+    from termcrm.services import companies, contacts, records
+
+    with state().store().read() as s:
+        record = companies.resolve_company(s, company)
+        people = [contacts.view(s, c) for c in companies.company_contacts(s, record)]
+    data = records.company(record)
+    data["people"] = [records.contact(v) for v in people]
+    if json_:
+        out.json(data)
+        return
+    out.line(f"{record.name}  (#{record.id})")
+    for label, key in (("Domain", "domain"), ("Industry", "industry"), ("Notes", "notes")):
+        if data[key]:
+            out.line(f"  {label}: {data[key]}")
+    out.line("")
+    out.table(
+        ("ID", "Name", "Email", "Title", "Stage"),
+        [(p["id"], p["name"], p["email"], p["title"], p["stage"]) for p in data["people"]],
+        title="Contacts",
+        empty="No contacts at this company yet.",
+    )
+
+
+@app.command("edit")
+def edit(
+    company: CompanyArg,
+    name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
+    domain: DomainOpt = None,
+    industry: IndustryOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change a company's name, domain or industry.
+
+    Example: crm company edit 3 --industry Software
+    """
+    from termcrm.services import companies, records
+
+    with state().store().write() as s:
+        record = companies.resolve_company(s, company)
+        companies.edit_company(s, record, name=name, domain=domain, industry=industry)
+    if json_:
+        out.json(records.company(record))
+    else:
+        out.ok(f"Updated company #{record.id} {record.name}")

@@ -1,0 +1,227 @@
+"""`termcrm contact ...`: add, list, show, edit and delete contacts."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from termcrm.cli._context import state
+from termcrm.cli._options import (
+    CompanyOpt,
+    ContactArg,
+    ContactStageOpt,
+    CsvOpt,
+    JsonOpt,
+    LimitOpt,
+    OwnerFilterOpt,
+    OwnerOpt,
+    YesOpt,
+)
+from termcrm.cli._output import out
+
+app = typer.Typer(help="People you work with: add, list, show, edit, delete.", no_args_is_help=True)
+
+EmailOpt = Annotated[str | None, typer.Option("--email", "-e", help="Email address (unique).")]
+PhoneOpt = Annotated[str | None, typer.Option("--phone", "-p", help="Phone, kept as typed.")]
+TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the contact came from.")]
+FieldOpt = Annotated[
+    list[str] | None, typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable).")
+]
+NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
+CadenceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--cadence",
+        help="Stay in touch every N days ('30d', '6w', '0' = never); '' = the stage default.",
+    ),
+]
+
+COLUMNS = ("id", "name", "email", "phone", "company", "stage", "owner", "tags")
+
+
+def _cadence(value: str | None):
+    from termcrm.services.contacts import parse_cadence
+
+    return parse_cadence(value)
+
+
+@app.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="Full name.")],
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    company: CompanyOpt = None,
+    title: TitleOpt = None,
+    tag: TagOpt = None,
+    stage: ContactStageOpt = None,
+    source: SourceOpt = None,
+    owner: OwnerOpt = None,
+    field: FieldOpt = None,
+    notes: NotesOpt = None,
+    cadence: CadenceOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Add a contact.
+
+    Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
+    """
+    from termcrm.services import contacts, records
+
+    st = state()
+    with st.store().write() as s:
+        contact = contacts.add_contact(
+            s,
+            name,
+            email=email,
+            phone=phone,
+            company=company,
+            title=title,
+            tags=tag or (),
+            stage=stage,
+            source=source,
+            owner=owner,
+            notes=notes,
+            fields=contacts.parse_fields(field or ()),
+            cadence_days=_cadence(cadence) if cadence else None,
+            actor=st.actor,
+        )
+        view = contacts.view(s, contact)
+    if json_:
+        out.json(records.contact(view))
+    else:
+        out.ok(f"Added contact #{contact.id} {contact.name}")
+
+
+@app.command("list")
+def list_(
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Text in name, email, company or tags.")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", "-t", help="Only contacts with this tag.")
+    ] = None,
+    company: Annotated[str | None, typer.Option("--company", help="Only this company's.")] = None,
+    stage: ContactStageOpt = None,
+    owner: OwnerFilterOpt = None,
+    limit: LimitOpt = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List contacts, filtered and searched.
+
+    Example: crm contact list --search lovelace --stage customer --json
+    """
+    from termcrm.services import contacts, records
+
+    with state().store().read() as s:
+        views = contacts.list_contacts(
+            s, search=search, tag=tag, company=company, stage=stage, owner=owner, limit=limit
+        )
+    rows = [records.contact(v) for v in views]
+    if json_:
+        out.json(rows)
+    elif csv_:
+        out.csv(rows)
+    else:
+        out.table(
+            ("ID", "Name", "Email", "Phone", "Company", "Stage", "Owner", "Tags"),
+            [[r[c] if c != "tags" else ", ".join(r[c]) for c in COLUMNS] for r in rows],
+            empty="No contacts match.",
+            justify={"ID": "right"},
+        )
+
+
+@app.command("show")
+def show(contact: ContactArg, json_: JsonOpt = False) -> None:
+    """Show a contact's profile and timeline (interactions, deals, tasks), newest first.
+
+    Example: crm contact show ada
+    """
+    from termcrm.services import contacts, timeline
+
+    with state().store().read() as s:
+        record = contacts.resolve_contact(s, contact)
+        detail = timeline.contact_detail(s, record)
+    if json_:
+        out.json(timeline.detail_record(detail))
+        return
+    from termcrm.render.contacts import contact_card
+
+    out.print(contact_card(detail))
+
+
+@app.command("edit")
+def edit(
+    contact: ContactArg,
+    name: Annotated[str | None, typer.Option("--name", help="New full name.")] = None,
+    email: EmailOpt = None,
+    phone: PhoneOpt = None,
+    company: CompanyOpt = None,
+    title: TitleOpt = None,
+    tag: TagOpt = None,
+    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    stage: ContactStageOpt = None,
+    source: SourceOpt = None,
+    owner: OwnerOpt = None,
+    field: FieldOpt = None,
+    notes: NotesOpt = None,
+    cadence: CadenceOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Change a contact; only the options given change. `--email ""` clears an email.
+
+    Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
+    """
+    from termcrm.services import contacts, records
+
+    st = state()
+    extra = {}
+    if cadence is not None:
+        extra["cadence_days"] = _cadence(cadence)
+    if email is not None:
+        extra["email"] = email
+    with st.store().write() as s:
+        record = contacts.resolve_contact(s, contact)
+        contacts.edit_contact(
+            s,
+            record,
+            name=name,
+            phone=phone,
+            company=company,
+            title=title,
+            stage=stage,
+            source=source,
+            owner=owner,
+            notes=notes,
+            add_tags=tag or (),
+            remove_tags=untag or (),
+            fields=contacts.parse_fields(field or ()),
+            actor=st.actor,
+            **extra,
+        )
+        view = contacts.view(s, record)
+    if json_:
+        out.json(records.contact(view))
+    else:
+        out.ok(f"Updated contact #{record.id} {record.name}")
+
+
+@app.command("delete")
+def delete(contact: ContactArg, yes: YesOpt = False) -> None:
+    """Delete a contact with its interactions, tasks and cases (deals are kept).
+
+    Example: crm contact delete 42 --yes
+    """
+    from termcrm.services import contacts
+
+    with state().store().write() as s:
+        record = contacts.resolve_contact(s, contact)
+        label = f"#{record.id} {record.name}"
+        if not yes and not typer.confirm(f"Delete contact {label} and its timeline?"):
+            out.hint("Nothing deleted.")
+            raise typer.Exit(1)
+        contacts.delete_contact(s, record)
+    out.ok(f"Deleted contact {label}")

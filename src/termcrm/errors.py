@@ -1,0 +1,57 @@
+"""Typed errors of the domain layer, each carrying the exit code SPEC.md gives it.
+
+The CLI maps them to one `Error: ...` line and the exit code in a single place
+(`termcrm.cli.app.run`); the TUI shows their message in a notification.
+"""
+
+from __future__ import annotations
+
+
+class TermcrmError(Exception):
+    """Base of every error a user can cause; never shown as a traceback."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class NotFound(TermcrmError):
+    """A referenced record does not exist (exit 1)."""
+
+    exit_code = 1
+
+
+class Ambiguous(TermcrmError):
+    """A reference matches more than one record (exit 1); lists the candidates."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, candidates: list[tuple[int, str]] | None = None) -> None:
+        self.candidates = candidates or []
+        if self.candidates:
+            listed = ", ".join(f"#{cid} {label}" for cid, label in self.candidates)
+            message = f"{message}: {listed}"
+        super().__init__(message)
+
+
+class Conflict(TermcrmError):
+    """The change contradicts what is stored, e.g. a duplicate email (exit 1)."""
+
+    exit_code = 1
+
+
+class Invalid(TermcrmError):
+    """Input a user typed or a file held is not valid (exit 2)."""
+
+    exit_code = 2
+
+
+class StoreError(TermcrmError):
+    """The database cannot be opened, is locked, corrupt or newer than termcrm (exit 1)."""
+
+    exit_code = 1

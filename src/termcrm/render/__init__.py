@@ -1,0 +1,1 @@
+"""Rich renderables shared by CLI commands (cards, timelines, boards, KPI panels)."""

@@ -1,0 +1,94 @@
+"""The contact card with its timeline."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from termcrm import dates
+from termcrm.services import records
+
+KIND_ICONS = {
+    "call": "☎",
+    "email": "✉",
+    "meeting": "◆",
+    "note": "✎",
+    "chat": "💬",
+    "sms": "✆",
+    "social": "@",
+    "survey": "★",
+}
+
+
+def profile_table(detail) -> Table:
+    c = detail.view.contact
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    rows = [
+        ("Email", c.email),
+        ("Phone", c.phone),
+        ("Company", detail.view.company),
+        ("Title", c.title),
+        ("Stage", c.stage),
+        ("Owner", c.owner),
+        ("Source", c.source),
+        ("Tags", ", ".join(detail.view.tags)),
+        ("Cadence", f"every {c.cadence_days} days" if c.cadence_days else None),
+    ]
+    rows += list(detail.view.fields.items())
+    rows.append(("Notes", c.notes))
+    for label, value in rows:
+        if value:
+            grid.add_row(label, str(value))
+    return grid
+
+
+def _entry_text(entry) -> Text:
+    r = entry.record
+    when = dates.show(entry.at)
+    if entry.type == "interaction":
+        icon = KIND_ICONS.get(r.kind, "•")
+        extra = []
+        if r.metric:
+            extra.append(f"{r.metric.upper()} {r.score}")
+        if r.direction:
+            extra.append(r.direction)
+        if r.duration_min:
+            extra.append(f"{r.duration_min} min")
+        if r.outcome:
+            extra.append(r.outcome)
+        line = Text.assemble((f"{when}  ", "dim"), f"{icon} {r.kind:<8} ", (r.summary, "bold"))
+        if extra:
+            line.append(f"  ({', '.join(extra)})", style="dim")
+        return line
+    if entry.type == "deal":
+        value = f"{records.money(r.value_minor)} {r.currency}"
+        return Text.assemble(
+            (f"{when}  ", "dim"), "$ deal     ", (r.title, "bold"), f"  {value} · {r.stage}"
+        )
+    if entry.type == "task":
+        state = (
+            "done"
+            if r.done_at
+            else (f"due {dates.show(r.due_at, with_time=r.due_has_time)}" if r.due_at else "open")
+        )
+        return Text.assemble((f"{when}  ", "dim"), "☐ task     ", (r.title, "bold"), f"  ({state})")
+    return Text.assemble(
+        (f"{when}  ", "dim"), "! case     ", (r.subject, "bold"), f"  ({r.status}, {r.priority})"
+    )
+
+
+def contact_card(detail) -> Group:
+    c = detail.view.contact
+    title = f"{c.name}  #{c.id}"
+    timeline = [_entry_text(e) for e in detail.timeline]
+    body = Group(
+        profile_table(detail),
+        Text(""),
+        Text("Timeline", style="bold underline"),
+        *(timeline or [Text("Nothing logged yet.", style="dim")]),
+    )
+    return Group(Panel(body, title=title, title_align="left"))

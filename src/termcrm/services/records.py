@@ -1,0 +1,137 @@
+"""Records as plain dicts: the one shape used by `--json`, `--csv` and `export`.
+
+Keys are snake_case; datetimes ISO 8601 in UTC, dates YYYY-MM-DD; money both as a decimal
+string (`value`) and in minor units (`value_minor`) with its currency.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from termcrm.dates import iso
+
+
+def money(minor: int | None) -> str | None:
+    """Minor units as a decimal string with two places: 123456 -> '1234.56'."""
+    if minor is None:
+        return None
+    return str((Decimal(minor) / 100).quantize(Decimal("0.01")))
+
+
+def contact(view) -> dict[str, Any]:
+    """A `ContactView` as a record."""
+    c = view.contact
+    return {
+        "id": c.id,
+        "name": c.name,
+        "email": c.email,
+        "phone": c.phone,
+        "title": c.title,
+        "company": view.company,
+        "stage": c.stage,
+        "source": c.source,
+        "owner": c.owner,
+        "tags": list(view.tags),
+        "fields": dict(view.fields),
+        "cadence_days": c.cadence_days,
+        "notes": c.notes,
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
+    }
+
+
+def company(c, *, contacts: int | None = None, open_deals: int | None = None) -> dict[str, Any]:
+    out = {
+        "id": c.id,
+        "name": c.name,
+        "domain": c.domain,
+        "industry": c.industry,
+        "notes": c.notes,
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
+    }
+    if contacts is not None:
+        out["contacts"] = contacts
+    if open_deals is not None:
+        out["open_deals"] = open_deals
+    return out
+
+
+def interaction(i, *, contact_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": i.id,
+        "contact_id": i.contact_id,
+        "contact": contact_name,
+        "kind": i.kind,
+        "direction": i.direction,
+        "occurred_at": iso(i.occurred_at),
+        "summary": i.summary,
+        "body": i.body,
+        "duration_min": i.duration_min,
+        "outcome": i.outcome,
+        "metric": i.metric,
+        "score": i.score,
+        "logged_by": i.logged_by,
+        "created_at": iso(i.created_at),
+        "updated_at": iso(i.updated_at),
+    }
+
+
+def deal(d, *, contact_name: str | None = None, company_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": d.id,
+        "title": d.title,
+        "contact_id": d.contact_id,
+        "contact": contact_name,
+        "company_id": d.company_id,
+        "company": company_name,
+        "value": money(d.value_minor),
+        "value_minor": d.value_minor,
+        "currency": d.currency,
+        "stage": d.stage,
+        "probability": d.probability,
+        "expected_close": iso(d.expected_close),
+        "closed_at": iso(d.closed_at),
+        "lost_reason": d.lost_reason,
+        "owner": d.owner,
+        "created_at": iso(d.created_at),
+        "updated_at": iso(d.updated_at),
+    }
+
+
+def task(t, *, contact_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": t.id,
+        "title": t.title,
+        "due_at": iso(t.due_at),
+        "due_date": iso(t.due_at.astimezone().date()) if t.due_at else None,
+        "due_has_time": t.due_has_time,
+        "contact_id": t.contact_id,
+        "contact": contact_name,
+        "deal_id": t.deal_id,
+        "priority": t.priority,
+        "recur": t.recur,
+        "done": t.done_at is not None,
+        "done_at": iso(t.done_at),
+        "owner": t.owner,
+        "created_at": iso(t.created_at),
+        "updated_at": iso(t.updated_at),
+    }
+
+
+def case(c, *, contact_name: str | None = None) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "contact_id": c.contact_id,
+        "contact": contact_name,
+        "subject": c.subject,
+        "priority": c.priority,
+        "status": c.status,
+        "owner": c.owner,
+        "opened_at": iso(c.opened_at),
+        "resolved_at": iso(c.resolved_at),
+        "resolution_note": c.resolution_note,
+        "created_at": iso(c.created_at),
+        "updated_at": iso(c.updated_at),
+    }

@@ -1,0 +1,186 @@
+"""The engine: opening a database (SQLite file or server URL), sessions and migrations.
+
+Everything SQLite-specific lives in `dialect.py`; this module stays portable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlmodel import Session
+
+from termcrm import paths
+from termcrm.errors import Conflict, StoreError, TermcrmError
+from termcrm.store import dialect
+from termcrm.store.revision import HEAD
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+_WRITE = "termcrm_write"
+
+
+def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
+    """An engine with termcrm's connection set-up (SQLite pragmas, `BEGIN IMMEDIATE` writes)."""
+    try:
+        engine = create_engine(url, future=True)
+    except Exception as exc:  # bad URL, missing driver
+        raise StoreError(
+            f"Cannot use database {paths.redact_url(url)}: {_first_line(exc)}"
+        ) from exc
+    if engine.dialect.name == "sqlite":
+        dialect.setup_sqlite_engine(engine, foreign_keys=foreign_keys, write_option=_WRITE)
+    return engine
+
+
+class Store:
+    """One database. `read()` and `write()` hand out sessions; `write()` is one transaction."""
+
+    def __init__(self, target: str, engine: Engine) -> None:
+        self.target = target
+        self.engine = engine
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @property
+    def display_name(self) -> str:
+        return paths.redact_url(self.target)
+
+    @cached_property
+    def _write_engine(self) -> Engine:
+        return self.engine.execution_options(**{_WRITE: True})
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading; nothing it does is committed."""
+        with _translate_errors(), Session(self.engine, expire_on_commit=False) as session:
+            yield session  # closing the session ends its transaction, keeping loaded objects
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction (`BEGIN IMMEDIATE` on SQLite): commit on success, else nothing."""
+        with _translate_errors(), Session(self._write_engine, expire_on_commit=False) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+@contextmanager
+def _translate_errors() -> Iterator[None]:
+    """Database failures a user can meet become one-line typed errors."""
+    try:
+        yield
+    except TermcrmError:
+        raise
+    except IntegrityError as exc:
+        raise Conflict(f"The change conflicts with stored data: {_first_line(exc.orig)}") from exc
+    except OperationalError as exc:
+        msg = _first_line(exc.orig)
+        if "locked" in msg or "busy" in msg:
+            raise StoreError("The database is locked by another program; try again") from exc
+        raise StoreError(f"Database error: {msg}") from exc
+    except DBAPIError as exc:
+        raise StoreError(f"Database error: {_first_line(exc.orig)}") from exc
+
+
+def _first_line(exc: object) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def open_store(target: str | None = None, *, migrate: bool = True) -> Store:
+    """Open the database the user asked for, creating and migrating it as needed."""
+    target = paths.db_target(target)
+    path = paths.sqlite_path(target)
+    if path is not None:
+        dialect.prepare_sqlite_file(path)
+    engine = make_engine(paths.to_url(target))
+    store = Store(target, engine)
+    if migrate:
+        ensure_schema(store)
+    return store
+
+
+def current_revision(store: Store) -> str | None:
+    """The schema revision stored in the database, None for a blank one."""
+    with _translate_errors(), store.engine.connect() as conn:
+        if not store.engine.dialect.has_table(conn, "alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def known_revisions() -> set[str]:
+    return {rev.revision for rev in _script_directory().walk_revisions()}
+
+
+def ensure_schema(store: Store) -> None:
+    """Bring the schema to HEAD; refuse a database written by a newer termcrm."""
+    rev = current_revision(store)
+    if rev == HEAD:
+        return
+    if rev is not None and rev not in known_revisions():
+        raise StoreError(
+            f"The database {store.display_name} has schema {rev}, newer than this termcrm "
+            f"knows ({HEAD}); upgrade termcrm"
+        )
+    upgrade(store)
+
+
+def pending_migrations(store: Store) -> list[tuple[str, str]]:
+    """(revision, description) of each migration not yet applied, oldest first."""
+    rev = current_revision(store)
+    script = _script_directory()
+    pending = []
+    for sc in script.walk_revisions():
+        if sc.revision == rev:
+            break
+        pending.append((sc.revision, sc.doc or ""))
+    if rev is not None and rev not in {r for r, _ in pending} | {rev} & known_revisions():
+        return []
+    return list(reversed(pending))
+
+
+def upgrade(store: Store) -> None:
+    """Apply every pending migration in one transaction, with SQLite foreign keys off.
+
+    A batch table rebuild with foreign keys on would cascade deletes into child rows; the
+    pragma is a no-op inside a transaction, so migrations use their own engine that sets it
+    on connect, and `PRAGMA foreign_key_check` runs after.
+    """
+    from alembic import command
+
+    engine = make_engine(
+        str(store.engine.url.render_as_string(hide_password=False)), foreign_keys=False
+    )
+    try:
+        with _translate_errors(), engine.execution_options(**{_WRITE: True}).begin() as conn:
+            cfg = _alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+            dialect.check_foreign_keys(conn)
+    finally:
+        engine.dispose()
+
+
+def _alembic_config():
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return cfg
+
+
+def _script_directory():
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config())

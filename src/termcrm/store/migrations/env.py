@@ -1,0 +1,18 @@
+"""Alembic environment: always runs on a connection handed over by `termcrm.store.engine`."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import termcrm.store.models  # noqa: F401  (registers the tables)
+
+config = context.config
+connection = config.attributes["connection"]
+
+context.configure(
+    connection=connection,
+    target_metadata=SQLModel.metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+    compare_type=True,
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,227 @@
+"""The SQLModel tables. Every change here needs an Alembic migration in `migrations/versions`.
+
+Conventions: integer ids; `created_at`/`updated_at` in UTC on every table; money as integer
+minor units (`value_minor`, cents) with a 3-letter currency, never a float; emails unique
+case-insensitively through a unique index on `lower(email)` (the database enforces it, so two
+writers cannot both insert the same address).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, text
+from sqlmodel import Field, SQLModel
+
+from termcrm.dates import now
+from termcrm.store.types import UTCDateTime
+
+
+def _ts(**kw) -> Field:
+    return Field(default_factory=now, sa_type=UTCDateTime, nullable=False, **kw)
+
+
+def _fk(target: str, *, nullable: bool = True, ondelete: str = "SET NULL") -> Field:
+    return Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True
+        ),
+    )
+
+
+class Timestamps(SQLModel):
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
+
+
+class Company(Timestamps, table=True):
+    __tablename__ = "companies"
+    __table_args__ = (Index("ux_companies_name_lower", text("lower(name)"), unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200), nullable=False)
+    domain: str | None = Field(default=None, sa_type=String(200))
+    industry: str | None = Field(default=None, sa_type=String(100))
+    notes: str | None = Field(default=None, sa_type=Text)
+
+
+class Contact(Timestamps, table=True):
+    __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ux_contacts_email_lower", text("lower(email)"), unique=True),
+        Index("ix_contacts_name_lower", text("lower(name)")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(200), nullable=False)
+    email: str | None = Field(default=None, sa_type=String(320))
+    phone: str | None = Field(default=None, sa_type=String(64))
+    title: str | None = Field(default=None, sa_type=String(200))
+    company_id: int | None = _fk("companies.id")
+    stage: str = Field(default="lead", sa_type=String(16), nullable=False, index=True)
+    source: str | None = Field(default=None, sa_type=String(100))
+    owner: str | None = Field(default=None, sa_type=String(100), index=True)
+    notes: str | None = Field(default=None, sa_type=Text)
+    #: stay-in-touch cadence in days; None falls back to the default of the contact's stage
+    cadence_days: int | None = Field(default=None)
+
+
+class ContactTag(SQLModel, table=True):
+    __tablename__ = "contact_tags"
+    __table_args__ = (Index("ix_contact_tags_tag", "tag"),)
+
+    contact_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag: str = Field(sa_type=String(100), primary_key=True)
+
+
+class ContactField(SQLModel, table=True):
+    """Custom fields: free key/value pairs per contact (`--field KEY=VALUE`)."""
+
+    __tablename__ = "contact_fields"
+
+    contact_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    )
+    key: str = Field(sa_type=String(100), primary_key=True)
+    value: str = Field(sa_type=Text, nullable=False)
+
+
+class Interaction(Timestamps, table=True):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_contact_occurred", "contact_id", "occurred_at"),
+        Index("ix_interactions_occurred", "occurred_at"),
+        Index("ix_interactions_kind_occurred", "kind", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False)
+    )
+    kind: str = Field(sa_type=String(16), nullable=False)
+    direction: str | None = Field(default=None, sa_type=String(3))
+    occurred_at: datetime = Field(sa_type=UTCDateTime, nullable=False)
+    summary: str = Field(sa_type=String(500), nullable=False)
+    body: str | None = Field(default=None, sa_type=Text)
+    duration_min: int | None = Field(default=None)
+    outcome: str | None = Field(default=None, sa_type=String(200))
+    #: satisfaction surveys (kind `survey`): `nps` (0-10) or `csat` (1-5) and the score
+    metric: str | None = Field(default=None, sa_type=String(8))
+    score: int | None = Field(default=None)
+    logged_by: str | None = Field(default=None, sa_type=String(100))
+
+
+class Deal(Timestamps, table=True):
+    __tablename__ = "deals"
+    __table_args__ = (
+        Index("ix_deals_stage", "stage"),
+        Index("ix_deals_closed_at", "closed_at"),
+        Index("ix_deals_expected_close", "expected_close"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(sa_type=String(200), nullable=False)
+    #: a deal outlives its contact (won revenue stays in the KPIs)
+    contact_id: int | None = _fk("contacts.id")
+    company_id: int | None = _fk("companies.id")
+    value_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    currency: str = Field(default="EUR", sa_type=String(3), nullable=False)
+    stage: str = Field(default="lead", sa_type=String(16), nullable=False)
+    probability: int | None = Field(default=None)
+    expected_close: date | None = Field(default=None)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    lost_reason: str | None = Field(default=None, sa_type=String(500))
+    owner: str | None = Field(default=None, sa_type=String(100), index=True)
+
+
+class Task(Timestamps, table=True):
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_open_due", "done_at", "due_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(sa_type=String(500), nullable=False)
+    #: the UTC instant the task is due; for a date without time, the local midnight of that day
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    due_has_time: bool = Field(default=False, nullable=False)
+    contact_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    deal_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer, ForeignKey("deals.id", ondelete="CASCADE"), nullable=True, index=True
+        ),
+    )
+    priority: str = Field(default="normal", sa_type=String(8), nullable=False)
+    recur: str | None = Field(default=None, sa_type=String(16))
+    done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    owner: str | None = Field(default=None, sa_type=String(100), index=True)
+
+
+class Case(Timestamps, table=True):
+    """A customer service case: a complaint or a support request."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("ix_cases_status", "status"),
+        Index("ix_cases_opened_at", "opened_at"),
+        Index("ix_cases_resolved_at", "resolved_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False, index=True
+        )
+    )
+    subject: str = Field(sa_type=String(500), nullable=False)
+    priority: str = Field(default="normal", sa_type=String(8), nullable=False)
+    status: str = Field(default="open", sa_type=String(10), nullable=False)
+    owner: str | None = Field(default=None, sa_type=String(100), index=True)
+    opened_at: datetime = _ts()
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution_note: str | None = Field(default=None, sa_type=Text)
+
+
+class ContactStageChange(SQLModel, table=True):
+    """History of a contact's lifecycle stage (the first row is its creation)."""
+
+    __tablename__ = "contact_stage_changes"
+    __table_args__ = (
+        Index("ix_contact_stage_changes_contact", "contact_id", "changed_at"),
+        Index("ix_contact_stage_changes_changed", "changed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False)
+    )
+    from_stage: str | None = Field(default=None, sa_type=String(16))
+    to_stage: str = Field(sa_type=String(16), nullable=False)
+    changed_at: datetime = _ts()
+    changed_by: str | None = Field(default=None, sa_type=String(100))
+
+
+class DealStageChange(SQLModel, table=True):
+    """History of a deal's stage (the first row is its creation)."""
+
+    __tablename__ = "deal_stage_changes"
+    __table_args__ = (
+        Index("ix_deal_stage_changes_deal", "deal_id", "changed_at"),
+        Index("ix_deal_stage_changes_changed", "changed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    deal_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("deals.id", ondelete="CASCADE"), nullable=False)
+    )
+    from_stage: str | None = Field(default=None, sa_type=String(16))
+    to_stage: str = Field(sa_type=String(16), nullable=False)
+    changed_at: datetime = _ts()
+    changed_by: str | None = Field(default=None, sa_type=String(100))

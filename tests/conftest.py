@@ -1,0 +1,141 @@
+"""Shared fixtures: every test runs on a tmp-path database with a frozen clock.
+
+Nothing here may touch the user's real data: HOME, the XDG dirs and TERMCRM_DB all point
+into the test's tmp dir.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+#: Wednesday 18 November 2026, 10:00 in Berlin: "next fri" is the 20th, eom the 30th.
+FROZEN_NOW = "2026-11-18T10:00:00+01:00"
+TEST_TZ = "Europe/Berlin"
+
+
+@pytest.fixture(autouse=True)
+def crm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Point termcrm at tmp_path, freeze the clock, fix the time zone and the user."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local/share"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local/state"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
+    monkeypatch.setenv("TERMCRM_DB", str(tmp_path / "crm.db"))
+    monkeypatch.setenv("TERMCRM_NOW", FROZEN_NOW)
+    monkeypatch.setenv("TERMCRM_USER", "tester")
+    monkeypatch.setenv("TZ", TEST_TZ)
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("TERMCRM_DEBUG", raising=False)
+    time.tzset()
+    yield tmp_path
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def db_path(crm_env: Path) -> Path:
+    return crm_env / "crm.db"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    """An open, migrated store on the test database."""
+    from termcrm.store.engine import open_store
+
+    s = open_store(str(db_path))
+    yield s
+    s.close()
+
+
+class Crm:
+    """Runs termcrm commands in-process with CliRunner: `crm("contact", "add", "Ada")`."""
+
+    def __init__(self) -> None:
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        from termcrm.cli.app import app
+
+        return self.runner.invoke(app, [str(a) for a in args], input=input)
+
+    def json(self, *args: str):
+        result = self(*args, "--json")
+        assert result.exit_code == 0, result.stderr or result.stdout
+        return json.loads(result.stdout)
+
+    def ok(self, *args: str) -> str:
+        result = self(*args)
+        assert result.exit_code == 0, result.stderr or result.stdout
+        return result.stdout
+
+
+@pytest.fixture
+def crm() -> Crm:
+    return Crm()
+
+
+def termcrm_executable() -> str:
+    """The installed console script (next to the running interpreter)."""
+    exe = Path(sys.executable).with_name("termcrm")
+    return str(exe) if exe.exists() else (shutil.which("termcrm") or "termcrm")
+
+
+@pytest.fixture
+def run_termcrm():
+    """Runs the installed `termcrm` as a real process, with the test environment."""
+
+    def _run(*args: str, input: str | None = None, env: dict | None = None):
+        return subprocess.run(
+            [termcrm_executable(), *map(str, args)],
+            capture_output=True,
+            text=True,
+            input=input,
+            env={**os.environ, **(env or {})},
+            timeout=60,
+        )
+
+    return _run
+
+
+PG_URL = os.environ.get("TERMCRM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def _pg_available() -> bool:
+    try:
+        import psycopg
+
+        with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"), connect_timeout=2):
+            return True
+    except Exception:
+        return False
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A PostgreSQL URL on a fresh schema of its own; skipped when no server answers."""
+    if not _pg_available():
+        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
+    import uuid
+
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    plain = PG_URL.replace("postgresql+psycopg", "postgresql")
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
