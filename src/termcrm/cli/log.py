@@ -4,4 +4,11 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Log an interaction: call, email, meeting, note, chat, sms, social, survey.")
+from termcrm.cli import survey
+
+app = typer.Typer(
+    help="Log an interaction: call, email, meeting, note, chat, sms, social, survey.",
+    no_args_is_help=True,
+)
+
+survey.register(app)
