@@ -1,0 +1,110 @@
+"""Start-up cost stays visible: what each command path imports, checked in a fresh process.
+
+The CLI must not pay for the TUI (textual), `--help` must not pay for the database layer, and
+`termcrm remind` (run in every new shell) must not load typer, SQLAlchemy, sqlmodel, rich or
+textual at all.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("textual", "typer", "click", "sqlmodel", "sqlalchemy", "alembic", "rich", "pydantic")
+
+#: runs `termcrm.entry.main(argv)` and reports the heavy top-level packages loaded, at exit
+DRIVER = """
+import atexit, json, sys
+
+def _report():
+    loaded = sorted({{m.split(".")[0] for m in sys.modules}} & set(HEAVY))
+    sys.stderr.write("\\nHEAVY-MODULES " + json.dumps(loaded) + "\\n")
+    sys.stderr.flush()
+
+HEAVY = {heavy!r}
+atexit.register(_report)
+{body}
+"""
+
+
+def _loaded(tmp_path: Path, body: str, *args: str) -> tuple[set[str], subprocess.CompletedProcess]:
+    script = tmp_path / "driver.py"
+    script.write_text(DRIVER.format(heavy=HEAVY, body=body), encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, str(script), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ.copy(),
+    )
+    marker = [ln for ln in r.stderr.splitlines() if ln.startswith("HEAVY-MODULES ")]
+    assert marker, f"driver did not finish: {r.stderr[-2000:]}"
+    return set(json.loads(marker[-1].split(" ", 1)[1])), r
+
+
+ENTRY = "from termcrm.entry import main\nmain(sys.argv[1:])"
+
+
+def test_importing_the_cli_does_not_import_textual_or_the_database_layer(tmp_path):
+    loaded, _ = _loaded(tmp_path, "import termcrm.cli.app")
+    assert "textual" not in loaded
+    assert not loaded & {"sqlmodel", "sqlalchemy", "alembic"}, loaded
+
+
+def test_help_does_not_import_textual_or_the_database_layer(tmp_path):
+    loaded, r = _loaded(tmp_path, ENTRY, "--help")
+    assert r.returncode == 0, r.stderr
+    assert "Usage" in r.stdout
+    assert "textual" not in loaded
+    assert not loaded & {"sqlmodel", "sqlalchemy", "alembic"}, loaded
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("contact", "list"),
+        ("contact", "add", "Ada Lovelace", "--email", "ada@example.com"),
+        ("today",),
+        ("report",),
+        ("task", "list"),
+    ],
+)
+def test_cli_commands_do_not_import_textual(tmp_path, argv):
+    loaded, r = _loaded(tmp_path, ENTRY, *argv)
+    if r.returncode == 2 and "No such command" in r.stderr:
+        pytest.skip(f"termcrm {' '.join(argv)} does not exist on this branch yet")
+    assert r.returncode == 0, r.stderr
+    assert "typer" in loaded  # the driver really ran the CLI
+    assert "textual" not in loaded, f"termcrm {' '.join(argv)} imported textual"
+
+
+def _due_task(db: Path) -> None:
+    """A database with something due, so `remind` goes all the way through its query."""
+    from termcrm.services.contacts import add_contact
+    from termcrm.services.tasks import add_task
+    from termcrm.store.engine import open_store
+
+    store = open_store(str(db))
+    with store.write() as s:
+        ada = add_contact(s, "Ada Lovelace", email="ada@example.com")
+        add_task(s, "Call back Ada", due="yesterday", contact=ada)
+    store.close()
+
+
+@pytest.mark.parametrize("state", ["due", "missing"])
+def test_remind_imports_no_heavy_library(tmp_path, db_path, state):
+    pytest.importorskip("termcrm.remind", reason="termcrm remind is not on this branch yet")
+    if state == "due":
+        _due_task(db_path)
+    else:
+        db_path.unlink(missing_ok=True)
+    loaded, r = _loaded(tmp_path, ENTRY, "remind", "--always")
+    assert r.returncode == 0, r.stderr
+    assert not loaded, f"termcrm remind imported {sorted(loaded)}"
+    if state == "due":
+        assert "Call back Ada" in r.stdout or "overdue" in r.stdout.lower(), r.stdout
