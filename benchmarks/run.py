@@ -85,10 +85,10 @@ SIZES = {
 }
 
 BARE_TYPER = '''\
-"""A bare Typer app: the reference for `termcrm --help`."""
+"""A bare Typer app: the reference for `termcrm --help` (no completion options, like termcrm)."""
 import typer
 
-app = typer.Typer(help="A bare Typer app with two commands.")
+app = typer.Typer(help="A bare Typer app with two commands.", add_completion=False)
 
 
 @app.command()
