@@ -656,11 +656,18 @@ class Bench:
 HEADERS = ("figure", "value", "reference", "ratio", "target", "result", "notes")
 
 
-def table(rows: list[Row]) -> str:
-    cells = [HEADERS] + [
-        (r.figure, r.value, r.reference, r.ratio, r.target, r.result, r.note) for r in rows
-    ]
-    widths = [max(len(c[i]) for c in cells) for i in range(len(HEADERS) - 1)]
+def table(rows: list[Row], before: dict[str, dict] | None = None) -> str:
+    """One plain table; with `before` (a previous --json), a column with the old values."""
+    headers = HEADERS if before is None else (*HEADERS[:6], "before", HEADERS[6])
+    cells = [headers]
+    for r in rows:
+        line = [r.figure, r.value, r.reference, r.ratio, r.target, r.result, r.note]
+        if before is not None:
+            old = before.get(r.figure)
+            was = "—" if old is None else f"{old['value']} {old.get('ratio') or ''}".strip()
+            line.insert(6, was)
+        cells.append(tuple(line))
+    widths = [max(len(c[i]) for c in cells) for i in range(len(headers) - 1)]
     lines = []
     for i, c in enumerate(cells):
         lines.append(
@@ -690,6 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--quick", action="store_true", help="reduced size, under two minutes")
     p.add_argument("--json", type=Path, help="also write the results as JSON to this file")
+    p.add_argument("--compare", type=Path, help="a previous --json file: show its values beside")
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--keep", action="store_true", help="keep the temporary work directory")
     hidden = argparse.SUPPRESS
@@ -732,7 +740,15 @@ def main(argv: list[str] | None = None) -> int:
     how = f"built in {built['seconds']:.1f} s" if built["fresh"] else "from cache"
     print(f"data set {built['file']} ({how}); {bench.runs} runs after {bench.warmup} warm-up")
     print()
-    print(table(bench.rows))
+    before = None
+    if args.compare:
+        try:
+            old = json.loads(args.compare.read_text(encoding="utf-8"))
+            before = {row["figure"]: row for row in old["rows"]}
+            print(f"before: {args.compare} ({old['meta']['date']}, {old['meta']['mode']})")
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"cannot compare with {args.compare}: {exc}", file=sys.stderr)
+    print(table(bench.rows, before))
     print()
     print(f"total {bench.elapsed:.0f} s")
     if args.json:

@@ -136,3 +136,20 @@ def test_run_prints_one_table_and_writes_json(tmp_path: Path):
         assert not row["note"].startswith("harness:"), row
         if row["value"] == "n/a":
             assert row["note"], row
+
+
+def test_compare_shows_the_previous_values_beside_the_new_ones():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_run", BENCH / "run.py")
+    run = importlib.util.module_from_spec(spec)
+    sys.modules["bench_run"] = run  # dataclasses look their module up
+    try:
+        spec.loader.exec_module(run)
+    finally:
+        del sys.modules["bench_run"]
+    rows = [run.Row("termcrm --help", "190 ms", "160 ms bare", "1.19×", "≤ 1.2×", "pass")]
+    text = run.table(rows, {"termcrm --help": {"value": "250 ms", "ratio": "1.50×"}})
+    header, _, line = text.splitlines()
+    assert "before" in header.split()
+    assert "250 ms 1.50×" in line and "190 ms" in line
