@@ -4,6 +4,7 @@ cannot spoil the others, and its peak memory is its own).
 
     python benchmarks/_probe.py init DB                 create and migrate an empty database
     python benchmarks/_probe.py search DB QUERY RUNS    contacts.list_contacts(search=QUERY)
+    python benchmarks/_probe.py search-page DB Q RUNS   the TUI's page and count query
     python benchmarks/_probe.py kpis DB RUNS            the KPI report computation
     python benchmarks/_probe.py raw-insert CSV DB RUNS  raw sqlite3 executemany of the CSV rows
     python benchmarks/_probe.py tui DB QUERY            TUI first page and search keystrokes
@@ -82,6 +83,32 @@ def cmd_search(db: str, query: str, runs: int) -> dict:
     stats, matches = timed(once, runs)
     store.close()
     return {**stats, "matches": matches, "calls": "services.contacts.list_contacts(search=...)"}
+
+
+def cmd_search_page(db: str, query: str, runs: int) -> dict:
+    """The TUI's query behind a search keystroke: one page of rows plus the total count."""
+    try:
+        from termcrm.services import search
+    except ImportError as exc:
+        raise LookupError(f"termcrm.services.search is not there yet ({exc})") from exc
+    from termcrm.store.engine import open_store
+
+    store = open_store(db)
+    filters = search.Filters(search=query)
+
+    def once():
+        with store.read() as s:
+            page = search.contact_page(s, filters, limit=60)
+            return len(page), search.count(s, filters)
+
+    stats, (shown, total) = timed(once, runs)
+    store.close()
+    return {
+        **stats,
+        "rows": shown,
+        "total": total,
+        "calls": "services.search.contact_page(limit=60) + search.count",
+    }
 
 
 # -- kpis ---------------------------------------------------------------------------------------
@@ -375,6 +402,8 @@ def main(argv: list[str]) -> int:
             result = cmd_init(rest[0])
         elif cmd == "search":
             result = cmd_search(rest[0], rest[1], int(rest[2]))
+        elif cmd == "search-page":
+            result = cmd_search_page(rest[0], rest[1], int(rest[2]))
         elif cmd == "kpis":
             result = cmd_kpis(rest[0], int(rest[1]))
         elif cmd == "raw-insert":

@@ -421,6 +421,7 @@ class Bench:
         self.figure(f"termcrm contact list --search {SEARCH}", lambda r: self.timed_row(
             r, [*self.crm, "contact", "list", "--search", SEARCH], env, "libs floor", None))  # fmt: skip
         self.figure("search service, in-process", lambda r: self.search(r, env))
+        self.figure("search page (TUI), in-process", lambda r: self.search_page(r, env))
         self.figure("termcrm log call", lambda r: self.log_call(r, env))
         self.figure("termcrm report", lambda r: self.timed_row(
             r, [*self.crm, "report"], env, "libs floor", 1.3))  # fmt: skip
@@ -481,6 +482,13 @@ class Bench:
         row.value = fmt_stats(result)
         row.target, row.result = "—", "info"
         row.note = f"{result['matches']} matches; {result['calls']}"
+        row.data = result
+
+    def search_page(self, row: Row, env: dict[str, str]) -> None:
+        result, _ = probe(["search-page", str(self.db), SEARCH, str(max(3, self.runs))], env)
+        row.value = fmt_stats(result)
+        row.target, row.result = "—", "info"
+        row.note = f"{result['rows']} rows of {result['total']}; {result['calls']}"
         row.data = result
 
     def log_call(self, row: Row, env: dict[str, str]) -> None:
