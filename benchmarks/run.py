@@ -721,6 +721,7 @@ def main(argv: list[str] | None = None) -> int:
 
     bench = Bench(args)
     started = datetime.now(UTC)
+    load_before = os.getloadavg()
     try:
         bench.run()
     finally:
@@ -736,6 +737,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine(),
         "data_set": bench.build,
         "elapsed_s": round(bench.elapsed, 1),
+        # other programs' load skews every figure; the ratios less than the absolute times
+        "load_avg_1m": {"start": load_before[0], "end": os.getloadavg()[0]},
     }
     s = bench.size
     print(
@@ -747,6 +750,8 @@ def main(argv: list[str] | None = None) -> int:
     built = bench.build
     how = f"built in {built['seconds']:.1f} s" if built["fresh"] else "from cache"
     print(f"data set {built['file']} ({how}); {bench.runs} runs after {bench.warmup} warm-up")
+    load = meta["load_avg_1m"]
+    print(f"load average (1 min) {load['start']:.1f} at the start, {load['end']:.1f} at the end")
     print()
     before = None
     if args.compare:
