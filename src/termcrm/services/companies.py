@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from termcrm.dates import now
 from termcrm.errors import Conflict, NotFound
 from termcrm.services import validate
+from termcrm.services._query import icontains, ieq
 from termcrm.store.models import Company, Contact, Deal
 
 
 def _by_name(session: Session, name: str) -> Company | None:
-    return session.exec(select(Company).where(func.lower(Company.name) == name.lower())).first()
+    return session.exec(select(Company).where(ieq(Company.name, name))).first()
 
 
 def add_company(
@@ -87,7 +88,7 @@ def list_companies(
     )
     stmt = select(Company, contacts, deals).order_by(func.lower(Company.name))
     if search:
-        stmt = stmt.where(func.lower(Company.name).contains(search.lower()))
+        stmt = stmt.where(icontains(Company.name, search))
     if limit:
         stmt = stmt.limit(limit)
     return [CompanySummary(c, n, d) for c, n, d in session.exec(stmt).all()]
