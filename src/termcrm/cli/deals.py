@@ -33,21 +33,13 @@ CloseOpt = Annotated[
 ]
 
 
-def _done(deal, contact_name, company_name, json_: bool, message: str) -> None:
+def _done(row, json_: bool, message: str) -> None:
     from termcrm.services import records
 
     if json_:
-        out.json(records.deal(deal, contact_name=contact_name, company_name=company_name))
+        out.json(records.deal(row.deal, contact_name=row.contact, company_name=row.company))
     else:
         out.ok(message)
-
-
-def _names(s, deal) -> tuple[str | None, str | None]:
-    from termcrm.store.models import Company, Contact
-
-    contact = s.get(Contact, deal.contact_id) if deal.contact_id else None
-    company = s.get(Company, deal.company_id) if deal.company_id else None
-    return (contact.name if contact else None, company.name if company else None)
 
 
 @app.command("add")
@@ -87,8 +79,8 @@ def add(
             owner=owner,
             actor=st.actor,
         )
-        names = _names(s, deal)
-    _done(deal, *names, json_, f"Added deal #{deal.id} {deal.title} ({deal.stage})")
+        row = deals.deal_row(s, deal)
+    _done(row, json_, f"Added deal #{deal.id} {deal.title} ({deal.stage})")
 
 
 @app.command("list")
@@ -153,21 +145,14 @@ def show(deal: DealArg, json_: JsonOpt = False) -> None:
 
     Example: crm deal show 12
     """
-    from sqlmodel import select
-
     from termcrm import dates
     from termcrm.services import deals, records
-    from termcrm.store.models import DealStageChange
 
     with state().store().read() as s:
         record = deals.resolve_deal(s, deal)
-        names = _names(s, record)
-        history = s.exec(
-            select(DealStageChange)
-            .where(DealStageChange.deal_id == record.id)
-            .order_by(DealStageChange.changed_at, DealStageChange.id)
-        ).all()
-    data = records.deal(record, contact_name=names[0], company_name=names[1])
+        row = deals.deal_row(s, record)
+        history = deals.history(s, record)
+    data = records.deal(record, contact_name=row.contact, company_name=row.company)
     data["history"] = [
         {"from_stage": h.from_stage, "to_stage": h.to_stage, "changed_at": dates.iso(h.changed_at),
          "changed_by": h.changed_by}
@@ -221,8 +206,8 @@ def edit(
             s, record, title=title, value=value, currency=currency, probability=probability,
             close=close, owner=owner, contact=person, company=company,
         )  # fmt: skip
-        names = _names(s, record)
-    _done(record, *names, json_, f"Updated deal #{record.id} {record.title}")
+        row = deals.deal_row(s, record)
+    _done(row, json_, f"Updated deal #{record.id} {record.title}")
 
 
 def _move(deal: str, stage: str, reason: str | None, json_: bool) -> None:
@@ -232,12 +217,12 @@ def _move(deal: str, stage: str, reason: str | None, json_: bool) -> None:
     with st.store().write() as s:
         record = deals.resolve_deal(s, deal)
         changed = deals.move_deal(s, record, stage, reason=reason, actor=st.actor)
-        names = _names(s, record)
+        row = deals.deal_row(s, record)
     if changed:
         message = f"Deal #{record.id} {record.title} is now {record.stage}"
     else:
         message = f"Deal #{record.id} {record.title} is already {record.stage}"
-    _done(record, *names, json_, message)
+    _done(row, json_, message)
 
 
 @app.command("move")

@@ -269,3 +269,21 @@ def pipeline(session: Session, *, owner: str | None = None, per_column: int = 50
         if len(column.deals) < per_column:
             column.deals.append(DealRow(deal, contact, company))
     return Board(list(columns.values()), since)
+
+
+def deal_row(session: Session, deal: Deal) -> DealRow:
+    """A deal with its contact's and company's names."""
+    contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
+    company = session.get(Company, deal.company_id) if deal.company_id else None
+    return DealRow(deal, contact.name if contact else None, company.name if company else None)
+
+
+def history(session: Session, deal: Deal) -> list[DealStageChange]:
+    """The deal's stage changes, oldest first (the first is its creation)."""
+    return list(
+        session.exec(
+            select(DealStageChange)
+            .where(DealStageChange.deal_id == deal.id)
+            .order_by(DealStageChange.changed_at, DealStageChange.id)
+        ).all()
+    )
