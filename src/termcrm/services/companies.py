@@ -41,6 +41,16 @@ def get_or_create_company(session: Session, name: str) -> Company:
     return _by_name(session, name) or add_company(session, name)
 
 
+def company_for(session: Session, ref: str) -> Company:
+    """The company a `--company` option means: an id or an exact name; a new name creates it."""
+    try:
+        return resolve_company(session, ref)
+    except NotFound:
+        if ref.strip().lstrip("#").isdigit():
+            raise
+        return get_or_create_company(session, ref)
+
+
 def resolve_company(session: Session, ref: str | int) -> Company:
     """A company by id or exact name (case-insensitive)."""
     s = str(ref).strip()

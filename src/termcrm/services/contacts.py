@@ -18,7 +18,7 @@ from termcrm.dates import now
 from termcrm.errors import Ambiguous, Conflict, Invalid, NotFound
 from termcrm.services import validate
 from termcrm.services._query import icontains, ieq
-from termcrm.services.companies import get_or_create_company
+from termcrm.services.companies import company_for
 from termcrm.store.models import (
     Company,
     Contact,
@@ -147,7 +147,7 @@ def add_contact(
         cadence_days=validate.positive_int(cadence_days, "cadence"),
     )
     if company:
-        contact.company_id = get_or_create_company(session, company).id
+        contact.company_id = company_for(session, company).id
     session.add(contact)
     _flush_unique(session, email)
     _set_tags(session, contact, add=tags)
@@ -194,7 +194,7 @@ def edit_contact(
         if value is not None:
             setattr(contact, attr, validate.text(value, attr, max_len=max_len))
     if company is not None:
-        contact.company_id = get_or_create_company(session, company).id if company.strip() else None
+        contact.company_id = company_for(session, company).id if company.strip() else None
     if cadence_days is not _UNSET:
         contact.cadence_days = validate.positive_int(cadence_days, "cadence")
     if stage is not None:

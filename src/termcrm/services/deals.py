@@ -18,7 +18,7 @@ from termcrm import dates
 from termcrm.errors import Invalid, NotFound
 from termcrm.services import validate
 from termcrm.services._query import ieq
-from termcrm.services.companies import get_or_create_company, resolve_company
+from termcrm.services.companies import company_for
 from termcrm.store.models import Company, Contact, Deal, DealStageChange
 from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES, DEFAULT_CURRENCY, STAGE_PROBABILITY
 
@@ -84,7 +84,7 @@ def add_deal(
         owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
     )
     if company:
-        deal.company_id = _company_id(session, company)
+        deal.company_id = company_for(session, company).id
     else:
         deal.company_id = contact.company_id
     if stage in CLOSED_DEAL_STAGES:
@@ -94,15 +94,6 @@ def add_deal(
     _record(session, deal, None, actor)
     session.flush()
     return deal
-
-
-def _company_id(session: Session, ref: str) -> int:
-    try:
-        return resolve_company(session, ref).id
-    except NotFound:
-        if ref.strip().lstrip("#").isdigit():
-            raise
-        return get_or_create_company(session, ref).id
 
 
 def move_deal(
@@ -167,7 +158,7 @@ def edit_deal(
     if contact is not None:
         deal.contact_id = contact.id
     if company is not None:
-        deal.company_id = _company_id(session, company) if company.strip() else None
+        deal.company_id = company_for(session, company).id if company.strip() else None
     deal.updated_at = dates.now()
     session.add(deal)
     session.flush()
