@@ -285,11 +285,11 @@ def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]
 def _filtered(
     stmt,
     *,
-    search: str | None,
-    tag: str | None,
-    company: str | None,
-    stage: str | None,
-    owner: str | None,
+    search: str | None = None,
+    tag: str | None = None,
+    company: str | None = None,
+    stage: str | None = None,
+    owner: str | None = None,
 ):
     if search:
         tag_match = exists().where(
