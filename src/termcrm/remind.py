@@ -21,7 +21,6 @@ compared as text, which lets every query use the `ix_tasks_open_due` index.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from datetime import datetime, time, timedelta, timezone
@@ -327,5 +326,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _debug(opts: dict, why: str) -> None:
     if opts["debug"] or os.environ.get("TERMCRM_DEBUG"):
-        with contextlib.suppress(Exception):
+        try:  # noqa: SIM105  (contextlib costs an import on the fast path)
             sys.stderr.write(f"termcrm remind: {why}\n")
+        except Exception:
+            pass

@@ -89,7 +89,7 @@ def build(
     *,
     owner: str | None = None,
     now: datetime | None = None,
-    limit: int = 50,
+    limit: int = 25,
     cold_limit: int = 20,
 ) -> Agenda:
     """The agenda at `now` (default: the clock), optionally for one owner."""

@@ -11,8 +11,10 @@ contact without any interaction counts from the day it was created. Logging an i
 restarts the clock.
 
 The query is built for large books: one correlated `NOT EXISTS` per contact over the
-`ix_interactions_contact_occurred` index (an index seek, not a scan of interactions), grouped
-by the few distinct cadences in use, and the list is capped (the total is counted).
+`ix_interactions_contact_occurred` index (an index seek, never a scan of interactions),
+grouped by the few distinct cadences in use. The agenda's list is capped and ordered so that
+the queries stop early (customers first, then prospects, leads, churned; oldest records
+first); the total is counted up to 1,000.
 """
 
 from __future__ import annotations
@@ -116,33 +118,57 @@ def _cold_clause(session: Session, today: date, defaults: dict[str, int | None])
     return or_(*clauses) if clauses else false()
 
 
+#: the order of the capped list: the most valuable relationships first
+STAGE_ORDER = ("customer", "prospect", "lead", "churned")
+
+
 def going_cold(
     session: Session,
     *,
     owner: str | None = None,
     now: datetime | None = None,
     limit: int | None = 20,
+    count_cap: int | None = 1000,
 ) -> tuple[list[ColdContact], int]:
-    """Contacts going cold, longest untouched first (at most `limit`), and their total."""
+    """Contacts going cold and how many there are (counted up to `count_cap`).
+
+    With a `limit` (the agenda): customers first, then prospects, leads, churned, each in the
+    order they were added, so that every query can stop early on a large book. Without one:
+    all of them, longest untouched first.
+    """
     current = now or dates.now()
     today = dates.to_local(current).date()
     defaults = stage_defaults()
     where = _cold_clause(session, today, defaults)
     if owner:
         where = and_(where, func.lower(Contact.owner) == owner.strip().lower())
-    total = session.exec(select(func.count()).select_from(Contact).where(where)).one()
+    inner = select(Contact.id).where(where)
+    if count_cap is not None:
+        inner = inner.limit(count_cap)
+    total = session.exec(select(func.count()).select_from(inner.subquery())).one()
     if not total:
         return [], 0
     last = _last_interaction()
-    stmt = (
-        select(Contact, last)
-        .where(where)
-        .order_by(func.coalesce(last, Contact.created_at), Contact.id)
-    )
-    if limit is not None:
-        stmt = stmt.limit(limit)
+    rows: list = []
+    if limit is None:
+        stmt = select(Contact, last).where(where)
+        rows = sorted(
+            session.exec(stmt).all(),
+            key=lambda r: (_as_datetime(r[1]) or r[0].created_at, r[0].id),
+        )
+    else:
+        for stage in STAGE_ORDER:
+            if len(rows) >= limit:
+                break
+            stmt = (
+                select(Contact, last)
+                .where(Contact.stage == stage, where)
+                .order_by(Contact.id)
+                .limit(limit - len(rows))
+            )
+            rows += session.exec(stmt).all()
     result = []
-    for contact, last_at in session.exec(stmt).all():
+    for contact, last_at in rows:
         last_at = _as_datetime(last_at)
         cadence = effective_cadence(contact, defaults) or 0
         touched = dates.to_local(last_at or contact.created_at).date()
