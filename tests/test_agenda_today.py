@@ -205,3 +205,18 @@ def test_sections_are_capped_with_full_counts(store):
     with store.read() as s:
         built = agenda.build(s, limit=25)
     assert len(built.overdue) == 25 and built.counts["overdue"] == 30
+
+
+def test_rich_view_on_a_terminal_has_the_same_content(crm, day, store):
+    from rich.console import Console
+
+    from termcrm.render.agenda import agenda_view, plain_lines
+    from termcrm.services import agenda
+
+    with store.read() as s:
+        built = agenda.build(s)
+    console = Console(width=120, record=True, color_system=None)
+    console.print(agenda_view(built))
+    rich_text = console.export_text()
+    for line in plain_lines(built):
+        assert " ".join(line.split()) in " ".join(rich_text.split())

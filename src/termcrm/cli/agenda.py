@@ -63,9 +63,12 @@ def today(
     if json_:
         out.json(record)
         return
-    from termcrm.render.agenda import agenda_view
+    from termcrm.render import agenda as view
 
-    out.print(agenda_view(day))
+    if out.is_tty:
+        out.print(view.agenda_view(day))
+    else:
+        out.line("\n".join(view.plain_lines(day)))
 
 
 def remind(

@@ -29,6 +29,7 @@ from termcrm.vocab import OPEN_DEAL_STAGES
 
 SECTIONS = ("overdue", "due_today", "next_7_days", "deals_closing", "going_cold")
 AHEAD_DAYS = 7
+COLD_COUNT_CAP = 1000
 
 
 @dataclass
@@ -46,6 +47,8 @@ class Agenda:
     counts: dict[str, int] = field(default_factory=dict)
     #: contact names for the tasks and deals shown, by contact id
     names: dict[int, str] = field(default_factory=dict)
+    #: going cold is counted up to this many (a count equal to it means "at least")
+    cold_cap: int = COLD_COUNT_CAP
 
     @property
     def empty(self) -> bool:
@@ -112,7 +115,7 @@ def build(
     )
     agenda.deals_closing, agenda.counts["deals_closing"] = _deals(session, today, owner, limit)
     agenda.going_cold, agenda.counts["going_cold"] = cadence.going_cold(
-        session, owner=owner, now=current, limit=cold_limit
+        session, owner=owner, now=current, limit=cold_limit, count_cap=COLD_COUNT_CAP
     )
 
     ids = {
