@@ -220,3 +220,20 @@ def test_rich_view_on_a_terminal_has_the_same_content(crm, day, store):
     rich_text = console.export_text()
     for line in plain_lines(built):
         assert " ".join(line.split()) in " ".join(rich_text.split())
+
+
+def test_going_cold_caps_the_list_and_the_count(store):
+    from termcrm.services import cadence
+
+    ids = [_contact(store, f"P{i}", created=f"2026-0{1 + i % 8}-01", cadence=10) for i in range(25)]
+    _contact(store, "Customer", created="2026-09-01", stage="customer")
+    with store.read() as s:
+        shown, total = cadence.going_cold(s, limit=20)
+        assert total == 26 and len(shown) == 20
+        assert shown[0].contact.name == "Customer"  # customers first
+        assert [c.contact.id for c in shown[1:]] == ids[:19]  # then in the order added
+        assert cadence.going_cold(s, limit=20, count_cap=22)[1] == 22
+        every, total = cadence.going_cold(s, limit=None)
+    assert total == 26
+    touched = [c.last_touch_at for c in every]
+    assert touched == sorted(touched)  # longest untouched first

@@ -61,13 +61,19 @@ class Agenda:
 def _tasks(session: Session, where, owner: str | None, limit: int) -> tuple[list[Task], int]:
     if owner:
         where = and_(where, tasks.owner_clause(owner))
-    total = session.exec(select(func.count()).select_from(Task).where(where)).one()
-    if not total:
-        return [], 0
-    found = session.exec(
-        select(Task).where(where).order_by(col(Task.due_at), col(Task.id)).limit(limit)
-    ).all()
-    return list(found), total
+    found = list(
+        session.exec(
+            select(Task).where(where).order_by(col(Task.due_at), col(Task.id)).limit(limit)
+        ).all()
+    )
+    return found, _total(session, Task, where, found, limit)
+
+
+def _total(session: Session, model, where, found: list, limit: int) -> int:
+    """The full count behind a capped list; no second query when the list is not full."""
+    if len(found) < limit:
+        return len(found)
+    return session.exec(select(func.count()).select_from(model).where(where)).one()
 
 
 def _deals(session: Session, today: date, owner: str | None, limit: int):
@@ -78,13 +84,12 @@ def _deals(session: Session, today: date, owner: str | None, limit: int):
     )
     if owner:
         where = and_(where, func.lower(Deal.owner) == owner.strip().lower())
-    total = session.exec(select(func.count()).select_from(Deal).where(where)).one()
-    if not total:
-        return [], 0
-    found = session.exec(
-        select(Deal).where(where).order_by(col(Deal.expected_close), col(Deal.id)).limit(limit)
-    ).all()
-    return list(found), total
+    found = list(
+        session.exec(
+            select(Deal).where(where).order_by(col(Deal.expected_close), col(Deal.id)).limit(limit)
+        ).all()
+    )
+    return found, _total(session, Deal, where, found, limit)
 
 
 def build(

@@ -142,12 +142,6 @@ def going_cold(
     where = _cold_clause(session, today, defaults)
     if owner:
         where = and_(where, func.lower(Contact.owner) == owner.strip().lower())
-    inner = select(Contact.id).where(where)
-    if count_cap is not None:
-        inner = inner.limit(count_cap)
-    total = session.exec(select(func.count()).select_from(inner.subquery())).one()
-    if not total:
-        return [], 0
     last = _last_interaction()
     rows: list = []
     if limit is None:
@@ -156,6 +150,7 @@ def going_cold(
             session.exec(stmt).all(),
             key=lambda r: (_as_datetime(r[1]) or r[0].created_at, r[0].id),
         )
+        total = len(rows)
     else:
         for stage in STAGE_ORDER:
             if len(rows) >= limit:
@@ -167,6 +162,12 @@ def going_cold(
                 .limit(limit - len(rows))
             )
             rows += session.exec(stmt).all()
+        total = len(rows)
+        if total >= limit:  # a full list: count them all, up to the cap
+            inner = select(Contact.id).where(where)
+            if count_cap is not None:
+                inner = inner.limit(count_cap)
+            total = session.exec(select(func.count()).select_from(inner.subquery())).one()
     result = []
     for contact, last_at in rows:
         last_at = _as_datetime(last_at)
