@@ -225,7 +225,10 @@ def test_rich_view_on_a_terminal_has_the_same_content(crm, day, store):
 def test_going_cold_caps_the_list_and_the_count(store):
     from termcrm.services import cadence
 
-    ids = [_contact(store, f"P{i}", created=f"2026-0{1 + i % 8}-01", cadence=10) for i in range(25)]
+    ids = [
+        _contact(store, f"P{i}", created=f"2026-0{1 + i % 8}-01", cadence=10, stage="lead")
+        for i in range(25)
+    ]
     _contact(store, "Customer", created="2026-09-01", stage="customer")
     with store.read() as s:
         shown, total = cadence.going_cold(s, limit=20)
