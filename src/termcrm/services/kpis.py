@@ -131,22 +131,24 @@ def compute(
     if since >= until:
         raise Invalid("The period is empty: since must be before until")
     period = Period(since, until)
-    prev = period.previous
     owner = owner.strip().lower() if owner and owner.strip() else None
     ctx = _Context(session, period, owner)
     report = Report(period=period, owner=owner)
-    for target, p in ((report.current, period), (report.previous, prev)):
-        target["pipeline"] = ctx.pipeline(p.until)
-        target["sales"] = ctx.sales(p)
-        target["leads"] = ctx.leads(p)
-        target["customers"] = ctx.customers(p)
-        target["satisfaction"] = ctx.satisfaction(p)
-        target["service"] = ctx.service(p)
-        target["activity"] = ctx.activity(p)
+    for target, k in ((report.current, CUR), (report.previous, PREV)):
+        target["pipeline"] = ctx.pipeline(k + 1)
+        target["sales"] = ctx.sales(k)
+        target["leads"] = ctx.leads(k)
+        target["customers"] = ctx.customers(k)
+        target["satisfaction"] = ctx.satisfaction(k)
+        target["service"] = ctx.service(k)
+        target["activity"] = ctx.activity(k)
     return report
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+#: bucket numbers of a moment: in the previous period, in the current one, after it
+PREV, CUR, AFTER = 0, 1, 2
 
 
 def _ratio(num: float, den: float, places: int = 4) -> float | None:
@@ -174,86 +176,89 @@ def _probability(prob: int | None, stage: str) -> int:
     return prob if prob is not None else STAGE_PROBABILITY.get(stage, 0)
 
 
-class _History:
-    """Stage changes since `lo` of the records that changed then, to know any state after `lo`.
+def _chunks(ids: list[int], size: int = 5000):
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
 
-    `stage_at(rid, T)` for T >= lo: the stage after every change strictly before T (None when
-    the record did not exist yet). Records without changes since `lo` kept their stage.
+
+class _History:
+    """The stage changes since the previous period began, of the records that changed then.
+
+    Each change carries its bucket (PREV, CUR or AFTER) instead of its time, computed in
+    SQL, so no timestamp is parsed in Python. `stages[rid]` holds the record's stage at the
+    start of each bucket (None when it did not exist yet) and its stage now. Records without
+    changes since then kept their current stage all along.
     """
 
     def __init__(self, rows) -> None:
-        self.rows: dict[int, list[tuple[datetime, str | None, str]]] = defaultdict(list)
-        for rid, changed_at, from_stage, to_stage in rows:
-            self.rows[rid].append((changed_at, from_stage, to_stage))
+        """`rows`: (record id, bucket, from_stage, to_stage), in time order."""
+        self.rows: dict[int, list[tuple[int, str]]] = {}
+        #: record id -> [stage at the start of PREV, of CUR, of AFTER, stage now]
+        self.stages: dict[int, list[str | None]] = {}
+        #: bucket -> [(record id, position in its history, from_stage, to_stage)]
+        self.changes: tuple[list, list, list] = ([], [], [])
+        rows_of, stages = self.rows, self.stages
+        for rid, bucket, frm, to in rows:
+            st = stages.get(rid)
+            if st is None:
+                st = stages[rid] = [frm, frm, frm, frm]
+                mine = rows_of[rid] = []
+            else:
+                mine = rows_of[rid]
+            self.changes[bucket].append((rid, len(mine), frm, to))
+            mine.append((bucket, to))
+            st[bucket + 1 :] = [to] * (AFTER + 1 - bucket)
 
-    def stage_at(self, rid: int, at: datetime) -> str | None:
-        changes = self.rows[rid]
-        stage = changes[0][1]
-        for changed_at, _from, to in changes:
-            if changed_at >= at:
-                break
-            stage = to
-        return stage
+    def count_at(self, k: int, stage: str) -> int:
+        """How many of these records were in `stage` at the start of bucket k, minus now."""
+        return sum(st[k] == stage for st in self.stages.values()) - sum(
+            st[-1] == stage for st in self.stages.values()
+        )
 
-    def changes_in(self, p: Period, to_stage: str, from_stage: str | None = "*"):
-        """(record id, changed_at) of each change into `to_stage` during `p`."""
-        for rid, changes in self.rows.items():
-            for changed_at, frm, to in changes:
-                if to == to_stage and changed_at in p and from_stage in ("*", frm):
-                    yield rid, changed_at
+    def changes_in(self, k: int, to_stage: str, from_stage: str | None = "*"):
+        """(record id, position in its history) of each change into `to_stage` in bucket k."""
+        for rid, pos, frm, to in self.changes[k]:
+            if to == to_stage and from_stage in ("*", frm):
+                yield rid, pos
 
 
 class _Context:
     """Reads each table once for both periods; the section methods only aggregate."""
 
     def __init__(self, session: Session, period: Period, owner: str | None) -> None:
-        self.s = session
-        self.period = period
+        self.s = session.connection()  # Core rows: no ORM result processing
         self.owner = owner
-        self.lo = period.previous.since
-        self._deals = None
-        self._contacts = None
-        self._closed = None
-        self._surveys = None
-        self._interactions = None
+        self.periods = (period.previous, period)
+        self.lo, self.since, self.until = period.previous.since, period.since, period.until
+        self._cache: dict[str, Any] = {}
+
+    def _once(self, key: str, make):
+        if key not in self._cache:
+            self._cache[key] = make()
+        return self._cache[key]
+
+    def _bucket(self, column):
+        return case((column < self.since, PREV), (column < self.until, CUR), else_=AFTER)
+
+    def _history(self, model, rid_col, owner_model):
+        """Stage changes since `lo`, time-ordered (the `changed_at` index gives the order)."""
+        stmt = select(rid_col, self._bucket(model.changed_at), model.from_stage, model.to_stage)
+        if self.owner:
+            stmt = stmt.join(owner_model, owner_model.id == rid_col).where(
+                _owned(owner_model.owner, self.owner)
+            )
+        stmt = stmt.where(model.changed_at >= self.lo).order_by(model.changed_at, model.id)
+        return _History(self.s.execute(stmt).all())
 
     # -- deals ---------------------------------------------------------------------------------
 
-    def _deal_history(self):
-        """(history, {deal id: (stage, currency, value_minor, probability)}) since `lo`."""
-        if self._deals is None:
-            changed = select(DealStageChange.deal_id).where(DealStageChange.changed_at >= self.lo)
-            info_stmt = _where(
-                select(Deal.id, Deal.stage, Deal.currency, Deal.value_minor, Deal.probability),
-                Deal.id.in_(changed),
-                _owned(Deal.owner, self.owner),
-            )
-            info = {r[0]: tuple(r[1:]) for r in self.s.execute(info_stmt)}
-            rows = self.s.execute(
-                select(
-                    DealStageChange.deal_id,
-                    DealStageChange.changed_at,
-                    DealStageChange.from_stage,
-                    DealStageChange.to_stage,
-                )
-                .where(DealStageChange.changed_at >= self.lo)
-                .order_by(DealStageChange.deal_id, DealStageChange.changed_at, DealStageChange.id)
-            )
-            self._deals = (_History(r for r in rows if r[0] in info), info)
-        return self._deals
+    def _deal_history(self) -> _History:
+        return self._once(
+            "deals", lambda: self._history(DealStageChange, DealStageChange.deal_id, Deal)
+        )
 
-    def pipeline(self, at: datetime) -> dict[str, Any]:
-        """Open deals as of `at`, by stage: counts, value and weighted value per currency."""
-        history, info = self._deal_history()
-        count: dict[tuple[str, str], int] = defaultdict(int)
-        value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-        weighted: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
-
-        def add(stage: str, cur: str, minor: int, prob: int | None, n: int, sign: int) -> None:
-            count[stage, cur] += sign * n
-            value[stage, cur] += sign * minor
-            weighted[stage, cur] += Decimal(sign * minor * _probability(prob, stage)) / 100
-
+    def _open_deals_now(self):
+        """(stage, currency, probability, count, value) of the open deals now, grouped."""
         stmt = _where(
             select(
                 Deal.stage,
@@ -265,16 +270,46 @@ class _Context:
             Deal.stage.in_(OPEN_DEAL_STAGES),
             _owned(Deal.owner, self.owner),
         ).group_by(Deal.stage, Deal.currency, Deal.probability)
-        for stage, cur, prob, n, total in self.s.execute(stmt):
+        return self._once("open_now", lambda: self.s.execute(stmt).all())
+
+    def _deal_info(self, ids: list[int]) -> dict[int, tuple[str, int, int | None]]:
+        """currency, value_minor, probability of the given deals."""
+        info = self._cache.setdefault("deal_info", {})
+        missing = sorted(set(ids) - set(info))
+        for chunk in _chunks(missing):
+            stmt = select(Deal.id, Deal.currency, Deal.value_minor, Deal.probability).where(
+                Deal.id.in_(chunk)
+            )
+            info.update({r[0]: tuple(r[1:]) for r in self.s.execute(stmt)})
+        return info
+
+    def pipeline(self, k: int) -> dict[str, Any]:
+        """Open deals at the start of bucket k (the end of a period), by stage and currency."""
+        history = self._deal_history()
+        count: dict[tuple[str, str], int] = defaultdict(int)
+        value: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+        weighted: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+
+        def add(stage: str, cur: str, minor: int, prob: int | None, n: int, sign: int) -> None:
+            count[stage, cur] += sign * n
+            value[stage, cur] += sign * minor
+            weighted[stage, cur] += Decimal(sign * minor * _probability(prob, stage)) / 100
+
+        for stage, cur, prob, n, total in self._open_deals_now():
             add(stage, cur, int(total), prob, n, 1)
-        # correct the current state by the deals that changed since `at`
-        for rid in history.rows:
-            stage, cur, minor, prob = info[rid]
-            then = history.stage_at(rid, at)
-            if then == stage:
+        # correct the current state by the deals that changed since then
+        moved = {}
+        for rid, stages in history.stages.items():
+            now, then = stages[-1], stages[k]
+            if now != then and (now in OPEN_DEAL_STAGES or then in OPEN_DEAL_STAGES):
+                moved[rid] = (now, then)
+        info = self._deal_info(list(moved))
+        for rid, (now, then) in moved.items():
+            if rid not in info:
                 continue
-            if stage in OPEN_DEAL_STAGES:
-                add(stage, cur, minor, prob, 1, -1)
+            cur, minor, prob = info[rid]
+            if now in OPEN_DEAL_STAGES:
+                add(now, cur, minor, prob, 1, -1)
             if then in OPEN_DEAL_STAGES:
                 add(then, cur, minor, None, 1, 1)
 
@@ -300,20 +335,22 @@ class _Context:
         }
 
     def _closed_deals(self):
-        """Won and lost deals closed since two periods before the current one."""
-        if self._closed is None:
-            lo2 = self.lo - self.period.length
+        """Won and lost deals closed since the period before the previous one."""
+
+        def load():
+            lo2 = self.lo - (self.until - self.since)
             stmt = _where(
                 select(
                     Deal.stage, Deal.currency, Deal.value_minor, Deal.created_at, Deal.closed_at
                 ),
                 Deal.closed_at >= lo2,
-                Deal.closed_at < self.period.until,
+                Deal.closed_at < self.until,
                 Deal.stage.in_(("won", "lost")),
                 _owned(Deal.owner, self.owner),
             )
-            self._closed = list(self.s.execute(stmt))
-        return self._closed
+            return self.s.execute(stmt).all()
+
+        return self._once("closed", load)
 
     def _won_value(self, p: Period) -> dict[str, int]:
         won: dict[str, int] = defaultdict(int)
@@ -322,7 +359,8 @@ class _Context:
                 won[cur] += minor
         return won
 
-    def sales(self, p: Period) -> dict[str, Any]:
+    def sales(self, k: int) -> dict[str, Any]:
+        p = self.periods[k]
         won = lost = 0
         won_n: dict[str, int] = defaultdict(int)
         lost_value: dict[str, int] = defaultdict(int)
@@ -358,92 +396,8 @@ class _Context:
             "sales_growth": growth,
         }
 
-    # -- contacts ------------------------------------------------------------------------------
-
-    def _contact_history(self):
-        if self._contacts is None:
-            changed = select(ContactStageChange.contact_id).where(
-                ContactStageChange.changed_at >= self.lo
-            )
-            info_stmt = _where(
-                select(Contact.id, Contact.stage),
-                Contact.id.in_(changed),
-                _owned(Contact.owner, self.owner),
-            )
-            info = dict(self.s.execute(info_stmt).all())
-            rows = self.s.execute(
-                select(
-                    ContactStageChange.contact_id,
-                    ContactStageChange.changed_at,
-                    ContactStageChange.from_stage,
-                    ContactStageChange.to_stage,
-                )
-                .where(ContactStageChange.changed_at >= self.lo)
-                .order_by(
-                    ContactStageChange.contact_id,
-                    ContactStageChange.changed_at,
-                    ContactStageChange.id,
-                )
-            )
-            stmt = _where(
-                select(func.count()).select_from(Contact),
-                Contact.stage == "customer",
-                _owned(Contact.owner, self.owner),
-            )
-            customers_now = self.s.execute(stmt).scalar_one()
-            self._contacts = (_History(r for r in rows if r[0] in info), info, customers_now)
-        return self._contacts
-
-    def _customers_at(self, at: datetime) -> int:
-        """How many contacts are customers as of `at`, and which of the changed ones."""
-        history, info, now_count = self._contact_history()
-        count = now_count
-        for rid in history.rows:
-            if info[rid] == "customer":
-                count -= 1
-            if history.stage_at(rid, at) == "customer":
-                count += 1
-        return count
-
-    def leads(self, p: Period) -> dict[str, Any]:
-        history, _info, _n = self._contact_history()
-        became_lead: dict[int, datetime] = {}
-        for rid, at in history.changes_in(p, "lead"):
-            became_lead[rid] = min(at, became_lead.get(rid, at))
-        converted = 0
-        for rid, at in became_lead.items():
-            if any(
-                to == "customer" and at <= changed_at < p.until
-                for changed_at, _f, to in history.rows[rid]
-            ):
-                converted += 1
-        return {
-            "new_leads": len(became_lead),
-            "converted": converted,
-            "conversion_rate": _ratio(converted, len(became_lead)),
-        }
-
-    def customers(self, p: Period) -> dict[str, Any]:
-        history, _info, _n = self._contact_history()
-        start = self._customers_at(p.since)
-        end = self._customers_at(p.until)
-        new = {
-            rid
-            for rid, _at in history.changes_in(p, "customer")
-            if history.stage_at(rid, p.since) != "customer"
-        }
-        new_at_end = sum(1 for rid in new if history.stage_at(rid, p.until) == "customer")
-        churned = {rid for rid, _at in history.changes_in(p, "churned", "customer")}
-        return {
-            "customers_at_start": start,
-            "customers_at_end": end,
-            "new_customers": len(new),
-            "churned_customers": len(churned),
-            "retention_rate": _ratio(end - new_at_end, start),
-            **self._clv(p.until),
-        }
-
     def _clv(self, at: datetime) -> dict[str, Any]:
+        """Won value before `at` per customer who ever had a won deal, per currency."""
         stmt = _where(
             select(
                 Deal.currency,
@@ -455,52 +409,102 @@ class _Context:
             _owned(Deal.owner, self.owner),
         ).group_by(Deal.currency)
         clv, won, buyers = {}, {}, {}
-        for cur, total, n in self.s.execute(stmt):
+        for cur, total, n in sorted(self.s.execute(stmt)):
             won[cur] = _money(int(total))
             buyers[cur] = n
             if n:
                 clv[cur] = _money(Decimal(int(total)) / n)
         return {"clv": clv, "lifetime_won_value": won, "clv_customers": buyers}
 
+    # -- contacts ------------------------------------------------------------------------------
+
+    def _contact_history(self) -> _History:
+        return self._once(
+            "contacts",
+            lambda: self._history(ContactStageChange, ContactStageChange.contact_id, Contact),
+        )
+
+    def _customers_now(self) -> int:
+        stmt = _where(
+            select(func.count()).select_from(Contact),
+            Contact.stage == "customer",
+            _owned(Contact.owner, self.owner),
+        )
+        return self._once("customers_now", lambda: self.s.execute(stmt).scalar_one())
+
+    def _customers_at(self, k: int) -> int:
+        """How many contacts are customers at the start of bucket k."""
+        return self._customers_now() + self._contact_history().count_at(k, "customer")
+
+    def leads(self, k: int) -> dict[str, Any]:
+        history = self._contact_history()
+        became_lead: dict[int, int] = {}
+        for rid, pos in history.changes_in(k, "lead"):
+            became_lead.setdefault(rid, pos)
+        converted = sum(
+            1
+            for rid, pos in became_lead.items()
+            if any(to == "customer" and bucket <= k for bucket, to in history.rows[rid][pos + 1 :])
+        )
+        return {
+            "new_leads": len(became_lead),
+            "converted": converted,
+            "conversion_rate": _ratio(converted, len(became_lead)),
+        }
+
+    def customers(self, k: int) -> dict[str, Any]:
+        history = self._contact_history()
+        start, end = self._customers_at(k), self._customers_at(k + 1)
+        new = {
+            rid
+            for rid, _pos in history.changes_in(k, "customer")
+            if history.stages[rid][k] != "customer"
+        }
+        new_at_end = sum(1 for rid in new if history.stages[rid][k + 1] == "customer")
+        churned = {rid for rid, _pos in history.changes_in(k, "churned", "customer")}
+        return {
+            "customers_at_start": start,
+            "customers_at_end": end,
+            "new_customers": len(new),
+            "churned_customers": len(churned),
+            "retention_rate": _ratio(end - new_at_end, start),
+            **self._clv(self.periods[k].until),
+        }
+
     # -- satisfaction --------------------------------------------------------------------------
 
     def _survey_rows(self):
-        if self._surveys is None:
-            stmt = _where(
-                select(
-                    Interaction.contact_id,
-                    Interaction.occurred_at,
-                    Interaction.id,
-                    Interaction.metric,
-                    Interaction.score,
-                ),
-                Interaction.kind == "survey",
-                Interaction.occurred_at >= self.lo,
-                Interaction.occurred_at < self.period.until,
-                Interaction.score.is_not(None),
-                _owned(Interaction.logged_by, self.owner),
-            )
-            self._surveys = list(self.s.execute(stmt))
-        return self._surveys
+        """(contact, bucket, metric, score) of the answers of both periods, in time order."""
+        stmt = _where(
+            select(
+                Interaction.contact_id,
+                self._bucket(Interaction.occurred_at),
+                Interaction.metric,
+                Interaction.score,
+            ),
+            Interaction.kind == "survey",
+            Interaction.occurred_at >= self.lo,
+            Interaction.occurred_at < self.until,
+            _owned(Interaction.logged_by, self.owner),
+        ).order_by(Interaction.occurred_at, Interaction.id)
+        return self._once("surveys", lambda: self.s.execute(stmt).all())
 
-    def satisfaction(self, p: Period) -> dict[str, Any]:
-        latest: dict[int, tuple[datetime, int, int]] = {}
+    def satisfaction(self, k: int) -> dict[str, Any]:
+        latest: dict[int, int] = {}
         csat_n = csat_ok = 0
-        for contact_id, at, iid, metric, score in self._survey_rows():
-            if at not in p:
+        for contact_id, bucket, metric, score in self._survey_rows():
+            if bucket != k or score is None:
                 continue
             if metric == "nps":
-                if contact_id not in latest or (at, iid) > latest[contact_id][:2]:
-                    latest[contact_id] = (at, iid, score)
+                latest[contact_id] = score  # time order: the last one wins
             elif metric == "csat":
                 csat_n += 1
                 csat_ok += score >= 4
-        scores = [s for _at, _id, s in latest.values()]
+        scores = list(latest.values())
         promoters = sum(1 for s in scores if s >= 9)
         detractors = sum(1 for s in scores if s <= 6)
-        nps = _ratio(100 * (promoters - detractors), len(scores), 1)
         return {
-            "nps": nps,
+            "nps": _ratio(100 * (promoters - detractors), len(scores), 1),
             "nps_responses": len(scores),
             "promoters": promoters,
             "passives": len(scores) - promoters - detractors,
@@ -511,7 +515,8 @@ class _Context:
 
     # -- service -------------------------------------------------------------------------------
 
-    def service(self, p: Period) -> dict[str, Any]:
+    def service(self, k: int) -> dict[str, Any]:
+        p = self.periods[k]
         owned = _owned(Case.owner, self.owner)
         opened = self.s.execute(
             _where(
@@ -548,7 +553,8 @@ class _Context:
 
     # -- activity ------------------------------------------------------------------------------
 
-    def _weeks(self, p: Period) -> list[Period]:
+    @staticmethod
+    def _weeks(p: Period) -> list[Period]:
         """7-day buckets ending at the period's end; the oldest may be shorter."""
         weeks, end = [], p.until
         while end > p.since:
@@ -558,43 +564,51 @@ class _Context:
         return weeks[::-1]
 
     def _interaction_counts(self):
-        """{(kind, bucket index): count} over the weeks of both periods, in one range read."""
-        if self._interactions is None:
-            buckets = self._weeks(self.period.previous) + self._weeks(self.period)
-            bucket = case(
-                *[(Interaction.occurred_at < b.until, i) for i, b in enumerate(buckets)],
-                else_=len(buckets),
-            )
-            stmt = _where(
-                select(Interaction.kind, bucket, func.count()),
-                Interaction.kind.in_(ALL_INTERACTION_KINDS),
-                Interaction.occurred_at >= self.lo,
-                Interaction.occurred_at < self.period.until,
-                _owned(Interaction.logged_by, self.owner),
-            ).group_by(Interaction.kind, bucket)
-            counts = {(kind, b): n for kind, b, n in self.s.execute(stmt)}
-            self._interactions = (buckets, counts)
-        return self._interactions
+        """{(kind, week index): count} over the weeks of both periods.
 
-    def activity(self, p: Period) -> dict[str, Any]:
-        buckets, counts = self._interaction_counts()
-        mine = [(i, b) for i, b in enumerate(buckets) if p.since <= b.since < p.until]
+        One statement of index range counts on `ix_interactions_kind_occurred` (covering
+        unless filtered by owner): far cheaper than grouping the rows of the range.
+        """
+
+        def load():
+            weeks = [self._weeks(p) for p in self.periods]
+            keys, counts = [], []
+            for kind in ALL_INTERACTION_KINDS:
+                for k, period_weeks in enumerate(weeks):
+                    for i, w in enumerate(period_weeks):
+                        stmt = _where(
+                            select(func.count()).select_from(Interaction),
+                            Interaction.kind == kind,
+                            Interaction.occurred_at >= w.since,
+                            Interaction.occurred_at < w.until,
+                            _owned(Interaction.logged_by, self.owner),
+                        )
+                        keys.append((kind, k, i))
+                        counts.append(stmt.scalar_subquery())
+            row = self.s.execute(select(*counts)).one()
+            return weeks, dict(zip(keys, row, strict=True))
+
+        return self._once("interactions", load)
+
+    def activity(self, k: int) -> dict[str, Any]:
+        weeks, counts = self._interaction_counts()
+        mine = list(enumerate(weeks[k]))
         by_kind = {
-            kind: sum(counts.get((kind, i), 0) for i, _b in mine) for kind in ALL_INTERACTION_KINDS
+            kind: sum(counts[kind, k, i] for i, _w in mine) for kind in ALL_INTERACTION_KINDS
         }
         per_week = [
             {
-                "start": dates.iso(b.since),
-                "end": dates.iso(b.until),
-                "interactions": sum(counts.get((k, i), 0) for k in ALL_INTERACTION_KINDS),
+                "start": dates.iso(w.since),
+                "end": dates.iso(w.until),
+                "interactions": sum(counts[kind, k, i] for kind in ALL_INTERACTION_KINDS),
             }
-            for i, b in mine
+            for i, w in mine
         ]
         return {
             "interactions": sum(by_kind.values()),
             "by_kind": by_kind,
             "per_week": per_week,
-            **self._tasks(p),
+            **self._tasks(self.periods[k]),
         }
 
     def _tasks(self, p: Period) -> dict[str, Any]:
@@ -610,27 +624,27 @@ class _Context:
         late = sum(
             1 for d, due, has_time in done if due is not None and d > _deadline(due, has_time)
         )
-        # overdue as of the end of the period: open then, and its deadline passed before it
-        at = p.until
-        today_start = dates.local_midnight(dates.to_local(at).date())
-        overdue = self.s.execute(
-            _where(
-                select(func.count()).select_from(Task),
-                or_(Task.done_at.is_(None), Task.done_at >= at),
-                Task.created_at < at,
-                or_(
-                    and_(Task.due_has_time, Task.due_at < at),
-                    and_(~Task.due_has_time, Task.due_at < today_start),
-                ),
-                owned,
-            )
-        ).scalar_one()
         return {
             "tasks_completed": len(done),
             "tasks_on_time": len(done) - late,
             "tasks_late": late,
-            "overdue_tasks": overdue,
+            "overdue_tasks": self._overdue_at(p.until),
         }
+
+    def _overdue_at(self, at: datetime) -> int:
+        """Tasks not done at `at` whose deadline had passed: a due date before that day, or a
+        due time before `at`. Uses the tasks' current due dates."""
+        day_start = dates.local_midnight(dates.to_local(at).date())
+        owned = _owned(Task.owner, self.owner)
+        total = 0
+        for not_done in (Task.done_at.is_(None), Task.done_at >= at):
+            for cond in (
+                Task.due_at < day_start,  # a date or time before that day: overdue either way
+                and_(Task.due_at >= day_start, Task.due_at < at, Task.due_has_time),
+            ):
+                stmt = _where(select(func.count()).select_from(Task), not_done, cond, owned)
+                total += self.s.execute(stmt).scalar_one()
+        return total
 
 
 def _deadline(due: datetime, has_time: bool) -> datetime:
