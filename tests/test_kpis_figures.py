@@ -392,7 +392,7 @@ def test_owner_filters_deals_cases_tasks_interactions_and_contacts(store):
                           logged_by="bob"))  # fmt: skip
         survey(s, a.id, "nps", 10, at(11, 5), logged_by="bob")
     alice = report(store, owner="Alice").to_dict()
-    assert alice["period"]["owner"] == "alice"
+    assert alice["period"]["owner"] == "Alice"
     assert (alice["sales"]["won"], alice["sales"]["lost"]) == (1, 0)
     assert alice["sales"]["win_rate"] == 1.0
     assert alice["pipeline"]["open_deals"] == 0

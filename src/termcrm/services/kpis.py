@@ -29,6 +29,7 @@ from sqlmodel import Session
 
 from termcrm import dates
 from termcrm.errors import Invalid
+from termcrm.services._query import ieq
 from termcrm.store.models import (
     Case,
     Contact,
@@ -134,7 +135,7 @@ def compute(
     if since >= until:
         raise Invalid("The period is empty: since must be before until")
     period = Period(since, until)
-    owner = owner.strip().lower() if owner and owner.strip() else None
+    owner = owner.strip() if owner and owner.strip() else None
     ctx = _Context(session, period, owner)
     report = Report(period=period, owner=owner)
     for target, k in ((report.current, CUR), (report.previous, PREV)):
@@ -167,7 +168,7 @@ def _money_map(by_cur: dict[str, Decimal | int]) -> dict[str, str]:
 
 
 def _owned(column, owner: str | None):
-    return func.lower(column) == owner if owner else None
+    return ieq(column, owner) if owner else None
 
 
 def _where(stmt, *conds):

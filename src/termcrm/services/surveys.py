@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from termcrm import dates
 from termcrm.errors import Invalid
-from termcrm.services import validate
+from termcrm.services.interactions import log_interaction
 from termcrm.store.models import Contact, Interaction
 
 #: metric -> (lowest, highest) score
@@ -38,23 +37,20 @@ def log_survey(
     *,
     nps: int | None = None,
     csat: int | None = None,
-    when: str | dates.When | None = None,
+    when: str | None = None,
     comment: str | None = None,
     actor: str | None = None,
 ) -> Interaction:
-    """Record one satisfaction answer of `contact` (now, or at `when`: `yesterday`, `2d`)."""
+    """Record one satisfaction answer of `contact`, now or `when` (as `log` reads `--when`)."""
     metric, score = check_answer(nps, csat)
-    at = dates.parse_when(when, backwards=True) if isinstance(when, str) else when
-    interaction = Interaction(
-        contact_id=contact.id,
-        kind="survey",
-        occurred_at=at.at if at else dates.now(),
-        summary=f"{metric.upper()} {score}",
-        body=validate.text(comment, "comment", max_len=20000),
+    return log_interaction(
+        session,
+        contact,
+        "survey",
+        f"{metric.upper()} {score}",
+        when=when,
+        body=comment,
         metric=metric,
         score=score,
-        logged_by=actor,
-    )
-    session.add(interaction)
-    session.flush()
-    return interaction
+        actor=actor,
+    ).interaction
