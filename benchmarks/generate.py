@@ -376,13 +376,15 @@ class Generator:
             stage = stages[did - 1]
             cid = rnd.randint(1, self.args.contacts) if self.args.contacts else None
             company = self.contact_company[cid] if cid else None
-            created = self.start + rnd.random() * (self.now - self.start)
             value = int(rnd.lognormvariate(9.5, 1.1)) * 100  # cents; median ~13k
             currency = rnd.choices(CURRENCIES, CURRENCY_W)[0]
             closed = lost_reason = None
             start_stage = "lead" if rnd.random() < 0.8 else "qualified"
             if stage in ("won", "lost"):
-                end = min(self.now - 60, created + rnd.uniform(3, 180) * DAY)
+                # closes spread evenly over the years (no pile-up at the anchor), each after
+                # a sales cycle of 3 to 180 days
+                end = self.start + rnd.random() * (self.now - 60 - self.start)
+                created = max(self.start, end - rnd.uniform(3, 180) * DAY)
                 closed = fmt_ts(end)
                 expected = fmt_date(end)
                 reach = rnd.randint(OPEN_PATH.index(start_stage), 3)
@@ -391,6 +393,8 @@ class Generator:
                     lost_reason = LOST_REASONS[rnd.randrange(len(LOST_REASONS))]
             else:
                 end = self.now
+                # open deals are mostly recent; a few have been stuck in the pipeline for long
+                created = self.now - rnd.random() ** 2 * (self.now - self.start)
                 # open: closing soon, overdue (past expected close) or later
                 expected = fmt_date(self.now + rnd.uniform(-20, 90) * DAY)
                 lo = OPEN_PATH.index(start_stage)
