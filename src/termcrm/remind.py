@@ -33,8 +33,8 @@ USAGE = """Usage: termcrm remind [--always] [--debug]
 
   Example: crm remind --always
 """
-#: counting stops here: "1000+ overdue" costs no more than "1000 overdue"
-COUNT_CAP = 1000
+#: counting stops here ("100+ overdue"): a shell greeting needs no exact backlog size
+COUNT_CAP = 100
 #: how long to wait for a database another program is writing to, in milliseconds
 BUSY_MS = 100
 _UTC = timezone.utc  # noqa: UP017  (datetime.UTC would be the same object)
