@@ -251,3 +251,14 @@ def test_logging_through_the_cli_restarts_the_clock_and_adds_follow_ups(crm, sto
     assert [(t["title"], t["contact"]) for t in agenda["next_7_days"]] == [
         ("Follow up: Renewal talk", "Ada Lovelace")
     ]
+
+
+def test_config_path_agrees_with_platformdirs(monkeypatch):
+    import platformdirs
+
+    from termcrm import config
+
+    expected = platformdirs.user_config_path("termcrm") / "config.toml"
+    assert config.config_path() == expected
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    assert config.config_path() == platformdirs.user_config_path("termcrm") / "config.toml"
