@@ -127,3 +127,22 @@ def backup(engine: Engine, dest: Path) -> None:
     finally:
         raw.close()
     os.chmod(dest, 0o600)
+
+
+def bulk_insert(conn: Connection, table, rows: list[dict]) -> None:
+    """Insert many rows at once (imports): one executemany of a Core insert."""
+    if rows:
+        conn.execute(table.insert(), rows)
+
+
+def sync_id_sequence(conn: Connection, table: str) -> None:
+    """After rows were inserted with explicit ids, move PostgreSQL's id sequence past them
+    (SQLite needs nothing: its next rowid is always max(rowid) + 1)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+    )
