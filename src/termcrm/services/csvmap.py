@@ -38,7 +38,6 @@ def norm(header: str) -> str:
 CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
     "name": ("name", "fullname", "displayname", "contactname", "fileas"),
-    "prefix": ("nameprefix", "salutation", "prefix"),
     "first_name": ("firstname", "givenname", "first"),
     "middle_name": ("middlename", "additionalname"),
     "last_name": ("lastname", "familyname", "surname", "last"),
@@ -182,6 +181,19 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "cases": (),
 }
 
+#: Values Outlook writes into every contact it exports: placeholders, not data.
+OUTLOOK_PLACEHOLDERS = {
+    "anniversary": "0/0/00",
+    "birthday": "0/0/00",
+    "gender": "Unspecified",
+    "priority": "Normal",
+    "sensitivity": "Normal",
+    "private": "False",
+    "emailtype": "SMTP",
+    "email2type": "SMTP",
+    "email3type": "SMTP",
+}
+
 #: Fields that collect every column mapped to them instead of taking the first non-empty.
 MULTI = {"tags"}
 
@@ -235,6 +247,7 @@ class Mapping:
     sources: dict[str, list[int]] = field(default_factory=dict)
     source_format: str = "CSV"
     overridden: set[int] = field(default_factory=set)
+    _plan: tuple | None = field(default=None, repr=False, compare=False)
 
     def describe(self) -> list[tuple[str, str]]:
         """(column, where it goes) for every column, for --dry-run."""
@@ -323,8 +336,7 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
     # Outlook and Salesforce: "Title" is the honorific when a "Job Title" column exists too.
     local = {k: list(v) for k, v in aliases.items()}
     if kind == "contacts" and "jobtitle" in normed:
-        local["title"].remove("title")
-        local["prefix"].append("title")
+        local["title"].remove("title")  # the honorific: kept as a custom field
     if kind == "contacts" and fmt == "LinkedIn":
         local["created_at"] = ["connectedon"]
     sources: dict[str, list[int]] = {}
@@ -381,6 +393,9 @@ def split_multi(value: str, target_norm: str) -> list[str]:
     """Several values in one cell: ` ::: ` (Google) or `;` (Outlook categories, termcrm)."""
     from termcrm.services.csvsafe import split_list
 
+    if ";" not in value and GOOGLE_MULTI not in value and not value.startswith(("[", "*")):
+        v = value.strip()
+        return [v] if v and norm(v) != "mycontacts" else []
     if GOOGLE_MULTI in value:
         parts = [p.strip() for p in value.split(GOOGLE_MULTI)]
     else:
@@ -389,42 +404,68 @@ def split_multi(value: str, target_norm: str) -> list[str]:
     for p in parts:
         if p.startswith("* "):  # Google marks system/primary labels with "* "
             p = p[2:].strip()
-        if p and p.lower() != "mycontacts":
+        if p and norm(p) != "mycontacts":  # Google's system group, on every contact
             out.append(p)
     return out
 
 
+def _plan(mapping: Mapping):
+    """The mapping compiled for speed: (single, choices, tags, custom) column lists."""
+    plan = getattr(mapping, "_plan", None)
+    if plan is not None:
+        return plan
+    single, choices, tags, custom = [], [], [], []
+    keys = [custom_key(h, i) for i, h in enumerate(mapping.headers)]
+    contacts = mapping.kind == "contacts"
+    for target, cols in mapping.sources.items():
+        if target in MULTI:
+            tags.extend(cols)
+        elif len(cols) == 1:
+            single.append((target, cols[0]))
+        else:
+            choices.append((target, [(i, keys[i]) for i in cols]))
+    outlook = mapping.source_format in ("Outlook", "Outlook.com")
+    if contacts:
+        for i, t in enumerate(mapping.targets):
+            if t == CUSTOM:
+                placeholder = (
+                    OUTLOOK_PLACEHOLDERS.get(norm(mapping.headers[i])) if outlook else None
+                )
+                custom.append((i, keys[i], placeholder))
+            elif t.startswith(FIELD_PREFIX):
+                custom.append((i, t[len(FIELD_PREFIX) :], None))
+    plan = (single, choices, tags, custom, contacts)
+    mapping._plan = plan
+    return plan
+
+
 def apply(mapping: Mapping, cells: list[str]) -> Row:
     """One row's cells as field values, tags and custom fields."""
+    single, choices, tag_cols, custom_cols, contacts = _plan(mapping)
     values: dict[str, str] = {}
     tags: list[str] = []
     custom: dict[str, str] = {}
-    targets = mapping.targets
-    headers = mapping.headers
-    for target, cols in mapping.sources.items():
-        if target in MULTI:
-            for i in cols:
-                if cells[i].strip():
-                    tags.extend(split_multi(cells[i], norm(headers[i])))
-            continue
+    for target, i in single:
+        v = cells[i]
+        if v and not v.isspace():
+            values[target] = v
+    for target, cols in choices:
         chosen = None
-        for i in cols:
+        for i, key in cols:
             v = cells[i]
-            if v.strip():
+            if v and not v.isspace():
                 if chosen is None:
                     chosen = v
-                elif mapping.kind == "contacts":
-                    custom[custom_key(headers[i], i)] = v.strip()
+                elif contacts:
+                    custom[key] = v.strip()
         if chosen is not None:
             values[target] = chosen
-    if mapping.kind == "contacts":
-        for i, t in enumerate(targets):
-            if t == CUSTOM:
-                v = cells[i].strip()
-                if v:
-                    custom[custom_key(headers[i], i)] = v
-            elif t.startswith(FIELD_PREFIX):
-                v = cells[i].strip()
-                if v:
-                    custom[t[len(FIELD_PREFIX) :]] = v
+    for i in tag_cols:
+        v = cells[i]
+        if v and not v.isspace():
+            tags.extend(split_multi(v, ""))
+    for i, key, placeholder in custom_cols:
+        v = cells[i]
+        if v and not v.isspace() and v != placeholder:
+            custom[key] = v.strip()
     return Row(values, tags, custom)

@@ -101,18 +101,14 @@ class Source:
         reader = csv.reader(self._rest, delimiter=self.delimiter, strict=False)
         offset = self.header_line
         last = 0
-        while True:
-            start = offset + last + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                raise Invalid(f"line {start}: cannot read the file: {exc}") from exc
-            last = reader.line_num
-            if not cells or (len(cells) == 1 and not cells[0].strip()):
-                continue
-            yield start, cells
+        try:
+            for cells in reader:
+                start = offset + last + 1
+                last = reader.line_num
+                if cells and (len(cells) > 1 or cells[0].strip()):
+                    yield start, cells
+        except csv.Error as exc:
+            raise Invalid(f"line {offset + last + 1}: cannot read the file: {exc}") from exc
 
     def close(self) -> None:
         self._text.close()

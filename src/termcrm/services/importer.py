@@ -440,6 +440,7 @@ class Writer:
         self.keep_ids = opts.own_format and max_id is None
         self.next_id = (max_id or 0) + 1
         self.used_ids = False
+        self.lower = lambda value: dialect.db_lower(conn, value)
 
     # shared helpers ---------------------------------------------------------------------
 
@@ -474,19 +475,41 @@ class Writer:
         """The id of the company of that name (any case), created when new."""
         if not name:
             return None
-        key = name.lower()
+        key = self.lower(name)
         cid = self.companies.get(key)
         if cid is None:
-            cid = self.conn.execute(
-                select(Company.id).where(func.lower(Company.name) == key)
-            ).scalar()
-            if cid is None:
-                cid = self.conn.execute(
-                    insert(Company).values(name=name, created_at=self.now, updated_at=self.now)
-                ).inserted_primary_key[0]
-                self.result.companies_created += 1
-            self.companies[key] = cid
+            self.prefetch_companies([name])
+            cid = self.companies[key]
         return cid
+
+    def prefetch_companies(self, names: Iterable[str]) -> None:
+        """Resolve the batch's company names in one query; create the new ones in one insert."""
+        wanted: dict[str, str] = {}
+        for n in names:
+            low = self.lower(n)
+            if low not in self.companies:
+                wanted.setdefault(low, n)
+        for chunk in _chunks(list(wanted)):
+            for cid, low in self.conn.execute(
+                select(Company.id, func.lower(Company.name)).where(
+                    func.lower(Company.name).in_(chunk)
+                )
+            ):
+                self.companies[low] = cid
+                wanted.pop(low, None)
+        if not wanted:
+            return
+        next_id = (self.conn.execute(select(func.max(Company.id))).scalar() or 0) + 1
+        rows = []
+        for low, name in wanted.items():
+            rows.append((next_id, name, self.now, self.now))
+            self.companies[low] = next_id
+            next_id += 1
+        dialect.bulk_insert(
+            self.conn, Company.__table__, rows, ["id", "name", "created_at", "updated_at"]
+        )
+        self.result.companies_created += len(rows)
+        self.new_companies = True
 
     def contact_ref(self, values: dict[str, str], *, required: bool) -> int | None:
         """The contact a row refers to: by email, else id, else a unique name."""
@@ -504,7 +527,7 @@ class Writer:
         if email_ref or (other and "@" in other and not id_ref):
             address = email_ref or other
             cid = self.conn.execute(
-                select(Contact.id).where(func.lower(Contact.email) == address.lower())
+                select(Contact.id).where(func.lower(Contact.email) == self.lower(address))
             ).scalar()
             if cid is None:
                 raise Invalid(f"no contact with email {address!r}")
@@ -515,7 +538,7 @@ class Writer:
                 raise Invalid(f"no contact #{n}")
         else:
             ids = self.conn.execute(
-                select(Contact.id).where(func.lower(Contact.name) == other.lower()).limit(2)
+                select(Contact.id).where(func.lower(Contact.name) == self.lower(other)).limit(2)
             ).all()
             if not ids:
                 raise Invalid(f"no contact named {other!r}")
@@ -530,8 +553,12 @@ class Writer:
     def write(self, batch: list[tuple[int, csvmap.Row]]) -> None:
         raise NotImplementedError
 
+    new_companies = False
+
     def finish(self) -> None:
         dialect.sync_id_sequence(self.conn, self.table.__tablename__)
+        if self.new_companies and self.table is not Company:
+            dialect.sync_id_sequence(self.conn, "companies")
 
 
 class ContactWriter(Writer):
@@ -560,8 +587,7 @@ class ContactWriter(Writer):
         named = name is not None
         if name is None:
             parts = [
-                v.get(k, "").strip()
-                for k in ("prefix", "first_name", "middle_name", "last_name", "suffix")
+                v.get(k, "").strip() for k in ("first_name", "middle_name", "last_name", "suffix")
             ]
             joined = " ".join(p for p in parts if p)
             name = validate.text(joined, "name", max_len=200)
@@ -612,37 +638,40 @@ class ContactWriter(Writer):
         for line, row in batch:
             try:
                 rec = self.parse(row)
-                rec["company_id"] = self.company_id(rec["company"])
             except Invalid as exc:
                 res.add_bad(line, exc.message)
                 continue
             recs.append((line, rec))
+        self.prefetch_companies([r["company"] for _, r in recs if r["company"]])
+        for _, rec in recs:
+            rec["company_id"] = self.company_id(rec["company"])
         # duplicates: in the database (earlier batches included) and earlier in this batch
-        emails = list({r["email"].lower() for _, r in recs if r["email"]})
+        low = self.lower
+        emails = list({low(r["email"]) for _, r in recs if r["email"]})
         by_email: dict[str, int] = {}
         for chunk in _chunks(emails):
-            for cid, low in self.conn.execute(
+            for cid, lowered in self.conn.execute(
                 select(Contact.id, func.lower(Contact.email)).where(
                     func.lower(Contact.email).in_(chunk)
                 )
             ):
-                by_email[low] = cid
-        names = list({r["name"].lower() for _, r in recs if not r["email"]})
+                by_email[lowered] = cid
+        names = list({low(r["name"]) for _, r in recs if not r["email"]})
         by_name: dict[tuple[str, int | None], int] = {}
         for chunk in _chunks(names):
-            for cid, low, comp in self.conn.execute(
+            for cid, lowered, comp in self.conn.execute(
                 select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
                     Contact.email.is_(None), func.lower(Contact.name).in_(chunk)
                 )
             ):
-                by_name.setdefault((low, comp), cid)
+                by_name.setdefault((lowered, comp), cid)
         pending: dict[Any, tuple[int, dict]] = {}
         new: list[dict] = []
         for line, rec in recs:
             key = (
-                ("e", rec["email"].lower())
+                ("e", low(rec["email"]))
                 if rec["email"]
-                else ("n", rec["name"].lower(), rec["company_id"])
+                else ("n", low(rec["name"]), rec["company_id"])
             )
             existing = by_email.get(key[1]) if rec["email"] else by_name.get(key[1:])
             earlier = pending.get(key)
@@ -668,47 +697,35 @@ class ContactWriter(Writer):
         elif new:
             res.created += len(new)  # counted for the report; rolled back anyway
 
+    CONTACT_COLUMNS = [
+        "id", "name", "email", "phone", "title", "company_id", "stage", "source", "owner",
+        "notes", "cadence_days", "created_at", "updated_at",
+    ]  # fmt: skip
+    STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
+
     def insert(self, recs: list[dict]) -> None:
         contacts, stages, tags, fields = [], [], [], []
+        actor = self.opts.actor
         for rec in recs:
-            cid = self.take_id({"id": rec["id"]})
+            cid = self.take_id(rec)
             stage = rec["stage"] or "lead"
+            created = rec["created_at"]
             contacts.append(
-                {
-                    "id": cid,
-                    "name": rec["name"],
-                    "email": rec["email"],
-                    "phone": rec["phone"],
-                    "title": rec["title"],
-                    "company_id": rec["company_id"],
-                    "stage": stage,
-                    "source": rec["source"],
-                    "owner": rec["owner"],
-                    "notes": rec["notes"],
-                    "cadence_days": rec["cadence_days"],
-                    "created_at": rec["created_at"],
-                    "updated_at": rec["updated_at"],
-                }
-            )
-            stages.append(
-                {
-                    "contact_id": cid,
-                    "from_stage": None,
-                    "to_stage": stage,
-                    "changed_at": rec["created_at"],
-                    "changed_by": self.opts.actor,
-                }
-            )
-            tags.extend({"contact_id": cid, "tag": t} for t in rec["tags"])
-            fields.extend(
-                {"contact_id": cid, "key": k, "value": val} for k, val in rec["fields"].items()
-            )
-        dialect.bulk_insert(self.conn, self.c_contacts, contacts)
-        dialect.bulk_insert(self.conn, self.c_stages, stages)
-        if tags:
-            dialect.bulk_insert(self.conn, self.c_tags, tags)
-        if fields:
-            dialect.bulk_insert(self.conn, self.c_fields, fields)
+                (
+                    cid, rec["name"], rec["email"], rec["phone"], rec["title"],
+                    rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
+                    rec["cadence_days"], created, rec["updated_at"],
+                )
+            )  # fmt: skip
+            stages.append((cid, None, stage, created, actor))
+            for t in rec["tags"]:
+                tags.append((cid, t))
+            for k, val in rec["fields"].items():
+                fields.append((cid, k, val))
+        dialect.bulk_insert(self.conn, self.c_contacts, contacts, self.CONTACT_COLUMNS)
+        dialect.bulk_insert(self.conn, self.c_stages, stages, self.STAGE_COLUMNS)
+        dialect.bulk_insert(self.conn, self.c_tags, tags, ["contact_id", "tag"])
+        dialect.bulk_insert(self.conn, self.c_fields, fields, ["contact_id", "key", "value"])
         self.result.created += len(recs)
 
     def update(self, cid: int, rec: dict) -> None:
@@ -803,7 +820,7 @@ class RecordWriter(Writer):
             col = tbl.c[key]
             val = rec.get(key)
             if key == "name":
-                conds.append(func.lower(col) == val.lower())
+                conds.append(func.lower(col) == self.lower(val))
             elif key in ("opened_at",) and not rec.get("_has_" + key):
                 continue
             elif val is None:
