@@ -355,6 +355,7 @@ def run_import(
             if progress and position is not None:
                 progress(position.size, position.size)
             if not result.ok:
+                result.bad.sort(key=lambda b: b.line)
                 raise ImportFailed(result)
             if result.dry_run:
                 raise _Rollback
