@@ -74,18 +74,25 @@ def raw_sqlite(csv_path: Path, db_path: Path) -> tuple[int, float]:
         reader = csv.reader(fh)
         next(reader)
         stamp = "2026-11-18 09:00:00.000000"
+        companies = {name: i for i, name in enumerate(COMPANIES, 1)}
         rows = [
-            (f"{r[0]} {r[1]}", r[2], r[3], r[5] or None, "lead", "bench", stamp, stamp)
+            (f"{r[0]} {r[1]}", r[2], r[3], r[5] or None, companies[r[4]], "lead", "bench", stamp,
+             stamp)
             for r in reader
-        ]
+        ]  # fmt: skip
     conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.executemany(
+        "INSERT INTO companies (id, name, created_at, updated_at) VALUES (?, ?, ?, ?)",
+        [(i, name, "2026-11-18 09:00:00.000000", "2026-11-18 09:00:00.000000")
+         for name, i in companies.items()],
+    )  # fmt: skip
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     t0 = time.perf_counter()
     conn.execute("BEGIN")
     conn.executemany(
-        "INSERT INTO contacts (name, email, phone, title, stage, owner, created_at, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO contacts (name, email, phone, title, company_id, stage, owner, created_at,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     conn.execute("COMMIT")

@@ -141,3 +141,14 @@ def test_export_then_import_into_an_empty_database_gives_back_the_same(people, c
     for kind in KINDS:
         assert second[kind] == first[kind], kind
         assert second[kind + ".json"] == first[kind + ".json"], kind
+
+
+def test_json_export_imports_back_the_same(crm, tmp_path):
+    crm.ok("contact", "add", "Ada", "--email", "a@x.org", "--tag", "x;y", "--field", "k=+1")
+    crm.ok("contact", "add", "Bob", "--company", "=ACME")
+    f = tmp_path / "c.json"
+    f.write_text(crm.ok("export", "contacts", "--format", "json"), encoding="utf-8")
+    other = tmp_path / "b.db"
+    assert "2 created" in crm.ok("--db", other, "import", "contacts", f)
+    assert crm.json("--db", other, "contact", "list") == crm.json("contact", "list")
+    assert "0 created, 0 updated, 2 skipped" in crm.ok("--db", other, "import", "contacts", f)

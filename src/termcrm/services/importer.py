@@ -293,6 +293,11 @@ def import_file(
             store, path, dry_run=dry_run, on_duplicate=on_duplicate, actor=actor,
             encoding=encoding,
         )  # fmt: skip
+    if _is_json(path):
+        return import_json(
+            store, kind, path, dry_run=dry_run, on_duplicate=on_duplicate, actor=actor,
+            progress=progress,
+        )  # fmt: skip
     from termcrm.services.csvread import open_source
 
     over = csvmap.parse_overrides(list(overrides))
@@ -369,19 +374,18 @@ def _rows(src, mapping: csvmap.Mapping, result: ImportResult, opts: Options):
     own = opts.own_format
     try:
         for line, cells in src.records():
-            result.rows += 1
             if len(cells) != width:
-                if not any(c.strip() for c in cells):
-                    result.rows -= 1
+                if not "".join(cells).strip():
                     continue
+                result.rows += 1
                 result.add_bad(
                     line, f"has {len(cells)} fields, the header has {width} (a ragged row)"
                 )
                 yield line, None
                 continue
-            if not any(c.strip() for c in cells):
-                result.rows -= 1
+            if not "".join(cells).strip():
                 continue
+            result.rows += 1
             if own:
                 cells = [unescape(c) for c in cells]
             yield line, csvmap.apply(mapping, cells)
@@ -389,6 +393,83 @@ def _rows(src, mapping: csvmap.Mapping, result: ImportResult, opts: Options):
         raise Invalid(
             f"{src.path} is not {src.encoding} ({exc.reason}); try --encoding cp1252"
         ) from exc
+
+
+def _is_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(16).lstrip(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return False
+    return head.startswith(b"[")
+
+
+def _json_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def import_json(
+    store,
+    kind: str,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    on_duplicate: str = "skip",
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """termcrm's own JSON export (an array of records) read back; keys it does not know
+    (derived ones such as `due_date`) are ignored. Bad records are reported by number."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError as exc:
+        raise Invalid(f"No such file: {path}") from exc
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise Invalid(f"{path} is not a JSON array of records: {exc}") from exc
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise Invalid(f"{path} is not a JSON array of records")
+    targets = set(csvmap.ALIASES[kind])
+    keys = sorted({k for r in data for k in r})
+    result = ImportResult(
+        kind=kind,
+        path=str(path),
+        source_format="termcrm JSON",
+        encoding="utf-8",
+        delimiter="",
+        mapping=[(k, k if k in targets else "ignored") for k in keys],
+        dry_run=dry_run,
+    )
+    opts = Options(
+        on_duplicate=on_duplicate,
+        actor=actor,
+        own_format=True,
+        columns={k for k in keys if k in targets},
+    )
+
+    def rows():
+        for n, rec in enumerate(data, 1):
+            result.rows += 1
+            values = {}
+            for k, val in rec.items():
+                if k in targets and k not in ("tags", "fields"):
+                    cell = _json_cell(val)
+                    if cell.strip():
+                        values[k] = cell
+            tags = [str(t) for t in rec.get("tags") or []] if kind == "contacts" else []
+            custom = {}
+            if kind == "contacts" and isinstance(rec.get("fields"), dict):
+                custom = {str(k): str(v) for k, v in rec["fields"].items() if str(v) != ""}
+            yield n, csvmap.Row(values, tags, custom)
+
+    return run_import(store, kind, rows(), result, opts, progress=progress)
 
 
 def _is_vcard(path: Path) -> bool:
@@ -571,66 +652,69 @@ class ContactWriter(Writer):
         self.c_tags = ContactTag.__table__
         self.c_fields = ContactField.__table__
         self.c_stages = ContactStageChange.__table__
+        self.dt = dialect.datetime_param(conn)
 
     def parse(self, row: csvmap.Row) -> dict[str, Any]:
+        """One row as a validated contact (values hold only non-blank cells)."""
         v = row.values
-        addr = v.get("email", "")
-        extra_emails: list[str] = []
-        if csvmap.GOOGLE_MULTI in addr:
-            addr, *extra_emails = [p.strip() for p in addr.split(csvmap.GOOGLE_MULTI)]
-        mail = email(addr) if addr else None
-        phone = v.get("phone", "")
-        extra_phones: list[str] = []
-        if csvmap.GOOGLE_MULTI in phone:
-            phone, *extra_phones = [p.strip() for p in phone.split(csvmap.GOOGLE_MULTI)]
-        company = validate.text(v.get("company"), "company", max_len=200)
-        name = validate.text(v.get("name"), "name", max_len=200)
-        named = name is not None
+        get = v.get
+        text = validate.text
+        multi = csvmap.GOOGLE_MULTI
+        fields = row.custom
+        mail = None
+        addr = get("email")
+        if addr is not None:
+            if multi in addr:
+                addr, *more = [p.strip() for p in addr.split(multi)]
+                fields["other emails"] = multi.join(more)
+            mail = email(addr)
+        phone = get("phone")
+        if phone is not None and multi in phone:
+            phone, *more = [p.strip() for p in phone.split(multi)]
+            fields["other phones"] = multi.join(more)
+        company = text(get("company"), "company", max_len=200)
+        name = text(get("name"), "name", max_len=200)
         if name is None:
             parts = [
-                v.get(k, "").strip() for k in ("first_name", "middle_name", "last_name", "suffix")
+                v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
             ]
-            joined = " ".join(p for p in parts if p)
-            name = validate.text(joined, "name", max_len=200)
-            named = name is not None
+            name = text(" ".join(parts), "name", max_len=200) if parts else None
+        named = name is not None
         if name is None:
             name = mail or company
-        if name is None:
-            raise Invalid("has no name, email or company")
-        fields = dict(row.custom)
-        if v.get("fields", "").strip():
+            if name is None:
+                raise Invalid("has no name, email or company")
+        if "fields" in v:
             fields.update(_fields_json(v["fields"]))
-        if extra_emails:
-            fields["other emails"] = csvmap.GOOGLE_MULTI.join(extra_emails)
-        if extra_phones:
-            fields["other phones"] = csvmap.GOOGLE_MULTI.join(extra_phones)
-        for key in list(fields):
-            if len(key) > 100:
+            for key in [k for k in fields if len(k) > 100]:
                 fields[key[:100]] = fields.pop(key)
-        stage = contact_stage(v["stage"]) if v.get("stage", "").strip() else None
         cadence = None
-        if v.get("cadence_days", "").strip():
+        if "cadence_days" in v:
             from termcrm.services.contacts import parse_cadence
 
             cadence = parse_cadence(v["cadence_days"])
-        created, updated = self.stamps(v)
+        if "created_at" in v or "updated_at" in v:
+            created, updated = self.stamps(v)
+        else:
+            created = updated = self.now
+        tags = row.tags
         return {
             "name": name,
             "named": named,
             "email": mail,
-            "phone": validate.text(phone, "phone", max_len=64),
-            "title": validate.text(v.get("title"), "title", max_len=200),
+            "phone": text(phone, "phone", max_len=64),
+            "title": text(get("title"), "title", max_len=200),
             "company": company,
-            "stage": stage,
-            "source": validate.text(v.get("source"), "source", max_len=100),
+            "stage": contact_stage(v["stage"]) if "stage" in v else None,
+            "source": text(get("source"), "source", max_len=100),
             "owner": self.owner(v),
-            "notes": validate.text(v.get("notes"), "notes", max_len=20000),
+            "notes": text(get("notes"), "notes", max_len=20000),
             "cadence_days": cadence,
             "created_at": created,
             "updated_at": updated,
-            "tags": sorted({validate.tag(t) for t in row.tags}),
+            "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
             "fields": fields,
-            "id": v.get("id", ""),
+            "id": get("id", ""),
         }
 
     def write(self, batch: list[tuple[int, csvmap.Row]]) -> None:
@@ -644,11 +728,22 @@ class ContactWriter(Writer):
                 continue
             recs.append((line, rec))
         self.prefetch_companies([r["company"] for _, r in recs if r["company"]])
+        companies = self.companies
         for _, rec in recs:
-            rec["company_id"] = self.company_id(rec["company"])
+            company = rec["company"]
+            if company is None:
+                rec["company_id"] = None
+            else:
+                key = self.lower(company)
+                cid = companies.get(key)
+                rec["company_id"] = cid if cid is not None else self.company_id(company)
         # duplicates: in the database (earlier batches included) and earlier in this batch
         low = self.lower
-        emails = list({low(r["email"]) for _, r in recs if r["email"]})
+        for _, r in recs:
+            r["key"] = (
+                ("e", low(r["email"])) if r["email"] else ("n", low(r["name"]), r["company_id"])
+            )
+        emails = list({r["key"][1] for _, r in recs if r["email"]})
         by_email: dict[str, int] = {}
         for chunk in _chunks(emails):
             for cid, lowered in self.conn.execute(
@@ -657,7 +752,7 @@ class ContactWriter(Writer):
                 )
             ):
                 by_email[lowered] = cid
-        names = list({low(r["name"]) for _, r in recs if not r["email"]})
+        names = list({r["key"][1] for _, r in recs if not r["email"]})
         by_name: dict[tuple[str, int | None], int] = {}
         for chunk in _chunks(names):
             for cid, lowered, comp in self.conn.execute(
@@ -669,11 +764,7 @@ class ContactWriter(Writer):
         pending: dict[Any, tuple[int, dict]] = {}
         new: list[dict] = []
         for line, rec in recs:
-            key = (
-                ("e", low(rec["email"]))
-                if rec["email"]
-                else ("n", low(rec["name"]), rec["company_id"])
-            )
+            key = rec["key"]
             existing = by_email.get(key[1]) if rec["email"] else by_name.get(key[1:])
             earlier = pending.get(key)
             if existing is None and earlier is None:
@@ -707,15 +798,16 @@ class ContactWriter(Writer):
     def insert(self, recs: list[dict]) -> None:
         contacts, stages, tags, fields = [], [], [], []
         actor = self.opts.actor
+        dt = self.dt
         for rec in recs:
             cid = self.take_id(rec)
             stage = rec["stage"] or "lead"
-            created = rec["created_at"]
+            created = dt(rec["created_at"])
             contacts.append(
                 (
                     cid, rec["name"], rec["email"], rec["phone"], rec["title"],
                     rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
-                    rec["cadence_days"], created, rec["updated_at"],
+                    rec["cadence_days"], created, dt(rec["updated_at"]),
                 )
             )  # fmt: skip
             stages.append((cid, None, stage, created, actor))
@@ -723,8 +815,9 @@ class ContactWriter(Writer):
                 tags.append((cid, t))
             for k, val in rec["fields"].items():
                 fields.append((cid, k, val))
-        dialect.bulk_insert(self.conn, self.c_contacts, contacts, self.CONTACT_COLUMNS)
-        dialect.bulk_insert(self.conn, self.c_stages, stages, self.STAGE_COLUMNS)
+        conn = self.conn
+        dialect.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+        dialect.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
         dialect.bulk_insert(self.conn, self.c_tags, tags, ["contact_id", "tag"])
         dialect.bulk_insert(self.conn, self.c_fields, fields, ["contact_id", "key", "value"])
         self.result.created += len(recs)

@@ -161,12 +161,29 @@ def _sqlite_value(col_type):
     return None
 
 
-def bulk_insert(conn: Connection, table, rows: list, columns: list[str] | None = None) -> None:
+def datetime_param(conn: Connection):
+    """A function turning an aware datetime into what `bulk_insert` should be handed for a
+    DateTime column with `converted=True` (SQLite: the text SQLAlchemy stores)."""
+    if conn.dialect.name != "sqlite":
+        return lambda value: value
+    from sqlalchemy import DateTime
+
+    return _sqlite_value(DateTime())
+
+
+def bulk_insert(
+    conn: Connection,
+    table,
+    rows: list,
+    columns: list[str] | None = None,
+    *,
+    converted: bool = False,
+) -> None:
     """Insert many rows at once (imports): dicts, or tuples in the order of `columns`.
 
     On SQLite the values are converted as SQLAlchemy would store them and handed to the
     driver's executemany (several times faster than a Core executemany); elsewhere a Core
-    executemany.
+    executemany. `converted=True`: datetimes were already passed through `datetime_param`.
     """
     if not rows:
         return
@@ -177,7 +194,7 @@ def bulk_insert(conn: Connection, table, rows: list, columns: list[str] | None =
         conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
         return
     convs = [(n, f) for n, f in enumerate(_sqlite_value(table.c[c].type) for c in columns) if f]
-    if convs:
+    if convs and not converted:
         converted = []
         for r in rows:
             r = list(r)
@@ -211,6 +228,6 @@ def db_lower(conn: Connection, value: str) -> str:
     """`value` as the database's `lower()` gives it: SQLite lowers ASCII letters only, so
     `lower('Ünicode')` is `'Ünicode'`; PostgreSQL lowers every letter. Compare Python-side
     keys with `lower(column)` through this, never through `str.lower`."""
-    if conn.dialect.name == "sqlite":
+    if conn.dialect.name == "sqlite" and not value.isascii():
         return value.translate(_ASCII_LOWER)
     return value.lower()
