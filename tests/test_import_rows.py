@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 
 def _write(tmp_path: Path, text: str, name: str = "in.csv", encoding: str = "utf-8") -> Path:
     p = tmp_path / name
@@ -266,3 +268,22 @@ def test_unknown_columns_of_other_kinds_must_be_mapped(crm, tmp_path):
     assert r.exit_code == 2
     assert "Columns with no place in companies: shoe size" in r.stderr
     crm.ok("import", "companies", f, "--map", "shoe size=")
+
+
+@pytest.mark.postgres
+def test_import_on_postgresql_then_add_more(crm, tmp_path, pg_url):
+    f = _write(
+        tmp_path,
+        "name,email,company,tags\nZoë,Z@x.org,Ünicode,vip\nZed,z@X.org,ünicode,\nAl,a@x.org,,\n",
+    )
+    assert "2 created, 0 updated, 1 skipped" in crm.ok("--db", pg_url, "import", "contacts", f)
+    assert "0 created" in crm.ok("--db", pg_url, "import", "contacts", f)
+    # ids were given by the import: the sequences must have moved past them
+    crm.ok("--db", pg_url, "contact", "add", "After", "--company", "Other Co")
+    names = [c["name"] for c in crm.json("--db", pg_url, "contact", "list")]
+    assert names == ["After", "Al", "Zoë"]
+    export = tmp_path / "e.csv"
+    crm.ok("--db", pg_url, "export", "contacts", "-o", export)
+    other = tmp_path / "b.db"
+    crm.ok("--db", other, "import", "contacts", export)
+    assert crm.json("--db", other, "contact", "list") == crm.json("--db", pg_url, "contact", "list")

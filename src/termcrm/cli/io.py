@@ -220,7 +220,10 @@ def _export_command(kind: str, example: str):
     ) -> None:
         _run_export(kind, fmt, output)
 
-    command.__doc__ = f"Export every {kind[:-1]} record (csv, json{', vcf' if kind == 'contacts' else ''}{', ics' if kind == 'tasks' else ''}).\n\nExample: {example}"
+    formats = (
+        "csv, json" + (", vcf" if kind == "contacts" else "") + (", ics" if kind == "tasks" else "")
+    )
+    command.__doc__ = f"Export all {kind} ({formats}).\n\nExample: {example}"
     command.__name__ = f"export_{kind}"
     return command
 

@@ -389,13 +389,18 @@ class Row:
     custom: dict[str, str]
 
 
+def _is_my_contacts(label: str) -> bool:
+    """Google's system group that every contact is in: not a tag."""
+    return len(label) < 14 and norm(label) == "mycontacts"
+
+
 def split_multi(value: str, target_norm: str) -> list[str]:
     """Several values in one cell: ` ::: ` (Google) or `;` (Outlook categories, termcrm)."""
     from termcrm.services.csvsafe import split_list
 
     if ";" not in value and GOOGLE_MULTI not in value and not value.startswith(("[", "*")):
         v = value.strip()
-        return [v] if v and norm(v) != "mycontacts" else []
+        return [v] if v and not _is_my_contacts(v) else []
     if GOOGLE_MULTI in value:
         parts = [p.strip() for p in value.split(GOOGLE_MULTI)]
     else:
@@ -404,7 +409,7 @@ def split_multi(value: str, target_norm: str) -> list[str]:
     for p in parts:
         if p.startswith("* "):  # Google marks system/primary labels with "* "
             p = p[2:].strip()
-        if p and norm(p) != "mycontacts":  # Google's system group, on every contact
+        if p and not _is_my_contacts(p):
             out.append(p)
     return out
 
