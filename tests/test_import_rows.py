@@ -287,3 +287,15 @@ def test_import_on_postgresql_then_add_more(crm, tmp_path, pg_url):
     other = tmp_path / "b.db"
     crm.ok("--db", other, "import", "contacts", export)
     assert crm.json("--db", other, "contact", "list") == crm.json("--db", pg_url, "contact", "list")
+
+
+def test_own_export_with_namesakes_round_trips_and_reimports_nothing(crm, tmp_path):
+    crm.ok("contact", "add", "Sam")
+    crm.ok("contact", "add", "Sam")  # two people, same name, no email
+    f = tmp_path / "e.csv"
+    f.write_text(crm.ok("export", "contacts"), encoding="utf-8")
+    other = tmp_path / "b.db"
+    assert "2 created" in crm.ok("--db", other, "import", "contacts", f)
+    assert "0 created, 0 updated, 2 skipped" in crm.ok("--db", other, "import", "contacts", f)
+    assert "0 created, 0 updated, 2 skipped" in crm.ok("import", "contacts", f)
+    assert len(crm.json("contact", "list")) == 2

@@ -187,65 +187,13 @@ def export(
     return count
 
 
-# -- iCalendar ----------------------------------------------------------------------------------
-
-_ICS_PRIORITY = {"high": 1, "normal": 5, "low": 9}
-
-
-def _rrule(recur: str | None) -> dict | None:
-    if not recur:
-        return None
-    r = recur.strip().lower()
-    simple = {"daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
-    if r in simple:
-        return {"FREQ": simple[r]}
-    if r[:-1].isdigit() and r[-1] in "dw":
-        return {"FREQ": "DAILY" if r[-1] == "d" else "WEEKLY", "INTERVAL": int(r[:-1])}
-    return None
-
-
 def export_ics(session: Session, fh: IO[str]) -> int:
-    """Open tasks as VTODOs: due date or time, priority, the contact in the description, and
-    a UID that stays the same across exports (calendar apps update instead of duplicating)."""
-    from icalendar import Calendar, Todo
+    """Open tasks with a due date as iCalendar events (`services.calendar`, one way to do it)."""
+    from termcrm.services import calendar
 
-    from termcrm import __version__, dates
-
-    cal = Calendar()
-    cal.add("prodid", f"-//termcrm//termcrm {__version__}//EN")
-    cal.add("version", "2.0")
-    stamp = dates.now()
-    count = 0
-    for page in _paged(session, Task, Task.done_at.is_(None)):
-        info = _contact_info(session, {t.contact_id for t in page})
-        for t in page:
-            todo = Todo()
-            todo.add("uid", f"task-{t.id}@termcrm")
-            todo.add("dtstamp", stamp)
-            todo.add("created", t.created_at)
-            todo.add("last-modified", t.updated_at)
-            todo.add("summary", t.title)
-            todo.add("status", "NEEDS-ACTION")
-            todo.add("priority", _ICS_PRIORITY.get(t.priority, 5))
-            if t.due_at is not None:
-                todo.add("due", t.due_at if t.due_has_time else t.due_at.astimezone().date())
-            lines = []
-            if t.contact_id in info:
-                name, mail = info[t.contact_id]
-                lines.append(f"Contact: {name}" + (f" <{mail}>" if mail else ""))
-            if t.deal_id:
-                lines.append(f"Deal: #{t.deal_id}")
-            if t.owner:
-                lines.append(f"Owner: {t.owner}")
-            if lines:
-                todo.add("description", "\n".join(lines))
-            rule = _rrule(t.recur)
-            if rule:
-                todo.add("rrule", rule)
-            cal.add_component(todo)
-            count += 1
-    fh.write(cal.to_ical().decode("utf-8"))  # CRLF line ends, as RFC 5545 wants
-    return count
+    data = calendar.tasks_ics(session).decode("utf-8")
+    fh.write(data)  # CRLF line ends, as RFC 5545 wants
+    return data.count("BEGIN:VEVENT")
 
 
 # -- files ----------------------------------------------------------------------------------

@@ -233,16 +233,11 @@ def _int(value: str, what: str) -> int:
         raise Invalid(f"Invalid {what} {value!r}: a whole number") from exc
 
 
-_RECUR = re.compile(r"^(daily|weekly|monthly|yearly|\d{1,3}[dw])$")
-
-
 def _recur(value: str) -> str | None:
-    v = value.strip().lower()
-    if not v:
-        return None
-    if not _RECUR.match(v):
-        raise Invalid(f"Invalid recurrence {value!r}: daily, weekly, monthly or Nd/Nw")
-    return v
+    """A recurrence rule as `task add --recur` takes it, in its canonical form."""
+    from termcrm.services import recurrence
+
+    return recurrence.normalize(value) if value.strip() else None
 
 
 def contact_stage(value: str) -> str:
@@ -739,11 +734,16 @@ class ContactWriter(Writer):
                 rec["company_id"] = cid if cid is not None else self.company_id(company)
         # duplicates: in the database (earlier batches included) and earlier in this batch
         low = self.lower
+        own_ids = self.opts.own_format
         for _, r in recs:
-            r["key"] = (
-                ("e", low(r["email"])) if r["email"] else ("n", low(r["name"]), r["company_id"])
-            )
-        emails = list({r["key"][1] for _, r in recs if r["email"]})
+            if r["email"]:
+                r["key"] = ("e", low(r["email"]))
+            elif own_ids and r["id"].strip():
+                # termcrm's own rows without email are the same record only by id and name
+                r["key"] = ("i", r["id"].strip(), low(r["name"]))
+            else:
+                r["key"] = ("n", low(r["name"]), r["company_id"])
+        emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
         by_email: dict[str, int] = {}
         for chunk in _chunks(emails):
             for cid, lowered in self.conn.execute(
@@ -752,20 +752,29 @@ class ContactWriter(Writer):
                 )
             ):
                 by_email[lowered] = cid
-        names = list({r["key"][1] for _, r in recs if not r["email"]})
-        by_name: dict[tuple[str, int | None], int] = {}
+        names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
+        by_name: dict[tuple, int] = {}
         for chunk in _chunks(names):
             for cid, lowered, comp in self.conn.execute(
                 select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
                     Contact.email.is_(None), func.lower(Contact.name).in_(chunk)
                 )
             ):
-                by_name.setdefault((lowered, comp), cid)
+                by_name.setdefault(("n", lowered, comp), cid)
+        ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
+        if ids and not self.keep_ids:
+            for chunk in _chunks(ids):
+                for cid, lowered in self.conn.execute(
+                    select(Contact.id, func.lower(Contact.name)).where(
+                        Contact.email.is_(None), Contact.id.in_(chunk)
+                    )
+                ):
+                    by_name[("i", str(cid), lowered)] = cid
         pending: dict[Any, tuple[int, dict]] = {}
         new: list[dict] = []
         for line, rec in recs:
             key = rec["key"]
-            existing = by_email.get(key[1]) if rec["email"] else by_name.get(key[1:])
+            existing = by_email.get(key[1]) if key[0] == "e" else by_name.get(key)
             earlier = pending.get(key)
             if existing is None and earlier is None:
                 pending[key] = (line, rec)
