@@ -299,3 +299,13 @@ def test_own_export_with_namesakes_round_trips_and_reimports_nothing(crm, tmp_pa
     assert "0 created, 0 updated, 2 skipped" in crm.ok("--db", other, "import", "contacts", f)
     assert "0 created, 0 updated, 2 skipped" in crm.ok("import", "contacts", f)
     assert len(crm.json("contact", "list")) == 2
+
+
+def test_own_file_with_a_broken_id_is_a_bad_row(crm, tmp_path):
+    crm.ok("contact", "add", "Ada", "--email", "a@x.org")
+    text = crm.ok("export", "contacts").replace("\n1,Ada,", "\nx1,Ada,")
+    f = tmp_path / "e.csv"
+    f.write_text(text, encoding="utf-8")
+    r = crm("--db", tmp_path / "b.db", "import", "contacts", f)
+    assert r.exit_code == 2
+    assert "line 2: Invalid contact id 'x1': expected a number" in r.stderr

@@ -516,10 +516,15 @@ class Writer:
         #: termcrm's own ids are kept when restoring into an empty table
         self.keep_ids = opts.own_format and max_id is None
         self.next_id = (max_id or 0) + 1
-        self.used_ids = False
         self.lower = lambda value: dialect.db_lower(conn, value)
 
     # shared helpers ---------------------------------------------------------------------
+
+    def file_id(self, value: str) -> str:
+        """The `id` cell of termcrm's own files, checked (it is kept when restoring)."""
+        if value.strip() and self.opts.own_format:
+            validate.record_id(value, self.result.kind[:-1])
+        return value
 
     def take_id(self, values: dict[str, str]) -> int:
         if self.keep_ids and values.get("id", "").strip():
@@ -709,7 +714,7 @@ class ContactWriter(Writer):
             "updated_at": updated,
             "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
             "fields": fields,
-            "id": get("id", ""),
+            "id": self.file_id(get("id", "")),
         }
 
     def write(self, batch: list[tuple[int, csvmap.Row]]) -> None:
@@ -940,6 +945,7 @@ class RecordWriter(Writer):
         for line, row in batch:
             try:
                 rec = self.parse(row.values)
+                self.file_id(row.values.get("id", ""))
             except Invalid as exc:
                 res.add_bad(line, exc.message)
                 continue
