@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from termcrm.errors import Invalid
+from termcrm.services.csvsafe import split_list
 
 SKIP = "skip"
 CUSTOM = "custom"
@@ -391,13 +392,11 @@ class Row:
 
 def _is_my_contacts(label: str) -> bool:
     """Google's system group that every contact is in: not a tag."""
-    return len(label) < 14 and norm(label) == "mycontacts"
+    return label[:1] in ("m", "M") and len(label) < 14 and norm(label) == "mycontacts"
 
 
 def split_multi(value: str, target_norm: str) -> list[str]:
     """Several values in one cell: ` ::: ` (Google) or `;` (Outlook categories, termcrm)."""
-    from termcrm.services.csvsafe import split_list
-
     if ";" not in value and GOOGLE_MULTI not in value and not value.startswith(("[", "*")):
         v = value.strip()
         return [v] if v and not _is_my_contacts(v) else []
