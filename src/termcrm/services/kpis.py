@@ -31,7 +31,6 @@ from sqlmodel import Session
 
 from termcrm import dates
 from termcrm.errors import Invalid
-from termcrm.services import tasks
 from termcrm.services._query import ieq
 from termcrm.store.models import (
     Case,
@@ -652,6 +651,8 @@ class _Context:
     def _overdue_at(self, at: datetime) -> int:
         """Tasks overdue at `at` (the rules of `services.tasks`): open then, and past their due
         time or due day. Uses the tasks' current due dates (snoozing keeps no history)."""
+        from termcrm.services import tasks  # its recurrence rules are not needed up front
+
         owned = _owned(Task.owner, self.owner)
         day_start = tasks.day_start(dates.to_local(at).date())
         done_later = and_(
