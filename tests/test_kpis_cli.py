@@ -46,9 +46,9 @@ def test_json_has_exactly_the_contract_sections_and_the_listed_keys(crm):
 
 def test_default_period_is_the_last_30_days_ending_now(crm):
     period = crm.json("report")["period"]
-    # the frozen clock, in UTC; the end is exclusive, 1 µs after now so now counts
-    assert period["until"] == "2026-11-18T09:00:00.000001+00:00"
-    assert period["since"] == "2026-10-19T09:00:00+00:00"
+    # the frozen clock, in UTC; the end is exclusive: the next whole second, so now counts
+    assert period["until"] == "2026-11-18T09:00:01+00:00"
+    assert period["since"] == "2026-10-19T09:00:01+00:00"
     assert period["days"] == 30
     assert period["previous"]["until"] == period["since"]
 

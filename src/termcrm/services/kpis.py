@@ -47,7 +47,6 @@ from termcrm.vocab import ALL_INTERACTION_KINDS, OPEN_DEAL_STAGES, STAGE_PROBABI
 SECTIONS = ("pipeline", "sales", "leads", "customers", "satisfaction", "service", "activity")
 DEFAULT_DAYS = 30
 _CENT = Decimal("0.01")
-_TICK = timedelta(microseconds=1)
 
 
 # -- the period -------------------------------------------------------------------------------
@@ -80,14 +79,18 @@ def resolve_period(
     A bare duration reads backwards (`--since 90d` is 90 days ago). A date without a time
     means the start of that local day for `--since` and its end for `--until`, so
     `--since 2026-11-01 --until 2026-11-30` covers the whole of November. An end with a time
-    of day (and the default end, now) includes that very moment: the period stops 1 µs
-    after it, so what was logged just now counts.
+    of day (and the default end, now) includes that second: the period stops at the start
+    of the next whole second, so what was logged just now counts.
     """
-    end = dates.now() + _TICK
+    end = _next_second(dates.now())
     if until:
         w = dates.parse_when(until, backwards=True)
-        end = w.at + _TICK if w.has_time else dates.local_midnight(w.local_date + timedelta(days=1))
-    start = end - _TICK - timedelta(days=days)
+        end = (
+            _next_second(w.at)
+            if w.has_time
+            else dates.local_midnight(w.local_date + timedelta(days=1))
+        )
+    start = end - timedelta(days=days)
     if since:
         start = dates.parse_when(since, backwards=True).at
     if start >= end:
@@ -96,6 +99,10 @@ def resolve_period(
             f"--until ({dates.show(end)})"
         )
     return Period(start, end)
+
+
+def _next_second(at: datetime) -> datetime:
+    return at.replace(microsecond=0) + timedelta(seconds=1)
 
 
 # -- the report -------------------------------------------------------------------------------
