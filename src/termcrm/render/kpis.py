@@ -169,7 +169,7 @@ def _section_table(name: str, data: dict[str, Any]) -> Table:
                         f"{label} ({cur})",
                         fmt_money(a),
                         fmt_money(b),
-                        change(*shown, "money", key) if key != "avg_deal_size" else Text(""),
+                        change(*shown, "money", key),
                     )
         else:
             table.add_row(
