@@ -152,3 +152,27 @@ def test_help_has_an_example(crm):
     out = crm.ok("report", "--help")
     assert "Example: crm report" in out
     json.dumps(out)
+
+
+def test_screen_sums_missing_a_currency_are_zero_and_averages_are_na(store, crm):
+    from datetime import timedelta
+
+    from termcrm.dates import now
+    from termcrm.store.models import Deal
+
+    with store.write() as s:
+        s.add(
+            Deal(
+                title="d",
+                value_minor=100_000,
+                stage="won",
+                created_at=now() - timedelta(days=20),
+                closed_at=now() - timedelta(days=2),
+            )
+        )
+    lines = crm.ok("report").splitlines()
+    won = next(line for line in lines if "Won value (EUR)" in line)
+    assert won.split()[4:7] == ["1,000.00", "0.00", "▲"]
+    size = next(line for line in lines if "Average deal size (EUR)" in line)
+    assert size.split()[5:7] == ["1,000.00", "n/a"]
+    assert "▲" not in size

@@ -34,6 +34,9 @@ LOWER_IS_BETTER = {
     "overdue_tasks",
 }
 
+#: money figures that are averages: a currency missing on one side is n/a there, not 0
+AVERAGES = {"avg_deal_size", "clv"}
+
 # (label, key, kind) per section; kind: count | rate | money | number | score
 SPECS: dict[str, list[tuple[str, str, str]]] = {
     "sales": [
@@ -164,12 +167,10 @@ def _section_table(name: str, data: dict[str, Any]) -> Table:
                 if kind == "rates":
                     table.add_row(f"{label} ({cur})", fmt(a, "rate"), fmt(b, "rate"), "")
                 else:
-                    shown = (a if a is not None else "0", b if b is not None else "0")
+                    if key not in AVERAGES:  # a sum with nothing in it is zero
+                        a, b = a or "0", b or "0"
                     table.add_row(
-                        f"{label} ({cur})",
-                        fmt_money(a),
-                        fmt_money(b),
-                        change(*shown, "money", key),
+                        f"{label} ({cur})", fmt_money(a), fmt_money(b), change(a, b, "money", key)
                     )
         else:
             table.add_row(
