@@ -365,7 +365,8 @@ class _Context:
                 ),
                 Deal.closed_at >= lo2,
                 Deal.closed_at < self.until,
-                Deal.stage.in_(("won", "lost")),
+                # `stage || ''`: read by the closed_at range, not by every won/lost deal
+                Deal.stage.concat("").in_(("won", "lost")),
                 _owned(Deal.owner, self.owner),
             )
             return self.s.execute(stmt).all()
