@@ -152,7 +152,6 @@ def build(path: Path) -> None:
         cases,
     )
     con.commit()
-    con.execute("ANALYZE")
     con.close()
 
 
