@@ -237,6 +237,7 @@ def test_clv_is_won_value_per_customer_with_a_won_deal_per_currency(store):
         deal(s, [("lead", at(1, 1)), ("won", at(6, 1))], 12_345, "USD", contact_id=b.id)
         deal(s, [("lead", at(1, 1)), ("lost", at(6, 1))], 99_900, contact_id=b.id)
         deal(s, [("lead", at(1, 1)), ("won", at(11, 20))], 99_900, contact_id=b.id)  # later
+        deal(s, [("lead", at(1, 1)), ("won", at(6, 1))], 77_700)  # its contact was deleted
     c = report(store).to_dict()["customers"]
     # EUR: (1000 + 500 + 300) / 2 customers; USD: 123.45 / 1
     assert c["clv"] == {"EUR": "900.00", "USD": "123.45"}

@@ -431,6 +431,7 @@ class _Context:
                     func.count(func.distinct(Deal.contact_id)),
                 ),
                 Deal.stage == "won",
+                Deal.contact_id.is_not(None),  # a deleted contact's deals have no customer
                 Deal.closed_at < self.until,
                 _owned(Deal.owner, self.owner),
             ).group_by(Deal.currency)
