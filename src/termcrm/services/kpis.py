@@ -223,6 +223,7 @@ class _History:
             reached[bucket] = to
         #: record id -> (stage at the start of PREV, of CUR, of AFTER, stage now)
         self.stages: dict[int, tuple[str | None, ...]] = {}
+        self._counts: dict[tuple[int, str], int] = {}
         for rid, (in_prev, in_cur, after) in last.items():
             at_prev = first[rid]
             at_cur = in_prev if in_prev is not None else at_prev
@@ -231,8 +232,13 @@ class _History:
 
     def count_at(self, k: int, stage: str) -> int:
         """How many of these records were in `stage` at the start of bucket k, minus now."""
-        stages = self.stages.values()
-        return sum(st[k] == stage for st in stages) - sum(st[3] == stage for st in stages)
+        key = (k, stage)
+        if key not in self._counts:
+            stages = self.stages.values()
+            self._counts[key] = sum(st[k] == stage for st in stages) - sum(
+                st[3] == stage for st in stages
+            )
+        return self._counts[key]
 
     def changes_in(self, k: int, to_stage: str, from_stage: str | None = "*"):
         """The record ids of the changes into `to_stage` in bucket k."""
@@ -292,10 +298,13 @@ class _Context:
         return self._once("open_now", lambda: self.s.execute(stmt).all())
 
     def _deal_info(self) -> dict[int, tuple[str, int, int | None]]:
-        """currency, value_minor, probability of the deals changed since `lo`."""
+        """currency, value_minor, probability of the deals changed since `since` (the pipeline
+        is wanted at the ends of the periods: `since` and `until`)."""
 
         def load():
-            changed = select(DealStageChange.deal_id).where(DealStageChange.changed_at >= self.lo)
+            changed = select(DealStageChange.deal_id).where(
+                DealStageChange.changed_at >= self.since
+            )
             stmt = select(Deal.id, Deal.currency, Deal.value_minor, Deal.probability).where(
                 Deal.id.in_(changed)
             )
