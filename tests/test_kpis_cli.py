@@ -172,7 +172,27 @@ def test_screen_sums_missing_a_currency_are_zero_and_averages_are_na(store, crm)
         )
     lines = crm.ok("report").splitlines()
     won = next(line for line in lines if "Won value (EUR)" in line)
-    assert won.split()[4:7] == ["1,000.00", "0.00", "▲"]
+    assert won.split()[3:6] == ["1,000.00", "0.00", "▲"]
     size = next(line for line in lines if "Average deal size (EUR)" in line)
-    assert size.split()[5:7] == ["1,000.00", "n/a"]
+    assert size.split()[4:6] == ["1,000.00", "n/a"]
     assert "▲" not in size
+
+
+def test_piped_output_is_plain_text_and_the_terminal_gets_panels(crm):
+    import io
+
+    from rich.console import Console
+
+    from termcrm.render.kpis import report_view
+
+    crm.ok("contact", "add", "Ada", "--stage", "customer")
+    crm.ok("log", "survey", "ada", "--nps", "9")
+    piped = crm.ok("report")
+    assert "╭" not in piped  # no box drawing in pipes
+    nps = next(line for line in piped.splitlines() if line.strip().startswith("NPS "))
+    assert nps.split() == ["NPS", "+100.0", "n/a"]
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(report_view(crm.json("report")))
+    screen = console.file.getvalue()
+    assert "╭─ Satisfaction" in screen
+    assert "+100.0" in screen
