@@ -44,6 +44,8 @@ from termcrm.store.models import (
 from termcrm.store.types import UTCDateTime
 from termcrm.vocab import ALL_INTERACTION_KINDS, OPEN_DEAL_STAGES, STAGE_PROBABILITY
 
+#: weeks counted by one statement (x 8 kinds = its columns)
+_WEEKS_PER_STATEMENT = 60
 SECTIONS = ("pipeline", "sales", "leads", "customers", "satisfaction", "service", "activity")
 DEFAULT_DAYS = 30
 _CENT = Decimal("0.01")
@@ -609,18 +611,26 @@ class _Context:
         def load():
             weeks = [self._weeks(p) for p in self.periods]
             bounds = [w for period_weeks in weeks for w in period_weeks]
-            params: dict[str, Any] = {}
-            for i, w in enumerate(bounds):
-                params[f"s{i}"], params[f"e{i}"] = w.since, w.until
-            if self.owner:
-                params["owner"] = self.owner
-            stmt = _interaction_counts_statement(len(bounds), bool(self.owner))
-            row = iter(self.s.execute(stmt, params).one())
-            counts = {}
-            for kind in ALL_INTERACTION_KINDS:
-                for k, period_weeks in enumerate(weeks):
-                    for i in range(len(period_weeks)):
-                        counts[kind, k, i] = next(row)
+            found: dict[tuple[str, int], int] = {}
+            # a year has 53 weeks: long periods go in chunks (SQLite allows 2000 columns)
+            for start in range(0, len(bounds), _WEEKS_PER_STATEMENT):
+                chunk = bounds[start : start + _WEEKS_PER_STATEMENT]
+                params: dict[str, Any] = {}
+                for i, w in enumerate(chunk):
+                    params[f"s{i}"], params[f"e{i}"] = w.since, w.until
+                if self.owner:
+                    params["owner"] = self.owner
+                stmt = _interaction_counts_statement(len(chunk), bool(self.owner))
+                row = iter(self.s.execute(stmt, params).one())
+                for kind in ALL_INTERACTION_KINDS:
+                    for i in range(len(chunk)):
+                        found[kind, start + i] = next(row)
+            counts, offset = {}, 0
+            for k, period_weeks in enumerate(weeks):
+                for i in range(len(period_weeks)):
+                    for kind in ALL_INTERACTION_KINDS:
+                        counts[kind, k, i] = found[kind, offset + i]
+                offset += len(period_weeks)
             return weeks, counts
 
         return self._once("interactions", load)
