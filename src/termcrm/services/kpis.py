@@ -4,11 +4,12 @@ Entry point: `compute(session, since=..., until=..., owner=None) -> Report`. Eac
 computed for the period [since, until) and for the previous period of the same length
 [since - (until - since), since). The formulas are pinned in docs/kpis.md.
 
-How it stays fast on large databases: nothing scans a whole table. Counts are index range
-counts (interactions by kind and week come from one covering range over
-`ix_interactions_kind_occurred`); the state of contacts and deals *as of* a past moment is
-the current state corrected by the (few) stage changes since that moment, read from the
-`changed_at` index of the history tables.
+How it stays fast on large databases: nothing scans a whole table. Interactions by kind and
+week are index range counts on `ix_interactions_kind_occurred`; the state of contacts and
+deals *as of* a past moment is the current state corrected by the (few) stage changes since
+that moment, bucketed by period in SQL; the open pipeline, won value per customer and the
+recent stage changes are read from covering indexes (migration 0003). The cyclic garbage
+collector is paused while computing.
 
 Conventions: the state "as of T" is the state after every change strictly before T, so the
 state at the start of a period plus the changes in it gives the state at its end. Money is
