@@ -6,6 +6,7 @@ cannot spoil the others, and its peak memory is its own).
     python benchmarks/_probe.py search DB QUERY RUNS    contacts.list_contacts(search=QUERY)
     python benchmarks/_probe.py search-page DB Q RUNS   the TUI's page and count query
     python benchmarks/_probe.py kpis DB RUNS            the KPI report computation
+    python benchmarks/_probe.py import-service CSV DB RUNS   importer.import_file in-process
     python benchmarks/_probe.py raw-insert CSV DB RUNS  raw sqlite3 executemany of the CSV rows
     python benchmarks/_probe.py tui DB QUERY            TUI first page and search keystrokes
 
@@ -163,6 +164,43 @@ def cmd_kpis(db: str, runs: int) -> dict:
     stats, _ = timed(once, runs)
     store.close()
     return {**stats, "calls": where}
+
+
+# -- the import service -----------------------------------------------------------------------
+
+
+def cmd_import_service(csv_path: str, db: str, runs: int) -> dict:
+    """`termcrm.services.importer.import_file(store, "contacts", CSV)` into a fresh copy of the
+    empty migrated database `db` each run (what `termcrm import contacts` calls)."""
+    import shutil
+
+    try:
+        from termcrm.services import importer
+    except ImportError as exc:
+        raise LookupError(f"termcrm.services.importer is not there yet ({exc})") from exc
+    from termcrm.store.engine import open_store
+
+    samples, created = [], 0
+    for i in range(max(1, runs)):
+        target = f"{db}.svc{i}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(db, target)
+        store = open_store(target)
+        t0 = time.perf_counter()
+        result = importer.import_file(store, "contacts", csv_path, actor="bench")
+        samples.append(time.perf_counter() - t0)
+        created = result.created
+        store.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
+    stats = summary(samples)
+    return {
+        **stats,
+        "rows": created,
+        "rows_per_s": created / stats["median"],
+        "calls": 'services.importer.import_file(store, "contacts", CSV)',
+    }
 
 
 # -- raw sqlite3 reference for the import ----------------------------------------------------------
@@ -406,6 +444,8 @@ def main(argv: list[str]) -> int:
             result = cmd_search_page(rest[0], rest[1], int(rest[2]))
         elif cmd == "kpis":
             result = cmd_kpis(rest[0], int(rest[1]))
+        elif cmd == "import-service":
+            result = cmd_import_service(rest[0], rest[1], int(rest[2]))
         elif cmd == "raw-insert":
             result = cmd_raw_insert(rest[0], rest[1], int(rest[2]))
         elif cmd == "tui":

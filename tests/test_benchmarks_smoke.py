@@ -123,6 +123,7 @@ def test_run_prints_one_table_and_writes_json(tmp_path: Path):
         "termcrm report",
         "KPI report, in-process",
         "termcrm import contacts",
+        "import service",
         "TUI time to first page",
     ):
         assert any(line.startswith(figure) for line in lines), figure
