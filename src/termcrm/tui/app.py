@@ -1,0 +1,133 @@
+"""The full-screen app: four screens (modes) over one database, switched with 1-4.
+
+For scripts and benchmarks: `CrmApp(db_target=...)` runs on that database, and
+`app.contacts_ready` turns True once the contacts table shows its first page and the
+total count (after each later reload it stays True; `app.contacts_loading` is True while a
+page is being fetched). `app.contacts_table` is the table widget.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from termcrm.tui.commands import CrmCommands
+from termcrm.tui.screens.agenda import AgendaScreen
+from termcrm.tui.screens.contacts import ContactsScreen
+from termcrm.tui.screens.dashboard import DashboardScreen
+from termcrm.tui.screens.pipeline import PipelineScreen
+
+if TYPE_CHECKING:
+    from termcrm.store.engine import Store
+    from termcrm.tui.widgets.contact_table import ContactTable
+
+
+class CrmApp(App[None]):
+    """termcrm's TUI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "termcrm"
+    COMMANDS = App.COMMANDS | {CrmCommands}
+    MODES = {
+        "contacts": ContactsScreen,
+        "pipeline": PipelineScreen,
+        "agenda": AgendaScreen,
+        "dashboard": DashboardScreen,
+    }
+    DEFAULT_MODE = "contacts"
+    BINDINGS = [
+        Binding("1", "switch_mode('contacts')", "Contacts", id="screen.contacts"),
+        Binding("2", "switch_mode('pipeline')", "Pipeline", id="screen.pipeline"),
+        Binding("3", "switch_mode('agenda')", "Agenda", id="screen.agenda"),
+        Binding("4", "switch_mode('dashboard')", "Dashboard", id="screen.dashboard"),
+        Binding("r", "reload", "Refresh", id="app.refresh"),
+        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
+        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        db_target: str | None = None,
+        *,
+        actor: str | None = None,
+        auto_refresh: float | None = 30.0,
+        store: Store | None = None,
+    ) -> None:
+        super().__init__()
+        self.db_target = db_target
+        self._store = store
+        self._store_lock = threading.Lock()
+        self._actor = actor
+        self.auto_refresh = auto_refresh
+        #: True once the contacts table shows its first page and the total count
+        self.contacts_ready = False
+        #: True while the contacts table fetches a page
+        self.contacts_loading = False
+
+    # -- the database: opened once, by the first worker that needs it --------------------
+
+    @property
+    def store(self) -> Store:
+        with self._store_lock:
+            if self._store is None:
+                from termcrm.store.engine import open_store
+
+                self._store = open_store(self.db_target)
+            return self._store
+
+    @property
+    def actor(self) -> str:
+        from termcrm.paths import current_user
+
+        return current_user(self._actor)
+
+    @property
+    def contacts_table(self) -> ContactTable:
+        from termcrm.tui.widgets.contact_table import ContactTable
+
+        return self.get_screen_stack("contacts")[0].query_one(ContactTable)
+
+    def get_screen_stack(self, mode: str) -> list[Screen]:
+        return self._screen_stacks.get(mode, [])
+
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        if self.auto_refresh:
+            self.set_interval(self.auto_refresh, self.action_reload)
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        """Reload what the current screen shows (another program may have written)."""
+        reload = getattr(self.screen, "reload", None)
+        if reload is not None:
+            reload()
+
+    def action_help(self) -> None:
+        from termcrm.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Light/dark", "Switch between the light and dark theme", self.action_toggle_theme
+        )
+
+    def show_error(self, message: str) -> None:
+        """A domain error, as the one line the CLI would print."""
+        self.notify(message, title="Error", severity="error")
