@@ -7,6 +7,7 @@ is loaded. Replies to an outdated request (the user typed on) are dropped.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -17,8 +18,11 @@ from textual.widgets import DataTable
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
+from termcrm.services import search
+from termcrm.services.search import Filters
 
-PAGE = 150
+#: rows per fetch: a screenful and some; DataTable measures every cell it is given
+PAGE = 60
 #: key, label, width
 COLUMNS = (
     ("name", "Name", 24),
@@ -69,8 +73,6 @@ class ContactTable(DataTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
-        from termcrm.services.search import Filters
-
         self.filters = Filters()
         self.sort = "name"
         self.descending = False
@@ -78,6 +80,7 @@ class ContactTable(DataTable):
         #: how many result sets have been shown (tests and benchmarks wait on it)
         self.generation = 0
         self._request = 0
+        self._count_request = -1
         self._fetching_more = False
 
     def on_mount(self) -> None:
@@ -96,7 +99,7 @@ class ContactTable(DataTable):
         if filters is not None:
             self.filters = filters
         self._request += 1
-        self._fetching_more = False
+        self._fetching_more = True  # no next page until the first one is shown
         self.app.contacts_loading = True
         limit = max(PAGE, self.row_count) if keep_rows else PAGE
         self._fetch(self._request, self.filters, self.sort, self.descending, 0, limit, True)
@@ -116,8 +119,6 @@ class ContactTable(DataTable):
         self._query(request, filters, sort, descending, offset, PAGE, False)
 
     def _query(self, request, filters, sort, descending, offset, limit, with_count) -> None:
-        from termcrm.services import search
-
         try:
             with self.app.store.read() as session:
                 rows = search.contact_page(
@@ -138,16 +139,22 @@ class ContactTable(DataTable):
             return
         if message.offset == 0:
             keep = self.cursor_row
+            self._fetching_more = True
             self.clear()
             self.add_rows_of(message.rows)
             if self.row_count:
                 self.move_cursor(row=min(keep, self.row_count - 1), animate=False)
+            self._fetching_more = False
             self.generation += 1
             self.app.contacts_loading = False
             self._maybe_ready()
         elif message.offset == self.row_count:
             self.add_rows_of(message.rows)
             self._fetching_more = False
+        else:
+            self._fetching_more = False
+        if self.row_count < self.size.height + 10:
+            self._more()  # a tall terminal shows more than a page
 
     @on(_Count)
     def _show_count(self, message: _Count) -> None:
@@ -155,6 +162,7 @@ class ContactTable(DataTable):
         if message.request != self._request:
             return
         self.total = message.total
+        self._count_request = message.request
         self.post_message(self.CountChanged(self.total))
         self._maybe_ready()
 
@@ -166,7 +174,8 @@ class ContactTable(DataTable):
         self.app.show_error(message.error)
 
     def _maybe_ready(self) -> None:
-        if self.total is not None and self.generation:
+        if self.total is not None and self.generation and not self.app.contacts_ready:
+            self.app.contacts_ready_at = time.perf_counter()
             self.app.contacts_ready = True
 
     @dataclass
