@@ -159,7 +159,7 @@ async def measure(db: Path) -> dict:
         await pilot.pause(0.5)
         times, counts = [], []
         for key in KEYS:
-            generation, total_before = table.generation, table.total
+            generation = table.generation
             t = time.perf_counter()
             char = key if len(key) == 1 else None
             app._driver.send_message(events.Key(key, char))

@@ -1,0 +1,49 @@
+"""Shared by the TUI tests: a seeded small database and waiting for the app."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from termcrm.services import companies, contacts, tasks
+from termcrm.store.engine import Store
+
+
+def seed(store: Store) -> dict[str, int]:
+    """A small fixed data set: four contacts at two companies, one with a task."""
+    with store.write() as s:
+        companies.add_company(s, "Analytical Engines", domain="engines.example")
+        ada = contacts.add_contact(
+            s, "Ada Lovelace", email="ada@engines.example", company="Analytical Engines",
+            title="Mathematician", tags=["vip"], stage="customer", owner="tester",
+        )  # fmt: skip
+        grace = contacts.add_contact(
+            s, "Grace Hopper", email="grace@navy.example", company="US Navy",
+            stage="prospect", owner="tester", tags=["partner"],
+        )  # fmt: skip
+        alan = contacts.add_contact(s, "Alan Turing", email="alan@bletchley.example",
+                                    company="Bletchley Park", owner="mia")  # fmt: skip
+        linus = contacts.add_contact(s, "Linus Torvalds", stage="lead", owner="mia")
+        tasks.add_task(s, "Send the proposal", due="2026-11-20", contact=ada, actor="tester")
+        return {"ada": ada.id, "grace": grace.id, "alan": alan.id, "linus": linus.id}
+
+
+async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0) -> None:
+    """Let the app run until `condition()` is true (workers finish in their own time)."""
+    loop = asyncio.get_running_loop()
+    end = loop.time() + timeout
+    while not condition():
+        if loop.time() > end:
+            raise AssertionError("the app did not get there in time")
+        await pilot.pause(0.02)
+
+
+def text_of(widget) -> str:
+    """What a Static shows, as plain text."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), record=True, color_system=None)
+    console.print(widget.content)
+    return console.export_text()
