@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
+from tui_helpers import seed, text_of, wait_for
 
 from termcrm.store.models import Contact, ContactTag
 from termcrm.tui.app import CrmApp
-from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.modals.confirm import ConfirmScreen
+from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.screens.contact_detail import ContactDetailScreen
 from termcrm.tui.screens.contacts import ContactsScreen
-from tui_helpers import seed, text_of, wait_for
 
 
 @pytest.fixture
