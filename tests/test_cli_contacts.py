@@ -153,3 +153,14 @@ def test_json_list_is_an_array_even_when_empty(crm):
     result = crm("contact", "list", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == []
+
+
+def test_company_option_takes_an_id_or_a_name(crm):
+    crm.ok("company", "add", "Analytical Engines", "--domain", "ae.example")
+    assert crm.json("contact", "add", "Ada", "--company", "1")["company"] == "Analytical Engines"
+    assert crm.json("contact", "add", "Bob", "--company", "analytical engines")["company"] == (
+        "Analytical Engines"
+    )
+    assert len(crm.json("company", "list")) == 1
+    result = crm("contact", "add", "Cy", "--company", "7")
+    assert (result.exit_code, result.stderr) == (1, "Error: No company '7'\n")

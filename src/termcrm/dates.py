@@ -101,9 +101,14 @@ def _aware(dt: datetime) -> datetime:
     return dt.astimezone(UTC)
 
 
+def combine_local(d: date, t: time) -> datetime:
+    """The UTC instant of local date `d` at local time of day `t`."""
+    return _aware(datetime.combine(d, t))
+
+
 def local_midnight(d: date) -> datetime:
     """The UTC instant at which local day `d` begins."""
-    return _aware(datetime.combine(d, time()))
+    return combine_local(d, time())
 
 
 def day_bounds(d: date) -> tuple[datetime, datetime]:

@@ -15,7 +15,7 @@ KIND_ICONS = {
     "email": "✉",
     "meeting": "◆",
     "note": "✎",
-    "chat": "💬",
+    "chat": "◌",
     "sms": "✆",
     "social": "@",
     "survey": "★",

@@ -10,11 +10,12 @@ from sqlmodel import Session, select
 from termcrm.dates import now
 from termcrm.errors import Conflict, NotFound
 from termcrm.services import validate
+from termcrm.services._query import icontains, ieq
 from termcrm.store.models import Company, Contact, Deal
 
 
 def _by_name(session: Session, name: str) -> Company | None:
-    return session.exec(select(Company).where(func.lower(Company.name) == name.lower())).first()
+    return session.exec(select(Company).where(ieq(Company.name, name))).first()
 
 
 def add_company(
@@ -38,6 +39,16 @@ def get_or_create_company(session: Session, name: str) -> Company:
     """The company of that name (any letter case), created when new."""
     name = validate.text(name, "company name", required=True, max_len=200)
     return _by_name(session, name) or add_company(session, name)
+
+
+def company_for(session: Session, ref: str) -> Company:
+    """The company a `--company` option means: an id or an exact name; a new name creates it."""
+    try:
+        return resolve_company(session, ref)
+    except NotFound:
+        if ref.strip().lstrip("#").isdigit():
+            raise
+        return get_or_create_company(session, ref)
 
 
 def resolve_company(session: Session, ref: str | int) -> Company:
@@ -87,7 +98,7 @@ def list_companies(
     )
     stmt = select(Company, contacts, deals).order_by(func.lower(Company.name))
     if search:
-        stmt = stmt.where(func.lower(Company.name).contains(search.lower()))
+        stmt = stmt.where(icontains(Company.name, search))
     if limit:
         stmt = stmt.limit(limit)
     return [CompanySummary(c, n, d) for c, n, d in session.exec(stmt).all()]

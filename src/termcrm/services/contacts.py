@@ -17,7 +17,8 @@ from sqlmodel import Session, select
 from termcrm.dates import now
 from termcrm.errors import Ambiguous, Conflict, Invalid, NotFound
 from termcrm.services import validate
-from termcrm.services.companies import get_or_create_company
+from termcrm.services._query import icontains, ieq
+from termcrm.services.companies import company_for
 from termcrm.store.models import (
     Company,
     Contact,
@@ -43,15 +44,8 @@ class ContactView:
 # -- look-up ----------------------------------------------------------------------------------
 
 
-def _like(q: str) -> str:
-    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def find_by_email(session: Session, email: str) -> Contact | None:
-    return session.exec(
-        select(Contact).where(func.lower(Contact.email) == email.strip().lower())
-    ).first()
+    return session.exec(select(Contact).where(ieq(Contact.email, email))).first()
 
 
 def resolve_contact(session: Session, ref: str | int) -> Contact:
@@ -69,18 +63,13 @@ def resolve_contact(session: Session, ref: str | int) -> Contact:
         if contact is None:
             raise NotFound(f"No contact with email {s!r}")
         return contact
-    exact = session.exec(
-        select(Contact).where(func.lower(Contact.name) == s.lower()).order_by(Contact.id)
-    ).all()
+    exact = session.exec(select(Contact).where(ieq(Contact.name, s)).order_by(Contact.id)).all()
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
         raise Ambiguous(f"{s!r} matches {len(exact)} contacts", _candidates(exact))
     matches = session.exec(
-        select(Contact)
-        .where(func.lower(Contact.name).like(_like(s), escape="\\"))
-        .order_by(Contact.id)
-        .limit(21)
+        select(Contact).where(icontains(Contact.name, s)).order_by(Contact.id).limit(21)
     ).all()
     if not matches:
         raise NotFound(f"No contact matches {s!r}")
@@ -158,7 +147,7 @@ def add_contact(
         cadence_days=validate.positive_int(cadence_days, "cadence"),
     )
     if company:
-        contact.company_id = get_or_create_company(session, company).id
+        contact.company_id = company_for(session, company).id
     session.add(contact)
     _flush_unique(session, email)
     _set_tags(session, contact, add=tags)
@@ -205,7 +194,7 @@ def edit_contact(
         if value is not None:
             setattr(contact, attr, validate.text(value, attr, max_len=max_len))
     if company is not None:
-        contact.company_id = get_or_create_company(session, company).id if company.strip() else None
+        contact.company_id = company_for(session, company).id if company.strip() else None
     if cadence_days is not _UNSET:
         contact.cadence_days = validate.positive_int(cadence_days, "cadence")
     if stage is not None:
@@ -296,23 +285,21 @@ def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]
 def _filtered(
     stmt,
     *,
-    search: str | None,
-    tag: str | None,
-    company: str | None,
-    stage: str | None,
-    owner: str | None,
+    search: str | None = None,
+    tag: str | None = None,
+    company: str | None = None,
+    stage: str | None = None,
+    owner: str | None = None,
 ):
     if search:
-        pattern = _like(search.strip())
         tag_match = exists().where(
-            ContactTag.contact_id == Contact.id,
-            func.lower(ContactTag.tag).like(pattern, escape="\\"),
+            ContactTag.contact_id == Contact.id, icontains(ContactTag.tag, search)
         )
         stmt = stmt.where(
             or_(
-                func.lower(Contact.name).like(pattern, escape="\\"),
-                func.lower(Contact.email).like(pattern, escape="\\"),
-                func.lower(Company.name).like(pattern, escape="\\"),
+                icontains(Contact.name, search),
+                icontains(Contact.email, search),
+                icontains(Company.name, search),
                 tag_match,
             )
         )
@@ -320,15 +307,15 @@ def _filtered(
         stmt = stmt.where(
             exists().where(
                 ContactTag.contact_id == Contact.id,
-                func.lower(ContactTag.tag) == tag.strip().lower(),
+                ieq(ContactTag.tag, tag),
             )
         )
     if company:
-        stmt = stmt.where(func.lower(Company.name) == company.strip().lower())
+        stmt = stmt.where(ieq(Company.name, company))
     if stage:
         stmt = stmt.where(Contact.stage == validate.choice(stage, CONTACT_STAGES, "stage"))
     if owner:
-        stmt = stmt.where(func.lower(Contact.owner) == owner.strip().lower())
+        stmt = stmt.where(ieq(Contact.owner, owner))
     return stmt
 
 

@@ -1,0 +1,280 @@
+"""Deals and the pipeline: creation, stage changes (with history), won/lost, the board.
+
+Rules: moving a deal to `won` or `lost` sets `closed_at` (now); moving it back to an open
+stage reopens it (clears `closed_at` and the lost reason). Every stage change is recorded in
+`deal_stage_changes`. A deal's probability is the one given explicitly, else its stage's
+default (`vocab.STAGE_PROBABILITY`); won is always 100 %, lost 0 %.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from sqlmodel import Session, col, select
+
+from termcrm import dates
+from termcrm.errors import Invalid, NotFound
+from termcrm.services import validate
+from termcrm.services._query import ieq
+from termcrm.services.companies import company_for
+from termcrm.store.models import Company, Contact, Deal, DealStageChange
+from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES, DEFAULT_CURRENCY, STAGE_PROBABILITY
+
+#: won and lost deals show on the board for this long after closing
+BOARD_CLOSED_DAYS = 30
+
+
+def effective_probability(deal: Deal) -> int:
+    if deal.stage in CLOSED_DEAL_STAGES:
+        return STAGE_PROBABILITY[deal.stage]
+    return deal.probability if deal.probability is not None else STAGE_PROBABILITY[deal.stage]
+
+
+def weighted_minor(deal: Deal) -> int:
+    """Value × probability, in minor units (rounded half up)."""
+    return (deal.value_minor * effective_probability(deal) + 50) // 100
+
+
+def resolve_deal(session: Session, ref: str | int) -> Deal:
+    deal_id = validate.record_id(ref, "deal")
+    deal = session.get(Deal, deal_id)
+    if deal is None:
+        raise NotFound(f"No deal with id {deal_id}")
+    return deal
+
+
+def _record(session: Session, deal: Deal, old: str | None, actor: str | None) -> None:
+    session.add(
+        DealStageChange(
+            deal_id=deal.id,
+            from_stage=old,
+            to_stage=deal.stage,
+            changed_at=deal.closed_at or dates.now(),
+            changed_by=actor,
+        )
+    )
+
+
+def add_deal(
+    session: Session,
+    title: str,
+    *,
+    contact: Contact,
+    value: str | int,
+    currency: str | None = None,
+    company: str | None = None,
+    stage: str | None = None,
+    probability: int | str | None = None,
+    close: str | None = None,
+    owner: str | None = None,
+    actor: str | None = None,
+) -> Deal:
+    """Create a deal for `contact` (its company unless `company` names another)."""
+    stage = validate.choice(stage or "lead", DEAL_STAGES, "stage")
+    deal = Deal(
+        title=validate.text(title, "title", required=True, max_len=200),
+        contact_id=contact.id,
+        value_minor=validate.amount_minor(value),
+        currency=validate.currency(currency, DEFAULT_CURRENCY),
+        stage=stage,
+        probability=validate.percent(probability),
+        expected_close=dates.parse_date(close) if close else None,
+        owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
+    )
+    if company:
+        deal.company_id = company_for(session, company).id
+    else:
+        deal.company_id = contact.company_id
+    if stage in CLOSED_DEAL_STAGES:
+        deal.closed_at = dates.now()
+    session.add(deal)
+    session.flush()
+    _record(session, deal, None, actor)
+    session.flush()
+    return deal
+
+
+def move_deal(
+    session: Session,
+    deal: Deal,
+    stage: str,
+    *,
+    reason: str | None = None,
+    actor: str | None = None,
+) -> bool:
+    """Move `deal` to `stage`; False when it is there already (nothing changes)."""
+    stage = validate.choice(stage, DEAL_STAGES, "stage")
+    if reason and stage != "lost":
+        raise Invalid("A reason is only recorded when a deal is lost")
+    if stage == deal.stage:
+        if stage == "lost" and reason:
+            deal.lost_reason = validate.text(reason, "reason", max_len=500)
+            session.add(deal)
+            session.flush()
+        return False
+    old = deal.stage
+    deal.stage = stage
+    if stage in CLOSED_DEAL_STAGES:
+        deal.closed_at = dates.now()
+        deal.lost_reason = validate.text(reason, "reason", max_len=500) if stage == "lost" else None
+    else:
+        deal.closed_at = None
+        deal.lost_reason = None
+    deal.updated_at = dates.now()
+    session.add(deal)
+    session.flush()
+    _record(session, deal, old, actor)
+    session.flush()
+    return True
+
+
+def edit_deal(
+    session: Session,
+    deal: Deal,
+    *,
+    title: str | None = None,
+    value: str | None = None,
+    currency: str | None = None,
+    probability: str | int | None = None,
+    close: str | None = None,
+    owner: str | None = None,
+    contact: Contact | None = None,
+    company: str | None = None,
+) -> Deal:
+    if title is not None:
+        deal.title = validate.text(title, "title", required=True, max_len=200)
+    if value is not None:
+        deal.value_minor = validate.amount_minor(value)
+    if currency is not None:
+        deal.currency = validate.currency(currency)
+    if probability is not None:
+        deal.probability = validate.percent(probability)
+    if close is not None:
+        deal.expected_close = dates.parse_date(close) if close.strip() else None
+    if owner is not None:
+        deal.owner = validate.text(owner, "owner", max_len=100)
+    if contact is not None:
+        deal.contact_id = contact.id
+    if company is not None:
+        deal.company_id = company_for(session, company).id if company.strip() else None
+    deal.updated_at = dates.now()
+    session.add(deal)
+    session.flush()
+    return deal
+
+
+@dataclass
+class DealRow:
+    deal: Deal
+    contact: str | None
+    company: str | None
+
+
+def list_deals(
+    session: Session,
+    *,
+    stage: str | None = None,
+    status: str | None = None,  # open | won | lost
+    owner: str | None = None,
+    contact: Contact | None = None,
+    limit: int | None = None,
+) -> list[DealRow]:
+    """Deals, open ones by expected close date first, then the rest newest first."""
+    stmt = (
+        select(Deal, Contact.name, Company.name)
+        .outerjoin(Contact, Deal.contact_id == Contact.id)
+        .outerjoin(Company, Deal.company_id == Company.id)
+    )
+    if stage:
+        stmt = stmt.where(Deal.stage == validate.choice(stage, DEAL_STAGES, "stage"))
+    if status == "open":
+        stmt = stmt.where(col(Deal.stage).notin_(CLOSED_DEAL_STAGES))
+    elif status in CLOSED_DEAL_STAGES:
+        stmt = stmt.where(Deal.stage == status)
+    if owner:
+        stmt = stmt.where(ieq(Deal.owner, owner))
+    if contact is not None:
+        stmt = stmt.where(Deal.contact_id == contact.id)
+    stmt = stmt.order_by(
+        col(Deal.closed_at).is_not(None),
+        col(Deal.expected_close).is_(None),
+        Deal.expected_close,
+        col(Deal.closed_at).desc(),
+        Deal.id,
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [DealRow(d, c, co) for d, c, co in session.exec(stmt).all()]
+
+
+@dataclass
+class Column:
+    stage: str
+    count: int = 0
+    total: dict[str, int] = field(default_factory=dict)  # currency -> minor units
+    weighted: dict[str, int] = field(default_factory=dict)
+    deals: list[DealRow] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    columns: list[Column]
+    closed_since: object  # datetime: won/lost columns hold deals closed since then
+
+    @property
+    def open_total(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for column in self.columns:
+            if column.stage not in CLOSED_DEAL_STAGES:
+                for cur, v in column.total.items():
+                    out[cur] += v
+        return dict(out)
+
+
+def pipeline(session: Session, *, owner: str | None = None, per_column: int = 50) -> Board:
+    """The board: every stage with its count, totals per currency and its deals.
+
+    Open stages hold every open deal; won and lost hold those closed in the last 30 days.
+    Money is never added across currencies.
+    """
+    since = dates.now() - timedelta(days=BOARD_CLOSED_DAYS)
+    columns = {s: Column(s) for s in DEAL_STAGES}
+    stmt = (
+        select(Deal, Contact.name, Company.name)
+        .outerjoin(Contact, Deal.contact_id == Contact.id)
+        .outerjoin(Company, Deal.company_id == Company.id)
+        .where((col(Deal.closed_at).is_(None)) | (col(Deal.closed_at) >= since))
+        .order_by(col(Deal.expected_close).is_(None), Deal.expected_close, Deal.id)
+    )
+    if owner:
+        stmt = stmt.where(ieq(Deal.owner, owner))
+    for deal, contact, company in session.exec(stmt).all():
+        column = columns[deal.stage]
+        column.count += 1
+        column.total[deal.currency] = column.total.get(deal.currency, 0) + deal.value_minor
+        column.weighted[deal.currency] = column.weighted.get(deal.currency, 0) + weighted_minor(
+            deal
+        )
+        if len(column.deals) < per_column:
+            column.deals.append(DealRow(deal, contact, company))
+    return Board(list(columns.values()), since)
+
+
+def deal_row(session: Session, deal: Deal) -> DealRow:
+    """A deal with its contact's and company's names."""
+    contact = session.get(Contact, deal.contact_id) if deal.contact_id else None
+    company = session.get(Company, deal.company_id) if deal.company_id else None
+    return DealRow(deal, contact.name if contact else None, company.name if company else None)
+
+
+def history(session: Session, deal: Deal) -> list[DealStageChange]:
+    """The deal's stage changes, oldest first (the first is its creation)."""
+    return list(
+        session.exec(
+            select(DealStageChange)
+            .where(DealStageChange.deal_id == deal.id)
+            .order_by(DealStageChange.changed_at, DealStageChange.id)
+        ).all()
+    )

@@ -1,0 +1,131 @@
+"""Interactions: calls, emails, meetings, notes, chats, texts and social touches.
+
+Logging one may also create its follow-up task (`log ... --follow-up "next fri"`), in the
+same transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select
+
+from termcrm import dates
+from termcrm.errors import Invalid
+from termcrm.services import validate
+from termcrm.services._query import ieq
+from termcrm.services.tasks import add_task
+from termcrm.store.models import Contact, Interaction, Task
+from termcrm.vocab import ALL_INTERACTION_KINDS, DIRECTIONS
+
+
+@dataclass
+class Logged:
+    interaction: Interaction
+    follow_up: Task | None = None
+
+
+def occurred_at(when: str | None) -> datetime:
+    """When an interaction happened: now by default; a date alone keeps the time of day now.
+
+    So `--when yesterday` is 24 hours ago, and a day's entries keep their order.
+    """
+    if not when:
+        return dates.now()
+    parsed = dates.parse_when(when, backwards=True)
+    if parsed.has_time:
+        return parsed.at
+    time_of_day = dates.now().astimezone().time().replace(tzinfo=None)
+    return dates.combine_local(parsed.local_date, time_of_day)
+
+
+def log_interaction(
+    session: Session,
+    contact: Contact,
+    kind: str,
+    summary: str,
+    *,
+    when: str | None = None,
+    body: str | None = None,
+    direction: str | None = None,
+    duration: int | str | None = None,
+    outcome: str | None = None,
+    follow_up: str | None = None,
+    metric: str | None = None,
+    score: int | None = None,
+    actor: str | None = None,
+) -> Logged:
+    """Record an interaction with `contact`, and its follow-up task if `follow_up` is given."""
+    kind = validate.choice(kind, ALL_INTERACTION_KINDS, "interaction kind")
+    interaction = Interaction(
+        contact_id=contact.id,
+        kind=kind,
+        direction=validate.choice(direction, DIRECTIONS, "direction") if direction else None,
+        occurred_at=occurred_at(when),
+        summary=validate.text(summary, "summary", required=True, max_len=500),
+        body=validate.text(body, "body", max_len=100_000),
+        duration_min=validate.positive_int(duration, "duration"),
+        outcome=validate.text(outcome, "outcome", max_len=200),
+        metric=metric,
+        score=score,
+        logged_by=actor,
+    )
+    # parse the follow-up before writing anything, so a bad date changes nothing
+    follow = dates.parse_when(follow_up) if follow_up else None
+    session.add(interaction)
+    session.flush()
+    task = None
+    if follow is not None:
+        task = add_task(
+            session,
+            f"Follow up: {interaction.summary}",
+            due=follow,
+            contact=contact,
+            owner=contact.owner or actor,
+            actor=actor,
+        )
+    return Logged(interaction, task)
+
+
+def list_interactions(
+    session: Session,
+    *,
+    contact: Contact | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    logged_by: str | None = None,
+    limit: int | None = None,
+) -> list[tuple[Interaction, str]]:
+    """Interactions newest first, with their contact's name. `until` is inclusive of its day."""
+    stmt = select(Interaction, Contact.name).join(Contact, Interaction.contact_id == Contact.id)
+    if contact is not None:
+        stmt = stmt.where(Interaction.contact_id == contact.id)
+    if kind:
+        stmt = stmt.where(
+            Interaction.kind == validate.choice(kind, ALL_INTERACTION_KINDS, "interaction kind")
+        )
+    start, end = period(since, until)
+    if start is not None:
+        stmt = stmt.where(Interaction.occurred_at >= start)
+    if end is not None:
+        stmt = stmt.where(Interaction.occurred_at < end)
+    if logged_by:
+        stmt = stmt.where(ieq(Interaction.logged_by, logged_by))
+    stmt = stmt.order_by(col(Interaction.occurred_at).desc(), col(Interaction.id).desc())
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [(i, name) for i, name in session.exec(stmt).all()]
+
+
+def period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
+    """[start, end) from `--since`/`--until`; a date-only `until` includes that whole day."""
+    start = dates.parse_when(since, backwards=True).at if since else None
+    end = None
+    if until:
+        u = dates.parse_when(until, backwards=True)
+        end = u.at if u.has_time else dates.day_bounds(u.local_date)[1]
+    if start is not None and end is not None and start >= end:
+        raise Invalid("--since must be before --until")
+    return start, end
