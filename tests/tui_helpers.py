@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from termcrm.services import companies, contacts, tasks
+from termcrm.services import companies, contacts, deals, interactions, tasks
 from termcrm.store.engine import Store
 
 
@@ -25,7 +25,19 @@ def seed(store: Store) -> dict[str, int]:
                                     company="Bletchley Park", owner="mia")  # fmt: skip
         linus = contacts.add_contact(s, "Linus Torvalds", stage="lead", owner="mia")
         tasks.add_task(s, "Send the proposal", due="2026-11-20", contact=ada, actor="tester")
-        return {"ada": ada.id, "grace": grace.id, "alan": alan.id, "linus": linus.id}
+        tasks.add_task(s, "Call about the audit", due="2026-11-16", contact=grace, actor="tester")
+        interactions.log_interaction(s, ada, "call", "Discussed the engine", when="2026-11-12 15:00",
+                                     direction="out", actor="tester")  # fmt: skip
+        interactions.log_interaction(s, ada, "email", "Sent the notes", when="2026-11-13 09:30",
+                                     actor="tester")  # fmt: skip
+        d1 = deals.add_deal(s, "Engine licences", contact=ada, value="12000", close="2026-12-15",
+                            actor="tester")  # fmt: skip
+        deals.add_deal(s, "Compiler support", contact=grace, value="4500.50", stage="proposal",
+                       currency="USD", actor="tester")  # fmt: skip
+        deals.add_deal(s, "Kernel audit", contact=linus, value="800", stage="negotiation",
+                       actor="tester")  # fmt: skip
+        return {"ada": ada.id, "grace": grace.id, "alan": alan.id, "linus": linus.id,
+                "deal": d1.id}  # fmt: skip
 
 
 async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0) -> None:

@@ -109,6 +109,7 @@ class FormScreen(ModalScreen[Any]):
                 [(c, c) for c in spec.choices],
                 value=value if value in spec.choices else Select.NULL,
                 allow_blank=spec.allow_blank or value not in spec.choices,
+                prompt="–",
                 compact=True,
                 id=f"field-{spec.name}",
             )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from termcrm.errors import Invalid
 from termcrm.tui.modals.form import FieldSpec, FormScreen, at
 from termcrm.vocab import DIRECTIONS, INTERACTION_KINDS
 
@@ -31,37 +30,31 @@ class LogForm(FormScreen):
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
         from termcrm import dates
-        from termcrm.services import contacts
+        from termcrm.services import contacts, interactions, validate
 
-        try:
-            from termcrm.services import interactions
-        except ImportError as exc:  # lands with the interactions issue
-            raise Invalid("Logging needs the interactions service of a newer termcrm") from exc
-        when = follow_up = None
-        if values["when"].strip():
+        # the service reads the phrases itself; reading them here first tells which field
+        # a bad one was typed in (the when and the follow-up are both dates)
+        when, follow_up = values["when"].strip(), values["follow_up"].strip()
+        if when:
             with at("when"):
-                when = dates.parse_when(values["when"], backwards=True)
-        if values["follow_up"].strip():
+                dates.parse_when(when, backwards=True)
+        if follow_up:
             with at("follow_up"):
-                follow_up = dates.parse_when(values["follow_up"])
-        duration = None
-        if values["duration"].strip():
-            from termcrm.services import validate
-
-            with at("duration"):
-                duration = validate.positive_int(values["duration"], "duration")
+                dates.parse_when(follow_up)
+        with at("duration"):
+            validate.positive_int(values["duration"], "duration")
         contact = contacts.resolve_contact(session, self.contact_id)
-        interaction = interactions.log_interaction(
+        logged = interactions.log_interaction(
             session,
             contact,
             values["kind"] or "call",
             values["summary"],
-            when=when,
+            when=when or None,
             body=values["body"] or None,
             direction=values["direction"] or None,
-            duration=duration,
+            duration=values["duration"].strip() or None,
             outcome=values["outcome"] or None,
-            follow_up=follow_up,
+            follow_up=follow_up or None,
             actor=self.app.actor,
         )
-        return interaction.id
+        return logged.interaction.id

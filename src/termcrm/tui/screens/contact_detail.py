@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
@@ -150,15 +151,15 @@ def _what(entry) -> Text:
     return Text.assemble(("case ", "bold"), f"{r.subject} ({r.status})")
 
 
-def _profile(view) -> Table:
+def _profile(view) -> Group:
     c = view.contact
+    head = Text(c.name, style="bold")
+    role = " at ".join(x for x in (c.title, view.company) if x)
+    if role:
+        head.append("\n" + role)
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
-    grid.add_row(Text(c.name, style="bold"), "")
-    role = " at ".join(x for x in (c.title, view.company) if x)
-    if role:
-        grid.add_row("", role)
     for label, value in (
         ("Email", c.email),
         ("Phone", c.phone),
@@ -174,4 +175,4 @@ def _profile(view) -> Table:
         grid.add_row(key, value)
     if c.notes:
         grid.add_row("Notes", c.notes)
-    return grid
+    return Group(head, Text(""), grid)

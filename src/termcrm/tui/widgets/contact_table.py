@@ -23,14 +23,14 @@ from termcrm.services.search import Filters
 
 #: rows per fetch: a screenful and some; DataTable measures every cell it is given
 PAGE = 60
-#: key, label, width
+#: key, label, width: a fixed width, or a negative share of what the fixed ones leave
 COLUMNS = (
-    ("name", "Name", 24),
-    ("company", "Company", 18),
-    ("stage", "Stage", 9),
-    ("owner", "Owner", 10),
-    ("last", "Last contact", 12),
-    ("next", "Next task", 28),
+    ("name", "Name", -3),
+    ("company", "Company", -2),
+    ("stage", "Stage", 8),
+    ("owner", "Owner", 8),
+    ("last", "Contacted", 10),
+    ("next", "Next task", -3),
 )
 
 
@@ -85,7 +85,19 @@ class ContactTable(DataTable):
 
     def on_mount(self) -> None:
         for key, label, width in COLUMNS:
-            self.add_column(self._label(key, label), width=width, key=key)
+            self.add_column(self._label(key, label), width=max(width, 8), key=key)
+
+    def on_resize(self) -> None:
+        """Share the width out: fixed columns first, the rest by their shares."""
+        free = self.scrollable_content_region.width - 2 * len(COLUMNS)  # cell padding
+        free -= sum(w for _, _, w in COLUMNS if w > 0)
+        shares = -sum(w for _, _, w in COLUMNS if w < 0)
+        for key, _, width in COLUMNS:
+            column = self.columns[key]
+            column.width = width if width > 0 else max(8, free * -width // shares)
+            column.auto_width = False
+        self._require_update_dimensions = True
+        self.refresh()
 
     def _label(self, key: str, label: str) -> Text:
         if key == self.sort:
