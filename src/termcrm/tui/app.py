@@ -47,14 +47,58 @@ class CrmApp(App[None]):
     }
     DEFAULT_MODE = "contacts"
     BINDINGS = [
-        Binding("1", "switch_mode('contacts')", "Contacts", id="screen.contacts"),
-        Binding("2", "switch_mode('pipeline')", "Pipeline", id="screen.pipeline"),
-        Binding("3", "switch_mode('agenda')", "Agenda", id="screen.agenda"),
-        Binding("4", "switch_mode('dashboard')", "Dashboard", id="screen.dashboard"),
-        Binding("r", "reload", "Refresh", id="app.refresh"),
-        Binding("question_mark", "help", "Help", id="app.help", key_display="?"),
-        Binding("ctrl+t", "toggle_theme", "Light/dark", id="app.theme", show=False),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding(
+            "1",
+            "switch_mode('contacts')",
+            "Contacts",
+            id="screen.contacts",
+            tooltip="Go to the contacts",
+        ),
+        Binding(
+            "2",
+            "switch_mode('pipeline')",
+            "Pipeline",
+            id="screen.pipeline",
+            tooltip="Go to the pipeline board",
+        ),
+        Binding(
+            "3",
+            "switch_mode('agenda')",
+            "Agenda",
+            id="screen.agenda",
+            tooltip="Go to the agenda: tasks due and contacts going cold",
+        ),
+        Binding(
+            "4",
+            "switch_mode('dashboard')",
+            "Dashboard",
+            id="screen.dashboard",
+            tooltip="Go to the KPI dashboard",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Refresh",
+            id="app.refresh",
+            tooltip="Refresh: show what others changed meanwhile",
+        ),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="app.help",
+            key_display="?",
+            tooltip="Help: every key of this screen",
+        ),
+        Binding(
+            "ctrl+t",
+            "toggle_theme",
+            "Light/dark",
+            id="app.theme",
+            show=False,
+            tooltip="Switch between the light and the dark theme",
+        ),
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit termcrm"),
     ]
 
     def __init__(

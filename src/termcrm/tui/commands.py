@@ -24,9 +24,9 @@ class CrmCommands(Provider):
                 continue
             seen.add(binding.action)
             keys = binding.key_display or self.app.get_key_display(binding)
-            help_text = binding.tooltip or f"key {keys or key}"
+            title = binding.tooltip or binding.description
             run = partial(self.app.run_action, binding.action, active.node)
-            out.append((binding.description, help_text, run))
+            out.append((title, f"key {keys or key}", run))
         return out
 
     async def discover(self) -> Hits:

@@ -36,7 +36,14 @@ class ContactsScreen(CrmScreen):
             id="contact.task",
             tooltip="Add a task for the selected contact",
         ),
-        Binding("escape", "focus_table", "Table", show=False, id="contacts.table"),
+        Binding(
+            "escape",
+            "focus_table",
+            "Table",
+            show=False,
+            id="contacts.table",
+            tooltip="Back from the filters to the table",
+        ),
     ]
 
     def compose(self) -> ComposeResult:

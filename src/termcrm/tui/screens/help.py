@@ -20,20 +20,27 @@ class HelpScreen(ModalScreen[None]):
         self.below = below
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
+        here, everywhere = Table.grid(padding=(0, 2)), Table.grid(padding=(0, 2))
+        for table in (here, everywhere):
+            table.add_column(style="bold", no_wrap=True, min_width=8)
+            table.add_column()
         seen = set()
         for key, active in self.below.active_bindings.items():
             b = active.binding
-            if not b.description or (b.action, key) in seen:
+            # termcrm's own bindings carry ids; the stock widgets' moves are summed up below
+            if not b.id or not b.description or (b.action, key) in seen:
                 continue
             seen.add((b.action, key))
             shown = b.key_display or self.app.get_key_display(b)
-            table.add_row(shown, b.tooltip or b.description)
-        table.add_row("ctrl+p", "Command palette: every action by name")
+            target = everywhere if active.node is self.app else here
+            target.add_row(shown, b.tooltip or b.description)
+        everywhere.add_row("ctrl+p", "Command palette: every action by name")
+        everywhere.add_row("arrows", "Move; pgup/pgdn and home/end jump; tab next field")
         with Vertical(classes="dialog help"):
             yield Label("Keys", classes="form-title")
             with VerticalScroll():
-                yield Static(table)
+                yield Label("On this screen", classes="hint")
+                yield Static(here)
+                yield Label("\nEverywhere", classes="hint")
+                yield Static(everywhere)
             yield Label("escape closes · the mouse works too", classes="hint")
