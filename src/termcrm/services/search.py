@@ -16,7 +16,8 @@ from sqlalchemy import func, type_coerce
 from sqlmodel import Session, col, select
 
 from termcrm.errors import Invalid
-from termcrm.services.contacts import _filtered, count_contacts
+from termcrm.services.contacts import _filtered
+from termcrm.store import dialect
 from termcrm.store.models import Company, Contact, Interaction, Task
 from termcrm.store.types import UTCDateTime
 
@@ -114,7 +115,7 @@ def contact_page(
         Contact.owner,
         last,
     ).outerjoin(Company, Contact.company_id == Company.id)
-    stmt = _filtered(stmt, **filters.as_kwargs())
+    stmt = _narrowed(session, stmt, filters, ordered_by_name=sort == "name")
     rows = session.exec(stmt.order_by(*order).offset(offset).limit(limit)).all()
     tasks = _next_tasks(session, [r[0] for r in rows])
     return [
@@ -142,7 +143,30 @@ def _next_tasks(session: Session, ids: list[int]) -> dict[int, tuple[str, dateti
 
 def count(session: Session, filters: Filters = Filters()) -> int:
     """How many contacts the filters match (the whole list, not a page)."""
-    return count_contacts(session, **filters.as_kwargs())
+    stmt = select(func.count(Contact.id)).outerjoin(Company, Contact.company_id == Company.id)
+    return session.exec(_narrowed(session, stmt, filters)).one()
+
+
+#: above this many candidates a page in name order is found faster by walking the name index
+COMMON = 1500
+
+
+def _narrowed(session: Session, stmt, filters: Filters, *, ordered_by_name: bool = False):
+    """`contacts.list_contacts`'s filters, with the search index (where there is one)
+    narrowing the rows the LIKE has to look at: the same result, without a full scan.
+
+    A common search ("ada": thousands of matches) in name order is left to the name
+    index, which meets a page of matches within a few hundred rows."""
+    kwargs = filters.as_kwargs()
+    if kwargs["search"]:
+        candidates = dialect.contact_search_candidates(session, kwargs["search"])
+        if candidates is not None:
+            if ordered_by_name:
+                n = session.exec(select(func.count()).select_from(candidates.subquery())).one()
+                if n > COMMON:
+                    return _filtered(stmt, **kwargs)
+            stmt = stmt.where(col(Contact.id).in_(candidates))
+    return _filtered(stmt, **kwargs)
 
 
 def owners(session: Session) -> list[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event, text
@@ -127,3 +128,45 @@ def backup(engine: Engine, dest: Path) -> None:
     finally:
         raw.close()
     os.chmod(dest, 0o600)
+
+
+# -- contact search ---------------------------------------------------------------------------
+
+#: the FTS5 trigram table of migration 0003 (SQLite only)
+CONTACT_SEARCH = "contact_search"
+_search_ready: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+
+
+def not_a_model_table(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's `include_object`: the search index (the FTS5 table and its shadow
+    tables) is made by a migration, not by the models, so autogenerate leaves it alone."""
+    return not (type_ == "table" and name and name.startswith(CONTACT_SEARCH))
+
+
+def contact_search_candidates(session, text_: str):
+    """A subquery of the contact ids whose name, email, company or tags may contain
+    `text_` (a superset: callers still apply their LIKE), or None when no index helps:
+    PostgreSQL, SQLite without FTS5, or fewer than 3 characters (trigrams)."""
+    from sqlalchemy import Integer, column
+
+    needle = text_.strip()
+    if len(needle) < 3:
+        return None
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    key = getattr(bind, "engine", bind)
+    if key not in _search_ready:
+        found = session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+            {"n": CONTACT_SEARCH},
+        ).first()
+        _search_ready[key] = found is not None
+    if not _search_ready[key]:
+        return None
+    phrase = '"' + needle.replace('"', '""') + '"'
+    return (
+        text(f"SELECT rowid FROM {CONTACT_SEARCH} WHERE {CONTACT_SEARCH} MATCH :phrase")
+        .bindparams(phrase=phrase)
+        .columns(column("rowid", Integer))
+    )
