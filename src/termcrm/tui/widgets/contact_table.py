@@ -23,6 +23,8 @@ from termcrm.services.search import Filters
 
 #: rows per fetch: a screenful and some; DataTable measures every cell it is given
 PAGE = 60
+#: while the user types, the total is counted only once they pause this long (seconds)
+COUNT_PAUSE = 0.12
 #: key, label, width: a fixed width, or a negative share of what the fixed ones leave
 COLUMNS = (
     ("name", "Name", -3),
@@ -138,9 +140,20 @@ class ContactTable(DataTable):
                 )
                 self.post_message(self._Page(request, offset, rows))
                 if with_count:
+                    if filters.search and self._typed_on(request):
+                        return  # counting would slow the next keystroke's page down
                     self.post_message(self._Count(request, search.count(session, filters)))
         except TermcrmError as exc:
             self.post_message(self._Failed(request, exc.message))
+
+    def _typed_on(self, request: int, pause: float = COUNT_PAUSE) -> bool:
+        """Wait a moment; True if the user typed on meanwhile (a newer request came)."""
+        deadline = time.monotonic() + pause
+        while time.monotonic() < deadline:
+            if request != self._request:
+                return True
+            time.sleep(0.01)
+        return request != self._request
 
     # -- replies --------------------------------------------------------------------------
 
