@@ -2,6 +2,179 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
-app = typer.Typer(help="Service cases: complaints and support requests.")
+from termcrm.cli._context import state
+from termcrm.cli._options import (
+    ContactArg,
+    ContactOpt,
+    CsvOpt,
+    JsonOpt,
+    OwnerFilterOpt,
+    OwnerOpt,
+    WhenOpt,
+)
+from termcrm.cli._output import out
+from termcrm.vocab import CASE_PRIORITIES
+
+app = typer.Typer(help="Service cases: complaints and support requests.", no_args_is_help=True)
+
+CaseArg = Annotated[str, typer.Argument(help="Case id.")]
+PriorityOpt = Annotated[
+    str | None, typer.Option("--priority", help=f"{'|'.join(CASE_PRIORITIES)} (default normal).")
+]
+
+
+def _record(v) -> dict:
+    from termcrm.services import records
+
+    return records.case(v.case, contact_name=v.contact_name)
+
+
+@app.command("open")
+def open_(
+    contact: ContactArg,
+    subject: Annotated[str, typer.Argument(help="What the case is about.")],
+    priority: PriorityOpt = None,
+    owner: OwnerOpt = None,
+    when: WhenOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Open a service case (a complaint or support request) for a contact.
+
+    Example: crm case open ada "Invoice shows the wrong VAT" --priority high
+    """
+    from termcrm.services import cases, contacts
+
+    st = state()
+    with st.store().write() as s:
+        person = contacts.resolve_contact(s, contact)
+        case = cases.open_case(
+            s, person, subject, priority=priority, owner=owner, when=when, actor=st.actor
+        )
+        record = _record(cases.view(s, case))
+    if json_:
+        out.json(record)
+    else:
+        out.ok(f"Opened case #{case.id} for {person.name}: {case.subject}")
+
+
+@app.command("list")
+def list_(
+    open_: Annotated[bool, typer.Option("--open", help="Only open cases.")] = False,
+    resolved: Annotated[bool, typer.Option("--resolved", help="Only resolved cases.")] = False,
+    owner: OwnerFilterOpt = None,
+    contact: ContactOpt = None,
+    json_: JsonOpt = False,
+    csv_: CsvOpt = False,
+) -> None:
+    """List service cases (all of them unless --open or --resolved).
+
+    Example: crm case list --open --owner alice
+    """
+    from termcrm.services import cases, contacts
+
+    status = cases.check_status_filter(open_, resolved)
+    with state().store().read() as s:
+        person = contacts.resolve_contact(s, contact) if contact else None
+        rows = [_record(v) for v in cases.list_cases(s, status=status, owner=owner, contact=person)]
+    if json_:
+        out.json(rows)
+    elif csv_:
+        out.csv(rows)
+    else:
+        from termcrm.dates import show
+
+        out.table(
+            ("ID", "Opened", "Contact", "Subject", "Priority", "Status", "Owner"),
+            [
+                (
+                    r["id"],
+                    show(_dt(r["opened_at"]), with_time=False),
+                    r["contact"],
+                    r["subject"],
+                    r["priority"],
+                    r["status"],
+                    r["owner"],
+                )
+                for r in rows
+            ],
+            empty="No cases match.",
+            justify={"ID": "right"},
+        )
+
+
+def _dt(value: str | None):
+    from datetime import datetime
+
+    return datetime.fromisoformat(value) if value else None
+
+
+@app.command("show")
+def show(case: CaseArg, json_: JsonOpt = False) -> None:
+    """Show one service case.
+
+    Example: crm case show 3
+    """
+    from termcrm.services import cases
+
+    with state().store().read() as s:
+        record = _record(cases.view(s, cases.get_case(s, case)))
+    if json_:
+        out.json(record)
+        return
+    from termcrm.dates import show as show_dt
+
+    out.line(f"Case #{record['id']}: {record['subject']}")
+    rows = [
+        ("Contact", f"{record['contact']} (#{record['contact_id']})"),
+        ("Status", record["status"]),
+        ("Priority", record["priority"]),
+        ("Owner", record["owner"]),
+        ("Opened", show_dt(_dt(record["opened_at"]))),
+        ("Resolved", show_dt(_dt(record["resolved_at"]))),
+        ("Note", record["resolution_note"]),
+    ]
+    for label, value in rows:
+        if value:
+            out.line(f"  {label + ':':<10}{value}")
+
+
+@app.command("resolve")
+def resolve(
+    case: CaseArg,
+    note: Annotated[str | None, typer.Option("--note", help="How it was resolved.")] = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Mark a case resolved (now), with an optional note.
+
+    Example: crm case resolve 3 --note "Credit note sent"
+    """
+    from termcrm.services import cases
+
+    with state().store().write() as s:
+        record = cases.resolve_case(s, cases.get_case(s, case), note=note)
+        data = _record(cases.view(s, record))
+    if json_:
+        out.json(data)
+    else:
+        out.ok(f"Resolved case #{record.id}: {record.subject}")
+
+
+@app.command("reopen")
+def reopen(case: CaseArg, json_: JsonOpt = False) -> None:
+    """Open a resolved case again.
+
+    Example: crm case reopen 3
+    """
+    from termcrm.services import cases
+
+    with state().store().write() as s:
+        record = cases.reopen_case(s, cases.get_case(s, case))
+        data = _record(cases.view(s, record))
+    if json_:
+        out.json(data)
+    else:
+        out.ok(f"Reopened case #{record.id}: {record.subject}")

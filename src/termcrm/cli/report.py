@@ -1,9 +1,40 @@
-"""Top-level `termcrm` commands of this area (filled in by its issue)."""
+"""`termcrm report`: the KPIs of a period, compared with the period before."""
 
 from __future__ import annotations
 
 import typer
 
+from termcrm.cli._context import state
+from termcrm.cli._options import JsonOpt, OwnerFilterOpt, SinceOpt, UntilOpt
+from termcrm.cli._output import out
+
+
+def report(
+    since: SinceOpt = None,
+    until: UntilOpt = None,
+    owner: OwnerFilterOpt = None,
+    json_: JsonOpt = False,
+) -> None:
+    """Show the KPIs (pipeline, sales, leads, customers, satisfaction, service, activity).
+
+    Default period: the last 30 days; every figure is compared with the previous period of
+    the same length. Formulas: docs/kpis.md.
+
+    Example: crm report --since 2026-10-01 --until 2026-10-31 --owner alice --json
+    """
+    from termcrm.services import kpis
+
+    period = kpis.resolve_period(since, until)  # bad dates fail before the database opens
+    with state().store().read() as s:
+        data = kpis.compute(s, since=period.since, until=period.until, owner=owner).to_dict()
+    if json_:
+        out.json(data)
+        return
+    from termcrm.render.kpis import report_view
+
+    out.print(report_view(data))
+
 
 def register(root: typer.Typer) -> None:
-    """Add this module's top-level commands to the root app."""
+    """Add the top-level `report` command to the root app."""
+    root.command("report")(report)

@@ -124,7 +124,7 @@ def fill(session: Session, *, seed: int = 7, actor: str | None = None) -> DemoSu
             fields={"linkedin": f"in/{_ascii(email_name)}"} if i % 3 == 0 else None,
             actor=actor,
         )
-        created = now - timedelta(days=rng.randint(60, 240), hours=rng.randint(0, 23))
+        created = now - timedelta(days=rng.randint(2, 240), hours=rng.randint(0, 23))
         contact.created_at = contact.updated_at = created
         _backdate_first_stage(session, contact, created)
         if stage != "lead":

@@ -1,0 +1,52 @@
+"""The user's settings file: `config.toml` in the platformdirs config dir.
+
+`TERMCRM_CONFIG` points elsewhere. A missing file means the defaults; a file that is not
+valid TOML is an `Invalid` error naming it. Read with the standard library (tomllib).
+
+    [cadence]            # stay-in-touch defaults per lifecycle stage
+    customer = "60d"
+    prospect = "30d"
+    lead = "0"           # 0 or "never": no reminder
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from termcrm.errors import Invalid
+
+CONFIG_ENV = "TERMCRM_CONFIG"
+
+
+def config_path() -> Path:
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_config_path("termcrm") / "config.toml"
+
+
+def load() -> dict[str, Any]:
+    """The settings as a dict; `{}` when there is no file."""
+    import tomllib
+
+    path = config_path()
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise Invalid(f"The config file {path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise Invalid(f"Cannot read the config file {path}: {exc.strerror or exc}") from exc
+
+
+def section(name: str) -> dict[str, Any]:
+    data = load().get(name, {})
+    if not isinstance(data, dict):
+        raise Invalid(f"[{name}] in {config_path()} must be a table")
+    return data
