@@ -80,6 +80,27 @@ def test_pipeline_at_80x24(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2", ready=loaded))
 
 
+def test_agenda_screen(snap_compare, app):
+    def loaded(a):
+        return a.screen.query_one("#agenda-overdue").row_count
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("3", ready=loaded))
+
+
+def test_dashboard_screen(snap_compare, app):
+    def loaded(a):
+        return a.screen.query_one("#chart-activity").rows
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("4", ready=loaded))
+
+
+def test_dashboard_at_80x24(snap_compare, app):
+    def loaded(a):
+        return a.screen.query_one("#chart-activity").rows
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("4", ready=loaded))
+
+
 def test_log_form(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("l"))
 

@@ -1,15 +1,15 @@
-"""Screen 3: what needs doing: overdue, today, upcoming, and contacts going cold.
+"""Screen 3: what needs doing: overdue, today, upcoming, deals closing, contacts going cold.
 
-`d` marks the selected task done (a recurring one rolls forward), `s` snoozes it.
-The sections come from the domain layer (`services.agenda` when present, else the task
-service's own scopes), so the agenda here is the one `termcrm today` prints.
+`d` marks the selected task done (a recurring one rolls forward), `s` snoozes it, enter
+opens the contact. The sections are `services.agenda.build`'s, the ones `termcrm today`
+prints.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,58 +18,67 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Label
 
 from termcrm import dates
-from termcrm.errors import Invalid, TermcrmError
+from termcrm.errors import TermcrmError
+from termcrm.services.records import money
 from termcrm.tui.screens.base import CrmScreen
 
-SECTIONS = (("overdue", "Overdue"), ("today", "Today"), ("upcoming", "Upcoming"))
+#: (the Agenda attribute, the title shown)
+SECTIONS = (("overdue", "Overdue"), ("due_today", "Today"), ("next_7_days", "Upcoming"))
+ALL_SECTIONS = (*SECTIONS, ("deals_closing", "Deals closing"), ("going_cold", "Going cold"))
+
+
+@dataclass
+class Row:
+    """One line of a section: its key ("task:ID:CONTACT"), and its cells."""
+
+    key: str
+    cells: tuple[str, ...]
 
 
 @dataclass
 class AgendaData:
-    tasks: dict[str, list[tuple[Any, str | None]]]  # section -> [(task, contact name)]
-    cold: list[tuple[int, str, str]]  # (contact id, name, how long quiet)
+    sections: dict[str, list[Row]]
+    counts: dict[str, int]
 
 
 def load_agenda(session) -> AgendaData:
-    """The agenda's sections from the domain layer."""
+    """The agenda's sections, as `termcrm today` builds them (`services.agenda.build`)."""
+    from termcrm.services import agenda as agenda_service
     from termcrm.services import tasks as task_service
 
-    try:
-        from termcrm.services import agenda as agenda_service
-    except ImportError:
-        agenda_service = None
-    if agenda_service is not None and hasattr(agenda_service, "build"):
-        return _from_agenda(session, agenda_service.build(session))
-    if not hasattr(task_service, "list_tasks"):
-        raise Invalid("The agenda needs the task service of a newer termcrm")
-    sections = {}
-    seen: set[int] = set()
-    for name, scope in (("overdue", "overdue"), ("today", "today"), ("upcoming", "week")):
-        rows = [t for t in task_service.list_tasks(session, scope=scope) if t.id not in seen]
-        seen.update(t.id for t in rows)
-        names = task_service.contact_names(session, rows)
-        sections[name] = [(t, names.get(t.contact_id)) for t in rows]
-    return AgendaData(sections, [])
-
-
-def _from_agenda(session, built) -> AgendaData:
-    """Adapt `agenda.build(...)`'s result (attributes or a dict) to what the screen shows."""
-    get = built.get if isinstance(built, dict) else lambda k, d=None: getattr(built, k, d)
-    from termcrm.services import tasks as task_service
-
-    sections = {}
-    for name, _ in SECTIONS:
-        items = list(get(name, None) or [])
-        tasks = [getattr(i, "task", i) for i in items]
-        names = task_service.contact_names(session, tasks) if tasks else {}
-        sections[name] = [(t, names.get(t.contact_id)) for t in tasks]
-    cold = []
-    for item in get("going_cold", None) or get("cold", None) or []:
-        contact = getattr(item, "contact", item)
-        days = getattr(item, "days_quiet", None) or getattr(item, "days", None)
-        quiet = f"{days} days quiet" if days is not None else "no contact yet"
-        cold.append((contact.id, contact.name, quiet))
-    return AgendaData(sections, cold)
+    built = agenda_service.build(session)
+    sections: dict[str, list[Row]] = {}
+    for name, _title in SECTIONS:
+        rows = []
+        for t in getattr(built, name):
+            due = dates.show(t.due_at, with_time=t.due_has_time) if t.due_at else ""
+            if task_service.is_overdue(t, built.now):
+                when = task_service.lateness(t, built.now)
+            else:
+                when = task_service.when_due(t, built.now)
+            repeat = f"↻ {t.recur}" if t.recur else ""
+            rows.append(Row(
+                f"task:{t.id}:{t.contact_id or 0}",
+                (due, when, t.title, built.contact_name(t.contact_id) or "", repeat),
+            ))  # fmt: skip
+        sections[name] = rows
+    sections["deals_closing"] = [
+        Row(
+            f"deal:{d.id}:{d.contact_id or 0}",
+            (d.expected_close.isoformat(), d.title, built.contact_name(d.contact_id) or "",
+             d.stage, f"{money(d.value_minor)} {d.currency}"),
+        )
+        for d in built.deals_closing
+    ]  # fmt: skip
+    sections["going_cold"] = [
+        Row(
+            f"contact:{c.contact.id}:{c.contact.id}",
+            (c.contact.name, f"{c.days_since} days quiet", f"every {c.cadence_days} days",
+             c.contact.owner or ""),
+        )
+        for c in built.going_cold
+    ]  # fmt: skip
+    return AgendaData(sections, dict(built.counts))
 
 
 def complete_task(screen: CrmScreen, task_id: int) -> None:
@@ -90,9 +99,6 @@ def _complete(screen: CrmScreen, task_id: int) -> None:
                 text += f"; next due {dates.show(following.due_at, with_time=False)}"
     except TermcrmError as exc:
         app.call_from_thread(app.show_error, exc.message)
-        return
-    except AttributeError:
-        app.call_from_thread(app.show_error, "Completing tasks needs a newer termcrm")
         return
     app.call_from_thread(app.notify, text)
     app.call_from_thread(screen.reload)
@@ -129,18 +135,23 @@ class AgendaScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="agenda"):
-            for key, title in SECTIONS:
+            for key, title in ALL_SECTIONS:
                 yield Label(title, classes="agenda-title", id=f"title-{key}")
                 yield DataTable(id=f"agenda-{key}", classes="agenda-table", cursor_type="row")
-            yield Label("Going cold", classes="agenda-title", id="title-cold")
-            yield DataTable(id="agenda-cold", classes="agenda-table", cursor_type="row")
         yield Footer()
 
     def on_mount(self) -> None:
         self.sub_title = "Agenda"
         for key, _ in SECTIONS:
-            self.query_one(f"#agenda-{key}", DataTable).add_columns("Due", "Task", "Contact", "")
-        self.query_one("#agenda-cold", DataTable).add_columns("Contact", "Quiet for")
+            self.query_one(f"#agenda-{key}", DataTable).add_columns(
+                "Due", "When", "Task", "Contact", ""
+            )
+        self.query_one("#agenda-deals_closing", DataTable).add_columns(
+            "Close", "Deal", "Contact", "Stage", "Value"
+        )
+        self.query_one("#agenda-going_cold", DataTable).add_columns(
+            "Contact", "Last touch", "Cadence", "Owner"
+        )
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -164,31 +175,22 @@ class AgendaScreen(CrmScreen):
         if message.data is None:
             self.notify(message.error or "", severity="warning")
             return
-        focused = self.focused
-        for key, title in SECTIONS:
-            rows = message.data.tasks.get(key, [])
-            self.query_one(f"#title-{key}", Label).update(f"{title} ({len(rows)})")
+        data = message.data
+        for key, title in ALL_SECTIONS:
+            rows = data.sections.get(key, [])
+            count = data.counts.get(key, len(rows))
+            more = f", {len(rows)} shown" if count > len(rows) else ""
+            self.query_one(f"#title-{key}", Label).update(f"{title} ({count}{more})")
             table = self.query_one(f"#agenda-{key}", DataTable)
             cursor = table.cursor_row
             table.clear()
-            for task, contact in rows:
-                due = dates.show(task.due_at, with_time=task.due_has_time) if task.due_at else ""
-                extra = "↻ " + task.recur if task.recur else ""
-                table.add_row(
-                    due,
-                    task.title,
-                    contact or "",
-                    extra,
-                    key=f"task:{task.id}:{task.contact_id or 0}",
-                )
+            for row in rows:
+                table.add_row(*(Text(c) for c in row.cells), key=row.key)
             if table.row_count:
-                table.move_cursor(row=min(cursor, table.row_count - 1))
-        cold = self.query_one("#agenda-cold", DataTable)
-        self.query_one("#title-cold", Label).update(f"Going cold ({len(message.data.cold)})")
-        cold.clear()
-        for cid, name, quiet in message.data.cold:
-            cold.add_row(name, quiet, key=f"contact:{cid}:{cid}")
-        if focused is None or focused not in self.query(DataTable):
+                table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
+            table.display = bool(table.row_count)
+        focused = self.focused
+        if not isinstance(focused, DataTable) or not focused.row_count:
             for table in self.query(DataTable):
                 if table.row_count:
                     table.focus()
@@ -224,6 +226,11 @@ class AgendaScreen(CrmScreen):
         from termcrm.tui.modals.task_form import TaskForm
 
         self.open_form(TaskForm(), "Task added")
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
 
     def action_open(self) -> None:
         sel = self._selected()

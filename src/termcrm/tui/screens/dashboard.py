@@ -29,10 +29,11 @@ def pct(ratio: float | None) -> str:
     return "–" if ratio is None else f"{ratio * 100:.0f}%"
 
 
-def money_map(values: dict[str, str] | None) -> str:
+def money_map(values: dict[str, str] | None, sep: str = "\n") -> str:
+    """Money per currency, one a line (amounts in different currencies are never added)."""
     if not values:
         return "0"
-    return " + ".join(f"{v} {cur}" for cur, v in sorted(values.items()))
+    return sep.join(f"{v} {cur}" for cur, v in sorted(values.items()))
 
 
 def num(value: Any) -> str:
@@ -184,7 +185,7 @@ class DashboardScreen(CrmScreen):
         for stage in OPEN_DEAL_STAGES:
             info = by_stage.get(stage, {})
             count = info.get("deals", 0)
-            rows.append((stage, count, f"{count} · {money_map(info.get('value'))}"))
+            rows.append((stage, count, f"{count} · {money_map(info.get('value'), ' + ')}"))
         self.query_one("#chart-pipeline", BarChart).update_bars(rows)
 
 
