@@ -117,3 +117,21 @@ async def test_enter_opens_the_contact_and_d_works_in_the_detail(app, store, ids
         await pilot.press("d")  # shows the tasks tab first
         await pilot.press("d")
         await wait_for(pilot, lambda: task_titled(store, "Call about the audit").done_at)
+
+
+async def test_edit_the_selected_task(app, store):
+    from textual.widgets import Input
+
+    from termcrm.tui.modals.task_form import TaskForm
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_agenda(app, pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, TaskForm)
+        await wait_for(pilot, lambda: form.query_one("#field-title", Input).value)
+        assert form.query_one("#field-due", Input).value == "2026-11-16"
+        await pilot.press("end", *" (urgent)", "tab", "ctrl+u", *"tomorrow", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+    task = task_titled(store, "Call about the audit (urgent)")
+    assert dates.show(task.due_at, with_time=False) == "2026-11-19"

@@ -125,3 +125,38 @@ async def test_new_deal_with_a_negative_value_stays_open(app, store):
 
         new = s.exec(select(Deal).where(Deal.title == "Support contract")).one()
     assert new.value_minor == 250000
+
+
+async def test_edit_the_selected_deal(app, store, ids):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, DealForm)
+        await wait_for(pilot, lambda: form.query_one("#field-value", Input).value == "12000.00")
+        await pilot.press("tab", "tab")
+        assert app.focused.id == "field-value"
+        await pilot.press("ctrl+u", *"15000", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+    changed = deal(store, ids["deal"])
+    assert changed.value_minor == 1_500_000 and changed.title == "Engine licences"
+    assert changed.stage == "lead"
+
+
+async def test_new_deal_from_a_contacts_detail(app, store, ids):
+    from termcrm.tui.screens.contact_detail import ContactDetailScreen
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        await pilot.press("down", "enter")  # Alan Turing
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        await wait_for(pilot, lambda: app.screen.detail is not None)
+        await pilot.press("n", *"Enigma study", "tab", "tab", *"900", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        deals_table = app.screen.query_one("#deals")
+        await wait_for(pilot, lambda: deals_table.row_count == 1)
+    with store.read() as s:
+        from sqlmodel import select
+
+        new = s.exec(select(Deal).where(Deal.title == "Enigma study")).one()
+    assert new.contact_id == ids["alan"] and new.value_minor == 90000

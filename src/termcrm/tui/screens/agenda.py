@@ -117,6 +117,7 @@ class AgendaScreen(CrmScreen):
             tooltip="Move the selected task to a later date",
         ),
         Binding("n", "new_task", "New task", id="task.new", tooltip="Add a task"),
+        Binding("e", "edit_task", "Edit", id="task.edit", tooltip="Edit the selected task"),
         Binding(
             "enter",
             "open",
@@ -221,6 +222,12 @@ class AgendaScreen(CrmScreen):
 
         if (task_id := self._selected_task()) is not None:
             self.open_form(SnoozeForm(task_id), "Task snoozed")
+
+    def action_edit_task(self) -> None:
+        from termcrm.tui.modals.task_form import TaskForm
+
+        if (task_id := self._selected_task()) is not None:
+            self.open_form(TaskForm(task_id=task_id), "Task saved")
 
     def action_new_task(self) -> None:
         from termcrm.tui.modals.task_form import TaskForm

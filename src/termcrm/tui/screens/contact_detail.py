@@ -34,6 +34,7 @@ class ContactDetailScreen(CrmScreen):
         Binding("e", "edit_contact", "Edit", id="contact.edit", tooltip="Edit this contact"),
         Binding("l", "log", "Log", id="contact.log", tooltip="Log an interaction"),
         Binding("t", "add_task", "Task", id="contact.task", tooltip="Add a task"),
+        Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal for this contact"),
         Binding("d", "task_done", "Done", id="task.done", tooltip="Mark the selected task done"),
     ]
 
@@ -114,6 +115,12 @@ class ContactDetailScreen(CrmScreen):
 
     def contact_in_focus(self) -> tuple[int, str] | None:
         return self.contact_id, self.name_shown
+
+    def action_new_deal(self) -> None:
+        from termcrm.tui.modals.deal_form import DealForm
+
+        form = DealForm(contact_id=self.contact_id, contact_name=self.name_shown)
+        self.open_form(form, "Deal added")
 
     def action_back(self) -> None:
         self.dismiss()

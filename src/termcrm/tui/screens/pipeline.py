@@ -43,6 +43,7 @@ class PipelineScreen(CrmScreen):
             tooltip="Move the selected deal one stage right",
         ),
         Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal"),
+        Binding("e", "edit_deal", "Edit", id="deal.edit", tooltip="Edit the selected deal"),
         Binding(
             "left", "column(-1)", "Previous column", show=False, id="board.left", priority=True
         ),
@@ -239,5 +240,18 @@ class PipelineScreen(CrmScreen):
         from termcrm.tui.modals.deal_form import DealForm
 
         current = self.contact_in_focus()
-        form = DealForm(contact=current[1] if current else "")
+        form = DealForm(contact_id=current[0], contact_name=current[1]) if current else DealForm()
         self.open_form(form, "Deal added", lambda deal_id: setattr(self, "_select", deal_id))
+
+    def action_edit_deal(self) -> None:
+        from termcrm.tui.modals.deal_form import DealForm
+
+        card = self._selected()
+        if card is None:
+            self.notify("Select a deal first", severity="warning")
+            return
+        self.open_form(
+            DealForm(deal_id=card.deal_id),
+            "Deal saved",
+            lambda deal_id: setattr(self, "_select", deal_id),
+        )

@@ -23,6 +23,8 @@ from termcrm.services.search import Filters
 
 #: rows per fetch: a screenful and some; DataTable measures every cell it is given
 PAGE = 60
+#: a refresh fetches again at most this many of the rows already shown
+KEEP_MAX = 10 * PAGE
 #: while the user types, the total is counted only once they pause this long (seconds)
 COUNT_PAUSE = 0.12
 #: key, label, width: a fixed width, or a negative share of what the fixed ones leave
@@ -115,7 +117,8 @@ class ContactTable(DataTable):
         self._request += 1
         self._fetching_more = True  # no next page until the first one is shown
         self.app.contacts_loading = True
-        limit = max(PAGE, self.row_count) if keep_rows else PAGE
+        # a refresh keeps what was scrolled through, up to a few pages (each row is measured)
+        limit = max(PAGE, min(self.row_count, KEEP_MAX)) if keep_rows else PAGE
         self._fetch(self._request, self.filters, self.sort, self.descending, 0, limit, True)
 
     def _more(self) -> None:
