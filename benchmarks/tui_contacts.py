@@ -149,7 +149,7 @@ async def measure(db: Path) -> dict:
 
     from termcrm.tui.app import CrmApp
 
-    app = CrmApp(db_target=str(db), auto_refresh=None)
+    app = CrmApp(db_target=str(db), refresh_every=None)
     async with app.run_test(size=(120, 36)) as pilot:
         while not app.contacts_ready:
             await asyncio.sleep(0.001)

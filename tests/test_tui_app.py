@@ -18,7 +18,7 @@ from termcrm.tui.screens.pipeline import PipelineScreen
 @pytest.fixture
 def app(db_path, store):
     seed(store)
-    return CrmApp(db_target=str(db_path), auto_refresh=None)
+    return CrmApp(db_target=str(db_path), refresh_every=None)
 
 
 async def test_number_keys_switch_screens(app):

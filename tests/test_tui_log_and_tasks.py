@@ -23,7 +23,7 @@ def ids(store):
 
 @pytest.fixture
 def app(db_path, ids):
-    return CrmApp(db_target=str(db_path), auto_refresh=None)
+    return CrmApp(db_target=str(db_path), refresh_every=None)
 
 
 def interactions_of(store, contact_id) -> list[Interaction]:

@@ -16,7 +16,7 @@ from termcrm.tui.app import CrmApp
 @pytest.fixture
 def app(db_path, store):
     seed(store)
-    return CrmApp(db_target=str(db_path), auto_refresh=None)
+    return CrmApp(db_target=str(db_path), refresh_every=None)
 
 
 def no_blink(app) -> None:

@@ -106,7 +106,7 @@ class CrmApp(App[None]):
         db_target: str | None = None,
         *,
         actor: str | None = None,
-        auto_refresh: float | None = 30.0,
+        refresh_every: float | None = 30.0,
         store: Store | None = None,
     ) -> None:
         super().__init__()
@@ -117,7 +117,7 @@ class CrmApp(App[None]):
         self._store = store
         self._store_lock = threading.Lock()
         self._actor = actor
-        self.auto_refresh = auto_refresh
+        self.refresh_every = refresh_every
         #: True once the contacts table shows its first page and the total count
         self.contacts_ready = False
         #: True while the contacts table fetches a page
@@ -149,8 +149,8 @@ class CrmApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
-        if self.auto_refresh:
-            self.set_interval(self.auto_refresh, self.action_reload)
+        if self.refresh_every:
+            self.set_interval(self.refresh_every, self.action_reload)
 
     def on_unmount(self) -> None:
         if self._store is not None:
