@@ -240,3 +240,25 @@ def test_going_cold_caps_the_list_and_the_count(store):
     assert total == 26
     touched = [c.last_touch_at for c in every]
     assert touched == sorted(touched)  # longest untouched first
+
+
+def test_logging_through_the_cli_restarts_the_clock_and_adds_follow_ups(crm, store):
+    _contact(store, "Ada Lovelace", cadence=14, created="2026-10-01")
+    assert [c["name"] for c in crm.json("today")["going_cold"]] == ["Ada Lovelace"]
+    crm.ok("log", "call", "ada", "Renewal talk", "--when", "yesterday", "--follow-up", "tomorrow")
+    agenda = crm.json("today")
+    assert agenda["going_cold"] == []
+    assert [(t["title"], t["contact"]) for t in agenda["next_7_days"]] == [
+        ("Follow up: Renewal talk", "Ada Lovelace")
+    ]
+
+
+def test_config_path_agrees_with_platformdirs(monkeypatch):
+    import platformdirs
+
+    from termcrm import config
+
+    expected = platformdirs.user_config_path("termcrm") / "config.toml"
+    assert config.config_path() == expected
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    assert config.config_path() == platformdirs.user_config_path("termcrm") / "config.toml"

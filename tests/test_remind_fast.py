@@ -163,3 +163,14 @@ def test_stored_text_format_matches_bounds(crm, due, db_path):
     midnight = remind.local_midnight(__import__("datetime").date(2026, 11, 16))
     assert remind.sql_time(midnight) == "2026-11-15 23:00:00"
     assert stored >= remind.sql_time(midnight)
+
+
+def test_long_titles_are_clipped_to_short_lines(crm):
+    crm.ok("contact", "add", "Maximilian Alexander von Humboldt-Lovelace the Third")
+    crm.ok("task", "add", "Prepare " + "the very long agenda " * 8, "--due", "2026-11-01",
+           "--contact", "maximilian")  # fmt: skip
+    lines = crm("remind").stdout.splitlines()
+    assert len(lines) == 2
+    assert all(len(line) <= 80 for line in lines)
+    assert lines[1].startswith("  ! Prepare the very long agenda") and "…" in lines[1]
+    assert lines[1].endswith(": 17 days late")

@@ -12,6 +12,7 @@ valid TOML is an `Invalid` error naming it. Read with the standard library (toml
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,11 @@ def config_path() -> Path:
     env = os.environ.get(CONFIG_ENV)
     if env:
         return Path(env).expanduser()
+    if sys.platform.startswith("linux"):  # what platformdirs says, without its import cost
+        base = os.environ.get("XDG_CONFIG_HOME", "")
+        if not os.path.isabs(base):
+            base = os.path.expanduser("~/.config")
+        return Path(base) / "termcrm" / "config.toml"
     import platformdirs
 
     return platformdirs.user_config_path("termcrm") / "config.toml"
@@ -31,18 +37,20 @@ def config_path() -> Path:
 
 def load() -> dict[str, Any]:
     """The settings as a dict; `{}` when there is no file."""
-    import tomllib
-
     path = config_path()
     try:
         with path.open("rb") as fh:
-            return tomllib.load(fh)
+            raw = fh.read()
     except FileNotFoundError:
         return {}
-    except tomllib.TOMLDecodeError as exc:
-        raise Invalid(f"The config file {path} is not valid TOML: {exc}") from exc
     except OSError as exc:
         raise Invalid(f"Cannot read the config file {path}: {exc.strerror or exc}") from exc
+    import tomllib
+
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise Invalid(f"The config file {path} is not valid TOML: {exc}") from exc
 
 
 def section(name: str) -> dict[str, Any]:

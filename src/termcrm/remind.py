@@ -33,10 +33,12 @@ USAGE = """Usage: termcrm remind [--always] [--debug]
 
   Example: crm remind --always
 """
-#: counting stops here: "1000+ overdue" costs no more than "1000 overdue"
-COUNT_CAP = 1000
+#: counting stops here ("100+ overdue"): a shell greeting needs no exact backlog size
+COUNT_CAP = 100
 #: how long to wait for a database another program is writing to, in milliseconds
 BUSY_MS = 100
+#: no reminder line is longer than this
+WIDTH = 80
 _UTC = timezone.utc  # noqa: UP017  (datetime.UTC would be the same object)
 
 
@@ -248,7 +250,7 @@ def _n(count: int) -> str:
     return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
-def _clip(text: str, width: int = 48) -> str:
+def _clip(text: str, width: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -266,12 +268,15 @@ def compose(found: dict, prog: str = "crm") -> list[str]:
     lines = [f"termcrm: {', '.join(parts)} · run `{prog} today`"]
     for kind, title, due_at, has_time, contact in found["items"][:2]:
         due = _stored(due_at)
-        label = _clip(title) + (f" ({_clip(contact, 30)})" if contact else "")
         if kind == "late":
-            lines.append(f"  ! {label}: {_late(due, bool(has_time), found['now'])}")
+            mark, when = "!", _late(due, bool(has_time), found["now"])
         else:
-            when = due.astimezone().strftime("%H:%M") if has_time else "today"
-            lines.append(f"  • {label}: {when}")
+            mark, when = "•", due.astimezone().strftime("%H:%M") if has_time else "today"
+        room = WIDTH - len(f"  {mark} : {when}")
+        label = _clip(title, room)
+        if contact and len(label) + 4 < room:
+            label += f" ({_clip(contact, room - len(label) - 3)})"
+        lines.append(f"  {mark} {label}: {when}")
     return lines[:3]
 
 

@@ -41,10 +41,10 @@ DEFAULT_CADENCE: dict[str, int | None] = {
 
 def stage_defaults() -> dict[str, int | None]:
     """The default cadence of each stage, with the config file's `[cadence]` applied."""
-    from termcrm.services.contacts import parse_cadence
-
     result = dict(DEFAULT_CADENCE)
     for stage, value in config.section("cadence").items():
+        from termcrm.services.contacts import parse_cadence
+
         if stage not in CONTACT_STAGES:
             raise Invalid(
                 f"Unknown stage {stage!r} in [cadence] of {config.config_path()}; "

@@ -20,7 +20,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from termcrm import dates
 from termcrm.errors import Invalid
@@ -101,10 +101,6 @@ def _local_naive(dt: datetime) -> datetime:
     return dates.to_local(dt).replace(tzinfo=None)
 
 
-def _to_utc(local_naive: datetime) -> datetime:
-    return local_naive.astimezone().astimezone(UTC)  # naive = local, DST-correct
-
-
 def _step(d: date, rule: Rule, times: int, anchor: int) -> date:
     if rule.unit == "d":
         return d + timedelta(days=rule.amount * times)
@@ -154,13 +150,13 @@ def next_occurrence(
         times = 1
         new_date = _step(start, rule, times, anchor)
         while times < 100_000:
-            at = _to_utc(datetime.combine(new_date, tod))
+            at = dates.combine_local(new_date, tod)
             late = at <= completed if due_has_time else new_date < today
             if not late:
                 break
             times += 1
             new_date = _step(start, rule, times, anchor)
-    at = _to_utc(datetime.combine(new_date, tod))
+    at = dates.combine_local(new_date, tod)
     clamped = rule.unit in ("m", "y") and new_date.day != anchor
     stored = Rule(rule.amount, rule.unit, rule.from_completion, anchor if clamped else None)
     return Next(at, due_has_time if due_at is not None else False, stored.stored)

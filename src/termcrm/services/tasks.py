@@ -13,7 +13,7 @@ The CLI (`task ...`, `today`), the TUI's agenda and `remind` all use these rules
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
@@ -312,7 +312,7 @@ def snooze_task(
     at, has_time = when.at, when.has_time
     if not has_time and task.due_has_time and task.due_at is not None:
         tod = dates.to_local(task.due_at).time().replace(tzinfo=None)
-        at = datetime.combine(when.local_date, tod).astimezone().astimezone(UTC)
+        at = dates.combine_local(when.local_date, tod)
         has_time = True
     past = at <= current if has_time else when.local_date < dates.to_local(current).date()
     if past:
