@@ -76,7 +76,7 @@ class ContactsScreen(CrmScreen):
         cid = table.selected_id
         if cid is None:
             return None
-        return cid, str(table.get_row(str(cid))[0])
+        return cid, table.selected_name or f"#{cid}"
 
     def after_new_contact(self, contact_id: object) -> None:
         self.app.push_screen(_detail(int(contact_id)))
