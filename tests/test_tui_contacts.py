@@ -174,3 +174,73 @@ async def test_another_program_writing_shows_after_refresh(app, store):
         await wait_for(pilot, lambda: app.contacts_table.total == 5)
         names = [str(app.contacts_table.get_row_at(i)[0]) for i in range(5)]
         assert "Barbara Liskov" in names
+
+
+async def test_mouse_sorts_by_header_and_opens_a_row(app, ids):
+    from termcrm.tui.widgets.contact_table import ContactTable
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        table = app.contacts_table
+        await pilot.click(ContactTable, offset=(3, 0))  # the Name header: reverse
+        await wait_for(pilot, lambda: table.descending and not app.contacts_loading)
+        await wait_for(pilot, lambda: table.get_row_at(0)[0] == "Linus Torvalds")
+        await pilot.click(ContactTable, offset=(3, 2))  # the second row: select
+        assert table.selected_name == "Grace Hopper"
+        await pilot.click(ContactTable, offset=(3, 2))  # again: open
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        assert app.screen.contact_id == ids["grace"]
+
+
+async def test_a_log_from_another_process_shows_after_refresh(app, run_termcrm):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        assert app.contacts_table.get_row_at(2)[4] == ""  # Grace: never contacted
+        result = run_termcrm(
+            "log", "call", "Grace", "Phoned from the shell", "--when", "today 9:00"
+        )
+        assert result.returncode == 0, result.stderr
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.contacts_table.get_row_at(2)[4] == "2026-11-18")
+
+
+@pytest.mark.slow
+async def test_a_locked_database_keeps_the_form_open(app, store, db_path):
+    import sqlite3
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        blocker = sqlite3.connect(db_path, isolation_level=None)
+        blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        try:
+            await pilot.press("n", *"Edsger Dijkstra", "ctrl+s")
+            error = app.screen.query_one("#error-form", Static)
+            await wait_for(pilot, lambda: "locked" in text_of(error), timeout=15)
+            assert isinstance(app.screen, ContactForm)
+            assert app.screen.query_one("#field-name", Input).value == "Edsger Dijkstra"
+        finally:
+            blocker.execute("ROLLBACK")
+            blocker.close()
+        await pilot.press("ctrl+s")  # the lock is gone: saving works now
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+    assert contact_named(store, "Edsger Dijkstra") is not None
+
+
+@pytest.mark.postgres
+async def test_runs_on_postgresql(pg_url):
+    from termcrm.store.engine import open_store
+
+    store = open_store(pg_url)
+    try:
+        seed(store)
+    finally:
+        store.close()
+    app = CrmApp(db_target=pg_url, refresh_every=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready, timeout=15)
+        assert app.contacts_table.total == 4
+        assert app.contacts_table.get_row_at(0)[5] == "Send the proposal · 2026-11-20"
+        await pilot.press("slash", *"engines")
+        await wait_for(pilot, lambda: app.contacts_table.total == 1)
+        await pilot.press("escape", "2")
+        await wait_for(pilot, lambda: len(app.screen.query("DealCard")) == 3)

@@ -68,14 +68,14 @@ def test_contact_detail(snap_compare, app):
 
 def test_pipeline_screen(snap_compare, app):
     def loaded(a):
-        return a.screen.query("DealCard")
+        return len(a.screen.query("DealCard")) == 3
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=steps("2", ready=loaded))
 
 
 def test_pipeline_at_80x24(snap_compare, app):
     def loaded(a):
-        return a.screen.query("DealCard")
+        return len(a.screen.query("DealCard")) == 3
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2", ready=loaded))
 
@@ -107,7 +107,7 @@ def test_log_form(snap_compare, app):
 
 def test_invalid_contact_form(snap_compare, app):
     def shown(a):
-        return a.screen.query(".field-error.shown")
+        return len(a.screen.query(".field-error.shown")) == 1
 
     run = steps("n", *"Bad", "tab", *"nope@", "ctrl+s", ready=shown)
     assert snap_compare(app, terminal_size=(120, 36), run_before=run)
