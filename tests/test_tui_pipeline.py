@@ -160,3 +160,15 @@ async def test_new_deal_from_a_contacts_detail(app, store, ids):
 
         new = s.exec(select(Deal).where(Deal.title == "Enigma study")).one()
     assert new.contact_id == ids["alan"] and new.value_minor == 90000
+
+
+async def test_enter_opens_the_deals_contact(app, ids):
+    from termcrm.tui.screens.contact_detail import ContactDetailScreen
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_board(app, pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        assert app.screen.contact_id == ids["ada"]
+        await pilot.press("escape")
+        assert isinstance(app.screen, PipelineScreen)

@@ -174,6 +174,11 @@ class PipelineScreen(CrmScreen):
             target.index = 0
         target.parent.scroll_visible()
 
+    @on(ListView.Selected)
+    def _card_chosen(self, event: ListView.Selected) -> None:
+        event.stop()
+        self.action_open()
+
     def action_open(self) -> None:
         current = self.contact_in_focus()
         if current is not None:
