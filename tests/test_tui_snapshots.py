@@ -14,9 +14,12 @@ from termcrm.tui.app import CrmApp
 
 
 @pytest.fixture
-def app(db_path, store):
+def app(db_path, store, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)  # snapshots in colour, to see the themes
     seed(store)
-    return CrmApp(db_target=str(db_path), refresh_every=None)
+    app = CrmApp(db_target=str(db_path), refresh_every=None)
+    app.animation_level = "none"  # the tabs' underline slides: no half-way frames
+    return app
 
 
 def no_blink(app) -> None:
