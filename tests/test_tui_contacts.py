@@ -244,3 +244,17 @@ async def test_runs_on_postgresql(pg_url):
         await wait_for(pilot, lambda: app.contacts_table.total == 1)
         await pilot.press("escape", "2")
         await wait_for(pilot, lambda: len(app.screen.query("DealCard")) == 3)
+
+
+async def test_a_contact_deleted_elsewhere_closes_its_detail(app, store, ids):
+    from termcrm.services import contacts
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        with store.write() as s:
+            contacts.delete_contact(s, contacts.resolve_contact(s, ids["ada"]))
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
+        await wait_for(pilot, lambda: app.contacts_table.total == 3)

@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from termcrm import dates
-from termcrm.errors import TermcrmError
+from termcrm.errors import NotFound, TermcrmError
 from termcrm.tui.screens.base import CrmScreen
 
 
@@ -41,6 +41,10 @@ class ContactDetailScreen(CrmScreen):
     @dataclass
     class _Loaded(Message):
         detail: Any
+
+    @dataclass
+    class _Gone(Message):
+        error: str
 
     def __init__(self, contact_id: int) -> None:
         super().__init__()
@@ -81,10 +85,19 @@ class ContactDetailScreen(CrmScreen):
             with self.app.store.read() as session:
                 contact = contacts.resolve_contact(session, contact_id)
                 detail = timeline.contact_detail(session, contact)
+        except NotFound as exc:  # deleted meanwhile, by another program perhaps
+            self.post_message(self._Gone(exc.message))
+            return
         except TermcrmError as exc:
             self.app.call_from_thread(self.app.show_error, exc.message)
             return
         self.post_message(self._Loaded(detail))
+
+    @on(_Gone)
+    def _gone(self, message: _Gone) -> None:
+        self.app.show_error(message.error)
+        if self.is_current:
+            self.dismiss()
 
     @on(_Loaded)
     def _show(self, message: _Loaded) -> None:

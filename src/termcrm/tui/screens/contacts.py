@@ -71,6 +71,11 @@ class ContactsScreen(CrmScreen):
     def reload(self) -> None:
         self.table.load(keep_rows=True)
 
+    def on_screen_resume(self) -> None:
+        """Back from a contact or a dialog: what was done there shows in the list."""
+        if self.table.generation:  # not at the start: on_mount loads
+            self.reload()
+
     def contact_in_focus(self) -> tuple[int, str] | None:
         table = self.table
         cid = table.selected_id
