@@ -46,9 +46,9 @@ def test_json_has_exactly_the_contract_sections_and_the_listed_keys(crm):
 
 def test_default_period_is_the_last_30_days_ending_now(crm):
     period = crm.json("report")["period"]
-    # the frozen clock, in UTC; the end is exclusive, 1 µs after now so now counts
-    assert period["until"] == "2026-11-18T09:00:00.000001+00:00"
-    assert period["since"] == "2026-10-19T09:00:00+00:00"
+    # the frozen clock, in UTC; the end is exclusive: the next whole second, so now counts
+    assert period["until"] == "2026-11-18T09:00:01+00:00"
+    assert period["since"] == "2026-10-19T09:00:01+00:00"
     assert period["days"] == 30
     assert period["previous"]["until"] == period["since"]
 
@@ -152,3 +152,47 @@ def test_help_has_an_example(crm):
     out = crm.ok("report", "--help")
     assert "Example: crm report" in out
     json.dumps(out)
+
+
+def test_screen_sums_missing_a_currency_are_zero_and_averages_are_na(store, crm):
+    from datetime import timedelta
+
+    from termcrm.dates import now
+    from termcrm.store.models import Deal
+
+    with store.write() as s:
+        s.add(
+            Deal(
+                title="d",
+                value_minor=100_000,
+                stage="won",
+                created_at=now() - timedelta(days=20),
+                closed_at=now() - timedelta(days=2),
+            )
+        )
+    lines = crm.ok("report").splitlines()
+    won = next(line for line in lines if "Won value (EUR)" in line)
+    assert won.split()[3:6] == ["1,000.00", "0.00", "▲"]
+    size = next(line for line in lines if "Average deal size (EUR)" in line)
+    assert size.split()[4:6] == ["1,000.00", "n/a"]
+    assert "▲" not in size
+
+
+def test_piped_output_is_plain_text_and_the_terminal_gets_panels(crm):
+    import io
+
+    from rich.console import Console
+
+    from termcrm.render.kpis import report_view
+
+    crm.ok("contact", "add", "Ada", "--stage", "customer")
+    crm.ok("log", "survey", "ada", "--nps", "9")
+    piped = crm.ok("report")
+    assert "╭" not in piped  # no box drawing in pipes
+    nps = next(line for line in piped.splitlines() if line.strip().startswith("NPS "))
+    assert nps.split() == ["NPS", "+100.0", "n/a"]
+    console = Console(file=io.StringIO(), width=100, color_system=None)
+    console.print(report_view(crm.json("report")))
+    screen = console.file.getvalue()
+    assert "╭─ Satisfaction" in screen
+    assert "+100.0" in screen

@@ -237,6 +237,7 @@ def test_clv_is_won_value_per_customer_with_a_won_deal_per_currency(store):
         deal(s, [("lead", at(1, 1)), ("won", at(6, 1))], 12_345, "USD", contact_id=b.id)
         deal(s, [("lead", at(1, 1)), ("lost", at(6, 1))], 99_900, contact_id=b.id)
         deal(s, [("lead", at(1, 1)), ("won", at(11, 20))], 99_900, contact_id=b.id)  # later
+        deal(s, [("lead", at(1, 1)), ("won", at(6, 1))], 77_700)  # its contact was deleted
     c = report(store).to_dict()["customers"]
     # EUR: (1000 + 500 + 300) / 2 customers; USD: 123.45 / 1
     assert c["clv"] == {"EUR": "900.00", "USD": "123.45"}
@@ -427,3 +428,23 @@ def test_since_not_before_until_is_invalid(store):
 
     with pytest.raises(Invalid), store.read() as s:
         kpis.compute(s, since=UNTIL, until=SINCE)
+
+
+def test_long_periods_count_every_week(store):
+    from datetime import timedelta
+
+    since = UNTIL - timedelta(days=600)  # 86 weeks a period: counted in several statements
+    with store.write() as s:
+        c = contact(s, "A", [("customer", at(1, 1))])
+        for when in (since, since + timedelta(days=300), UNTIL - timedelta(seconds=1)):
+            s.add(Interaction(contact_id=c.id, kind="email", occurred_at=when, summary="x"))
+        s.add(Interaction(contact_id=c.id, kind="note", occurred_at=since - timedelta(days=1),
+                          summary="x"))  # fmt: skip
+    act = report(store, since=since).to_dict()["activity"]
+    assert len(act["per_week"]) == 86
+    assert act["interactions"] == 3
+    assert sum(w["interactions"] for w in act["per_week"]) == 3
+    assert act["per_week"][-1]["interactions"] == 1
+    assert act["per_week"][0]["start"] == since.isoformat()  # the oldest week is the short one
+    assert act["previous"]["by_kind"]["note"] == 1
+    assert act["previous"]["per_week"][-1]["interactions"] == 1

@@ -29,10 +29,14 @@ def report(
         data = kpis.compute(s, since=period.since, until=period.until, owner=owner).to_dict()
     if json_:
         out.json(data)
-        return
-    from termcrm.render.kpis import report_view
+    elif out.is_tty:
+        from termcrm.render.kpis import report_view
 
-    out.print(report_view(data))
+        out.print(report_view(data))
+    else:  # piped: plain, stable text, and no rich layout to pay for
+        from termcrm.render.kpis_text import report_text
+
+        out.line(report_text(data))
 
 
 def register(root: typer.Typer) -> None:

@@ -120,6 +120,10 @@ class Deal(Timestamps, table=True):
         Index("ix_deals_stage", "stage"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_expected_close", "expected_close"),
+        # covering indexes of the KPI report (migration 0003): the open pipeline, and won value
+        # per customer (CLV) grouped in index order
+        Index("ix_deals_pipeline", "stage", "currency", "probability", "value_minor"),
+        Index("ix_deals_won_kpi", "stage", "currency", "contact_id", "closed_at", "value_minor"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -195,7 +199,15 @@ class ContactStageChange(SQLModel, table=True):
     __tablename__ = "contact_stage_changes"
     __table_args__ = (
         Index("ix_contact_stage_changes_contact", "contact_id", "changed_at"),
-        Index("ix_contact_stage_changes_changed", "changed_at"),
+        # covering, in time order: the KPI report reads recent changes from the index alone
+        Index(
+            "ix_contact_stage_changes_changed",
+            "changed_at",
+            "id",
+            "contact_id",
+            "from_stage",
+            "to_stage",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -214,7 +226,9 @@ class DealStageChange(SQLModel, table=True):
     __tablename__ = "deal_stage_changes"
     __table_args__ = (
         Index("ix_deal_stage_changes_deal", "deal_id", "changed_at"),
-        Index("ix_deal_stage_changes_changed", "changed_at"),
+        Index(
+            "ix_deal_stage_changes_changed", "changed_at", "id", "deal_id", "from_stage", "to_stage"
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
