@@ -132,7 +132,7 @@ def backup(engine: Engine, dest: Path) -> None:
 
 # -- contact search ---------------------------------------------------------------------------
 
-#: the FTS5 trigram table of migration 0003 (SQLite only)
+#: the FTS5 trigram table of migration 0004 (SQLite only)
 CONTACT_SEARCH = "contact_search"
 _search_ready: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 

@@ -6,8 +6,8 @@ candidate rows of a 3+ character search at once; the LIKE still decides, so resu
 the same. Triggers keep it in step with every writer (other processes, raw imports).
 PostgreSQL gets nothing here and keeps the plain LIKE; so does a SQLite built without FTS5.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-11-22
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0003"
-down_revision: str | None = "0002"
+revision: str = "0004"
+down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
