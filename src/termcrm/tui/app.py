@@ -122,6 +122,7 @@ class CrmApp(App[None]):
         self.contacts_ready = False
         #: True while the contacts table fetches a page
         self.contacts_loading = False
+        self._contacts_table: ContactTable | None = None
 
     # -- the database: opened once, by the first worker that needs it --------------------
 
@@ -140,12 +141,10 @@ class CrmApp(App[None]):
 
     @property
     def contacts_table(self) -> ContactTable:
-        from termcrm.tui.widgets.contact_table import ContactTable
-
-        return self.get_screen_stack("contacts")[0].query_one(ContactTable)
-
-    def get_screen_stack(self, mode: str) -> list[Screen]:
-        return self._screen_stacks.get(mode, [])
+        """The contacts screen's table (whichever screen is showing)."""
+        if self._contacts_table is None:
+            raise LookupError("the contacts screen has not been shown yet")
+        return self._contacts_table
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"

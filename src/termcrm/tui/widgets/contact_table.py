@@ -159,6 +159,9 @@ class ContactTable(ScrollView, can_focus=True):
         self._count_request = -1
         self._fetching_more = False
 
+    def on_mount(self) -> None:
+        self.app._contacts_table = self  # `CrmApp.contacts_table`, for scripts and tests
+
     # -- the rows ---------------------------------------------------------------------------
 
     @property
