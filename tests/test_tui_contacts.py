@@ -258,3 +258,24 @@ async def test_a_contact_deleted_elsewhere_closes_its_detail(app, store, ids):
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
         await wait_for(pilot, lambda: app.contacts_table.total == 3)
+
+
+async def test_pages_load_as_the_cursor_goes_down(db_path, store):
+    from termcrm.services import contacts
+    from termcrm.tui.widgets.contact_table import PAGE
+
+    with store.write() as s:
+        for i in range(2 * PAGE + 30):
+            contacts.add_contact(s, f"Person {i:03d}")
+    app = CrmApp(db_target=str(db_path), refresh_every=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        table = app.contacts_table
+        assert table.total == 2 * PAGE + 30
+        assert table.row_count == PAGE  # one page, not the whole table
+        for _ in range(6):
+            await pilot.press("end")
+            await pilot.pause(0.1)
+        await wait_for(pilot, lambda: table.row_count == table.total)
+        await pilot.press("end")
+        assert table.get_row_at(table.cursor_row)[0] == f"Person {2 * PAGE + 29:03d}"

@@ -341,7 +341,8 @@ class ContactTable(ScrollView, can_focus=True):
         self._count_request = message.request
         self.post_message(self.CountChanged(self.total))
         self._maybe_ready()
-        self._more()
+        if self.row_count < self.size.height + 10:
+            self._more()  # the count was what the first page waited for
 
     @on(_Failed)
     def _failed(self, message: _Failed) -> None:
