@@ -2,7 +2,240 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
 
-import_app = typer.Typer(help="Import records from CSV or vCard files.")
-export_app = typer.Typer(help="Export records as CSV, JSON or vCard.")
+from termcrm.cli._context import state
+from termcrm.cli._options import JsonOpt
+from termcrm.cli._output import out
+
+import_app = typer.Typer(help="Import records from CSV or vCard files.", no_args_is_help=True)
+export_app = typer.Typer(
+    help="Export records as CSV, JSON, vCard or iCalendar.", no_args_is_help=True
+)
+
+FileArg = Annotated[Path, typer.Argument(help="The CSV (or .vcf for contacts) file to read.")]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        "-m",
+        help="SOURCE_COLUMN=FIELD (repeatable); FIELD 'field:NAME' for a custom field, "
+        "nothing to ignore the column.",
+    ),
+]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show the mapping and the report; write nothing.")
+]
+OnDuplicateOpt = Annotated[
+    str,
+    typer.Option(
+        "--on-duplicate",
+        help="A row matching an existing record: skip, update (overwrite from the file) or error.",
+    ),
+]
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option("--encoding", help="File encoding (default: detected; utf-8 or cp1252)."),
+]
+DelimiterOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--delimiter", "-d", help="Field delimiter: ',', ';' or 'tab' (default: detected)."
+    ),
+]
+OutputOpt = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write to FILE (mode 0600) instead of stdout.")
+]
+
+#: Files larger than this get a progress bar on a terminal.
+PROGRESS_BYTES = 2 * 1024 * 1024
+
+
+def _progress_for(path: Path):
+    """A rich progress bar on stderr when it is a terminal and the file is big; else None."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return None, None
+    if not sys.stderr.isatty() or size < PROGRESS_BYTES:
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=sys.stderr),
+        transient=True,
+    )
+    task = bar.add_task(f"Importing {path.name}", total=size)
+
+    def update(done: int, total: int) -> None:
+        bar.update(task, completed=done, total=total)
+
+    return bar, update
+
+
+def _report_bad(result) -> None:
+    for bad in result.bad:
+        sys.stderr.write(f"  line {bad.line}: {bad.reason}\n")
+    if result.bad_total > len(result.bad):
+        sys.stderr.write(f"  ... and {result.bad_total - len(result.bad)} more bad rows\n")
+
+
+def _print_mapping(result) -> None:
+    delim = {"\t": "tab", "": "-"}.get(result.delimiter, result.delimiter)
+    out.ok(f"File: {result.path} ({result.source_format}, {result.encoding}, delimiter {delim!r})")
+    out.ok("Columns:")
+    width = max((len(c) for c, _ in result.mapping), default=0)
+    for column, where in result.mapping:
+        out.ok(f"  {column.ljust(width)}  ->  {where}")
+
+
+def _summary(result) -> str:
+    counts = f"{result.created} created, {result.updated} updated, {result.skipped} skipped"
+    text = f"would be {counts}" if result.dry_run else counts
+    if result.companies_created:
+        n = result.companies_created
+        text += f"; {n} new compan{'ies' if n != 1 else 'y'}"
+    return text
+
+
+def _run_import(
+    kind: str,
+    file: Path,
+    map_: list[str] | None,
+    dry_run: bool,
+    on_duplicate: str,
+    encoding: str | None,
+    delimiter: str | None,
+    json_: bool,
+) -> None:
+    from termcrm.services import importer
+
+    st = state()
+    bar, update = _progress_for(file)
+    try:
+        if bar is not None:
+            bar.start()
+        result = importer.import_file(
+            st.store(),
+            kind,
+            file,
+            overrides=map_ or (),
+            dry_run=dry_run,
+            on_duplicate=on_duplicate,
+            encoding=encoding,
+            delimiter=delimiter,
+            actor=st.actor,
+            progress=update,
+        )
+    except importer.ImportFailed as exc:
+        if bar is not None:
+            bar.stop()
+        result = exc.result
+        if json_:
+            out.json(result.as_dict())
+        elif dry_run:
+            _print_mapping(result)
+        out.error(exc.message)
+        _report_bad(result)
+        raise typer.Exit(2) from None
+    finally:
+        if bar is not None:
+            bar.stop()
+    if json_:
+        out.json(result.as_dict())
+    elif dry_run:
+        _print_mapping(result)
+        out.ok(f"Dry run, nothing was written: {_summary(result)}.")
+    else:
+        out.ok(f"Imported {kind} from {file}: {_summary(result)}.")
+
+
+def _import_command(kind: str, example: str):
+    def command(
+        file: FileArg,
+        map_: MapOpt = None,
+        dry_run: DryRunOpt = False,
+        on_duplicate: OnDuplicateOpt = "skip",
+        encoding: EncodingOpt = None,
+        delimiter: DelimiterOpt = None,
+        json_: JsonOpt = False,
+    ) -> None:
+        _run_import(kind, file, map_, dry_run, on_duplicate, encoding, delimiter, json_)
+
+    command.__doc__ = (
+        f"Import {kind} from a CSV file{' or vCard (.vcf)' if kind == 'contacts' else ''}; "
+        f"all or nothing.\n\nExample: {example}"
+    )
+    command.__name__ = f"import_{kind}"
+    return command
+
+
+_IMPORT_EXAMPLES = {
+    "contacts": "crm import contacts google.csv --dry-run",
+    "companies": "crm import companies companies.csv --on-duplicate update",
+    "interactions": "crm import interactions calls.csv --map Date=occurred_at",
+    "deals": "crm import deals deals.csv --map Amount=value",
+    "tasks": "crm import tasks tasks.csv",
+    "cases": "crm import cases cases.csv",
+}
+
+for _kind, _example in _IMPORT_EXAMPLES.items():
+    import_app.command(_kind)(_import_command(_kind, _example))
+
+
+# -- export -------------------------------------------------------------------------------------
+
+FORMAT_HELP = "csv (default), json, vcf (contacts) or ics (open tasks)."
+
+
+def _run_export(kind: str, fmt: str, output: Path | None) -> None:
+    from termcrm.services import exporter
+
+    fmt = fmt.strip().lower()
+    with state().store().read() as s:
+        if output is None:
+            exporter.export(s, kind, sys.stdout, fmt)
+            return
+        fh = exporter.open_private(output)
+        try:
+            n = exporter.export(s, kind, fh, fmt)
+        finally:
+            fh.close()
+    out.hint(f"Exported {n} {kind} to {output}")
+
+
+def _export_command(kind: str, example: str):
+    def command(
+        fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
+        output: OutputOpt = None,
+    ) -> None:
+        _run_export(kind, fmt, output)
+
+    formats = (
+        "csv, json" + (", vcf" if kind == "contacts" else "") + (", ics" if kind == "tasks" else "")
+    )
+    command.__doc__ = f"Export all {kind} ({formats}).\n\nExample: {example}"
+    command.__name__ = f"export_{kind}"
+    return command
+
+
+_EXPORT_EXAMPLES = {
+    "contacts": "crm export contacts --format vcf -o contacts.vcf",
+    "companies": "crm export companies -o companies.csv",
+    "interactions": "crm export interactions --format json",
+    "deals": "crm export deals -o deals.csv",
+    "tasks": "crm export tasks --format ics -o tasks.ics",
+    "cases": "crm export cases --format json -o cases.json",
+}
+
+for _kind, _example in _EXPORT_EXAMPLES.items():
+    export_app.command(_kind)(_export_command(_kind, _example))

@@ -130,6 +130,110 @@ def backup(engine: Engine, dest: Path) -> None:
     os.chmod(dest, 0o600)
 
 
+def _sqlite_value(col_type):
+    """How SQLAlchemy stores a value of this column type in SQLite, as a plain function."""
+    from datetime import UTC
+
+    from sqlalchemy import Boolean, Date, DateTime
+    from sqlalchemy.types import TypeDecorator
+
+    impl = col_type.impl if isinstance(col_type, TypeDecorator) else col_type
+    if isinstance(impl, DateTime):
+        last: list = [None, None]
+
+        def dt(value):
+            if value is last[0]:
+                return last[1]
+            if value.tzinfo is None:
+                raise ValueError("naive datetime given to the store; use termcrm.dates")
+            u = value.astimezone(UTC)
+            text_ = (
+                f"{u.year:04d}-{u.month:02d}-{u.day:02d} "
+                f"{u.hour:02d}:{u.minute:02d}:{u.second:02d}.{u.microsecond:06d}"
+            )
+            last[0], last[1] = value, text_
+            return text_
+
+        return dt
+    if isinstance(impl, Date):
+        return lambda value: value.isoformat()
+    if isinstance(impl, Boolean):
+        return int
+    return None
+
+
+def datetime_param(conn: Connection):
+    """A function turning an aware datetime into what `bulk_insert` should be handed for a
+    DateTime column with `converted=True` (SQLite: the text SQLAlchemy stores)."""
+    if conn.dialect.name != "sqlite":
+        return lambda value: value
+    from sqlalchemy import DateTime
+
+    return _sqlite_value(DateTime())
+
+
+def bulk_insert(
+    conn: Connection,
+    table,
+    rows: list,
+    columns: list[str] | None = None,
+    *,
+    converted: bool = False,
+) -> None:
+    """Insert many rows at once (imports): dicts, or tuples in the order of `columns`.
+
+    On SQLite the values are converted as SQLAlchemy would store them and handed to the
+    driver's executemany (several times faster than a Core executemany); elsewhere a Core
+    executemany. `converted=True`: datetimes were already passed through `datetime_param`.
+    """
+    if not rows:
+        return
+    if columns is None:
+        columns = list(rows[0])
+        rows = [tuple(r[c] for c in columns) for r in rows]
+    if conn.dialect.name != "sqlite":
+        conn.execute(table.insert(), [dict(zip(columns, r, strict=True)) for r in rows])
+        return
+    convs = [(n, f) for n, f in enumerate(_sqlite_value(table.c[c].type) for c in columns) if f]
+    if convs and not converted:
+        converted = []
+        for r in rows:
+            r = list(r)
+            for n, f in convs:
+                if r[n] is not None:
+                    r[n] = f(r[n])
+            converted.append(tuple(r))
+        rows = converted
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})', rows)
+
+
+def sync_id_sequence(conn: Connection, table: str) -> None:
+    """After rows were inserted with explicit ids, move PostgreSQL's id sequence past them
+    (SQLite needs nothing: its next rowid is always max(rowid) + 1)."""
+    if conn.dialect.name != "postgresql":
+        return
+    conn.execute(
+        text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+    )
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def db_lower(conn: Connection, value: str) -> str:
+    """`value` as the database's `lower()` gives it: SQLite lowers ASCII letters only, so
+    `lower('Ünicode')` is `'Ünicode'`; PostgreSQL lowers every letter. Compare Python-side
+    keys with `lower(column)` through this, never through `str.lower`."""
+    if conn.dialect.name == "sqlite" and not value.isascii():
+        return value.translate(_ASCII_LOWER)
+    return value.lower()
+
+
 # -- contact search ---------------------------------------------------------------------------
 
 #: the FTS5 trigram table of migration 0004 (SQLite only)

@@ -1,0 +1,184 @@
+"""Reading CSV files as users have them: encoding, delimiter, notes before the header.
+
+- Encoding: a byte-order mark (UTF-8, UTF-16) decides; otherwise the whole file is checked as
+  UTF-8 in one cheap streaming pass, and read as cp1252 (Excel, Outlook on Windows) when it is
+  not. The five bytes cp1252 leaves undefined read as latin-1, so any byte sequence decodes.
+- Delimiter: `,`, `;` or tab, whichever splits the header row into the most known columns.
+- Header: the first of the first 30 lines holding at least two known column names (LinkedIn's
+  Connections.csv starts with notes); else the first line.
+- Records stream one at a time, each with the file line it starts on (quoted newlines make
+  line and record numbers differ).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import itertools
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from termcrm.errors import Invalid
+
+csv.field_size_limit(64 * 1024 * 1024)
+
+_SCAN = 30
+_CHUNK = 1 << 20
+DELIMITERS = {",": ",", ";": ";", "tab": "\t", "\\t": "\t", "\t": "\t", "|": "|"}
+
+
+def _latin1_fallback(exc: UnicodeDecodeError):
+    bad = exc.object[exc.start : exc.end]
+    return "".join(chr(b) for b in bad), exc.end
+
+
+codecs.register_error("termcrm-latin1", _latin1_fallback)
+
+
+def detect_encoding(path: Path) -> str:
+    """`utf-8-sig`, `utf-16` or `cp1252`, from the BOM or by trying UTF-8 over the whole file."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+        if head.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(_CHUNK):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return "utf-8"
+
+
+def _encoding(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError as exc:
+        raise Invalid(f"Unknown encoding {name!r}; try utf-8, cp1252 or latin-1") from exc
+
+
+def delimiter_of(value: str) -> str:
+    d = DELIMITERS.get(value, value)
+    if len(d) != 1:
+        raise Invalid(f"Invalid delimiter {value!r}: one character, or 'tab'")
+    return d
+
+
+@dataclass
+class Source:
+    """An open CSV file positioned after its header row."""
+
+    path: Path
+    encoding: str
+    delimiter: str
+    headers: list[str]
+    header_line: int  # 1-based
+    size: int
+    _raw: io.BufferedReader
+    _text: io.TextIOWrapper
+    _rest: Iterable[str]
+
+    def position(self) -> int:
+        """Bytes read so far (for progress)."""
+        try:
+            return min(self._raw.tell(), self.size)
+        except (OSError, ValueError):
+            return self.size
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """(file line where the record starts, cells) for each non-blank record.
+
+        A malformed record (a quote that never closes) becomes (line, None)... and ends
+        the file, since nothing after it can be read reliably.
+        """
+        reader = csv.reader(self._rest, delimiter=self.delimiter, strict=False)
+        offset = self.header_line
+        last = 0
+        try:
+            for cells in reader:
+                start = offset + last + 1
+                last = reader.line_num
+                if cells and (len(cells) > 1 or cells[0].strip()):
+                    yield start, cells
+        except csv.Error as exc:
+            raise Invalid(f"line {offset + last + 1}: cannot read the file: {exc}") from exc
+
+    def close(self) -> None:
+        self._text.close()
+
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_source(
+    path: Path,
+    known: set[str],
+    *,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+) -> Source:
+    """Open `path`, work out its encoding, delimiter and header row (see the module doc)."""
+    from termcrm.services.csvmap import norm
+
+    path = Path(path).expanduser()
+    if not path.exists():
+        raise Invalid(f"No such file: {path}")
+    if path.is_dir():
+        raise Invalid(f"{path} is a directory, not a file")
+    enc = _encoding(encoding) if encoding else detect_encoding(path)
+    if enc == "utf-8" and encoding is None:
+        enc = "utf-8-sig"  # harmless without a BOM
+    errors = "termcrm-latin1" if enc in ("cp1252", "windows-1252") else "strict"
+    try:
+        raw = open(path, "rb", buffering=_CHUNK)  # noqa: SIM115 - closed by Source.close
+    except OSError as exc:
+        raise Invalid(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    text = io.TextIOWrapper(raw, encoding=enc, errors=errors, newline="")
+    try:
+        head = list(itertools.islice(text, _SCAN))
+    except UnicodeDecodeError as exc:
+        text.close()
+        raise Invalid(f"{path} is not {enc}: {exc.reason}; try --encoding cp1252") from exc
+    if not head:
+        text.close()
+        raise Invalid(f"{path} is empty: a header row is required")
+
+    choices = [delimiter_of(delimiter)] if delimiter else [",", ";", "\t"]
+    best = None  # (line index, delimiter, cells)
+    for idx, line in enumerate(head):
+        scores = []
+        for d in choices:
+            cells = next(csv.reader([line], delimiter=d), [])
+            hits = sum(1 for c in cells if norm(c) in known)
+            scores.append((hits, d, cells))
+        hits, d, cells = max(scores, key=lambda s: s[0])
+        if hits >= 2:
+            best = (idx, d, cells)
+            break
+    if best is None:
+        first = head[0]
+        d = choices[0] if delimiter else max(choices, key=lambda c: first.count(c))
+        best = (0, d, next(csv.reader([first], delimiter=d), []))
+    idx, d, _ = best
+    rest = itertools.chain(head[idx:], text)
+    reader = csv.reader(rest, delimiter=d, strict=False)
+    try:
+        headers = next(reader)
+    except (StopIteration, csv.Error) as exc:
+        text.close()
+        raise Invalid(f"{path}: cannot read the header row") from exc
+    headers = [h.strip().lstrip("\ufeff").strip() for h in headers]
+    header_line = idx + reader.line_num
+    size = os.fstat(raw.fileno()).st_size
+    # `rest` continues after the header: records() reads on from the same iterator.
+    return Source(path, enc, d, headers, header_line, size, raw, text, rest)

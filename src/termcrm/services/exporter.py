@@ -1,0 +1,222 @@
+"""Exporting records: CSV (formula-injection safe), JSON, vCard (contacts), iCalendar (tasks).
+
+Records have the shape of `records.py` (the same as `--json`), read page by page so memory
+stays flat. Rows that refer to a contact also carry `contact_email`, so that importing the
+file into another database finds the contact again. Files are written with mode 0600: they
+hold personal data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from termcrm.errors import Invalid, StoreError
+from termcrm.services import records
+from termcrm.store.models import Case, Company, Contact, Deal, Interaction, Task
+
+KINDS = ("contacts", "companies", "interactions", "deals", "tasks", "cases")
+FORMATS = ("csv", "json", "vcf", "ics")
+PAGE = 1000
+
+
+def _paged(session: Session, model, *where) -> Iterator[list[Any]]:
+    last = 0
+    while True:
+        rows = session.exec(
+            select(model).where(model.id > last, *where).order_by(model.id).limit(PAGE)
+        ).all()
+        if not rows:
+            return
+        yield list(rows)
+        last = rows[-1].id
+
+
+def _contact_info(session: Session, ids: set[int | None]) -> dict[int, tuple[str, str | None]]:
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return {}
+    rows = session.exec(
+        select(Contact.id, Contact.name, Contact.email).where(Contact.id.in_(ids))
+    ).all()
+    return {cid: (name, mail) for cid, name, mail in rows}
+
+
+def _with_email(rec: dict[str, Any], info: dict, cid: int | None) -> dict[str, Any]:
+    """`contact_email` right after `contact`."""
+    out: dict[str, Any] = {}
+    for key, value in rec.items():
+        out[key] = value
+        if key == "contact":
+            out["contact_email"] = info.get(cid, (None, None))[1] if cid else None
+    return out
+
+
+def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Iterator[dict]:
+    """Every record of `kind` as a dict, oldest id first."""
+    from termcrm.services.contacts import ContactView, fields_of, tags_of
+
+    if kind == "contacts":
+        for page in _paged(session, Contact):
+            ids = [c.id for c in page]
+            tags, fields = tags_of(session, ids), fields_of(session, ids)
+            comp_ids = {c.company_id for c in page if c.company_id}
+            names = (
+                dict(
+                    session.exec(
+                        select(Company.id, Company.name).where(Company.id.in_(comp_ids))
+                    ).all()
+                )
+                if comp_ids
+                else {}
+            )
+            for c in page:
+                view = ContactView(
+                    c, names.get(c.company_id), tags.get(c.id, []), fields.get(c.id, {})
+                )
+                yield records.contact(view)
+    elif kind == "companies":
+        for page in _paged(session, Company):
+            yield from (records.company(c) for c in page)
+    elif kind == "interactions":
+        for page in _paged(session, Interaction):
+            info = _contact_info(session, {i.contact_id for i in page})
+            for i in page:
+                rec = records.interaction(i, contact_name=info.get(i.contact_id, (None,))[0])
+                yield _with_email(rec, info, i.contact_id)
+    elif kind == "deals":
+        for page in _paged(session, Deal):
+            info = _contact_info(session, {d.contact_id for d in page})
+            comp_ids = {d.company_id for d in page if d.company_id}
+            names = (
+                dict(
+                    session.exec(
+                        select(Company.id, Company.name).where(Company.id.in_(comp_ids))
+                    ).all()
+                )
+                if comp_ids
+                else {}
+            )
+            for d in page:
+                rec = records.deal(
+                    d,
+                    contact_name=info.get(d.contact_id, (None,))[0],
+                    company_name=names.get(d.company_id),
+                )
+                yield _with_email(rec, info, d.contact_id)
+    elif kind == "tasks":
+        where = (Task.done_at.is_(None),) if open_only else ()
+        for page in _paged(session, Task, *where):
+            info = _contact_info(session, {t.contact_id for t in page})
+            for t in page:
+                rec = records.task(t, contact_name=info.get(t.contact_id, (None,))[0])
+                yield _with_email(rec, info, t.contact_id)
+    elif kind == "cases":
+        for page in _paged(session, Case):
+            info = _contact_info(session, {c.contact_id for c in page})
+            for c in page:
+                rec = records.case(c, contact_name=info.get(c.contact_id, (None,))[0])
+                yield _with_email(rec, info, c.contact_id)
+    else:
+        raise Invalid(f"Unknown record type {kind!r}; choose one of: {', '.join(KINDS)}")
+
+
+def columns(kind: str) -> list[str]:
+    """The CSV header of an export of `kind` (stable even when there are no records)."""
+    from datetime import UTC, datetime
+
+    from termcrm.services.contacts import ContactView
+
+    stamp = datetime(2000, 1, 1, tzinfo=UTC)
+    base = {"created_at": stamp, "updated_at": stamp}
+    sample = {
+        "contacts": lambda: records.contact(ContactView(Contact(name="x", **base))),
+        "companies": lambda: records.company(Company(name="x", **base)),
+        "interactions": lambda: records.interaction(
+            Interaction(contact_id=1, kind="call", summary="x", occurred_at=stamp, **base)
+        ),
+        "deals": lambda: records.deal(Deal(title="x", **base)),
+        "tasks": lambda: records.task(Task(title="x", **base)),
+        "cases": lambda: records.case(Case(contact_id=1, subject="x", opened_at=stamp, **base)),
+    }[kind]()
+    return list(_with_email(sample, {}, None))
+
+
+def export(
+    session: Session, kind: str, fh: IO[str], fmt: str = "csv", *, open_only: bool = False
+) -> int:
+    """Write every record of `kind` to `fh` in `fmt`; returns how many."""
+    if kind not in KINDS:
+        raise Invalid(f"Unknown record type {kind!r}; choose one of: {', '.join(KINDS)}")
+    if fmt not in FORMATS:
+        raise Invalid(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if fmt == "vcf":
+        if kind != "contacts":
+            raise Invalid("--format vcf exports contacts only")
+        from termcrm.services import vcard
+
+        return vcard.export_vcards(session, fh)
+    if fmt == "ics":
+        if kind != "tasks":
+            raise Invalid("--format ics exports tasks only")
+        return export_ics(session, fh)
+    count = 0
+    recs = iter_records(session, kind, open_only=open_only)
+    if fmt == "json":
+        fh.write("[")
+        for rec in recs:
+            fh.write(",\n  " if count else "\n  ")
+            fh.write(json.dumps(rec, ensure_ascii=False))
+            count += 1
+        fh.write("\n]\n" if count else "]\n")
+        return count
+    from termcrm.services.csvsafe import cell, writer
+
+    cols = columns(kind)
+    w = writer(fh)
+    w.writerow(cols)
+    for rec in recs:
+        w.writerow([cell(rec.get(c)) for c in cols])
+        count += 1
+    return count
+
+
+def export_ics(session: Session, fh: IO[str]) -> int:
+    """Open tasks with a due date as iCalendar events (`services.calendar`, one way to do it)."""
+    from termcrm.services import calendar
+
+    data = calendar.tasks_ics(session).decode("utf-8")
+    fh.write(data)  # CRLF line ends, as RFC 5545 wants
+    return data.count("BEGIN:VEVENT")
+
+
+# -- files ----------------------------------------------------------------------------------
+
+
+def open_private(path: str | Path) -> IO[str]:
+    """A new or truncated text file readable only by its owner (mode 0600)."""
+    p = Path(path).expanduser()
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+    except OSError as exc:
+        raise StoreError(f"Cannot write {p}: {exc.strerror or exc}") from exc
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def count(session: Session, kind: str) -> int:
+    model = {
+        "contacts": Contact,
+        "companies": Company,
+        "interactions": Interaction,
+        "deals": Deal,
+        "tasks": Task,
+        "cases": Case,
+    }[kind]
+    return session.exec(select(func.count(model.id))).one()

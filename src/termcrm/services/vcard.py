@@ -1,0 +1,203 @@
+"""vCard (3.0 out; 3.0 and 4.0 in) through vobject: contacts to and from phones and khard.
+
+Standard properties carry what address books know (FN, N, EMAIL, TEL, ORG, TITLE, NOTE,
+CATEGORIES for tags, UID); termcrm's own attributes travel as `X-TERMCRM-*` properties
+(stage, source, owner, cadence, created, custom fields as JSON) so a termcrm-to-termcrm round
+trip keeps everything, and other programs simply ignore them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+from sqlmodel import Session
+
+from termcrm.errors import Invalid
+from termcrm.services.importer import ImportResult, import_rows
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    parts = name.rsplit(" ", 1)
+    return (parts[1], parts[0]) if len(parts) == 2 else (name, "")
+
+
+def export_vcards(session: Session, fh: IO[str]) -> int:
+    """Every contact as a vCard 3.0; returns how many."""
+    import vobject
+
+    from termcrm.services.exporter import iter_records
+
+    count = 0
+    for rec in iter_records(session, "contacts"):
+        card = vobject.vCard()
+        card.add("uid").value = f"contact-{rec['id']}@termcrm"
+        card.add("fn").value = rec["name"]
+        family, given = _split_name(rec["name"])
+        card.add("n").value = vobject.vcard.Name(family=family, given=given)
+        if rec["email"]:
+            prop = card.add("email")
+            prop.value = rec["email"]
+            prop.type_param = "INTERNET"
+        if rec["phone"]:
+            card.add("tel").value = rec["phone"]
+        if rec["company"]:
+            card.add("org").value = [rec["company"]]
+        if rec["title"]:
+            card.add("title").value = rec["title"]
+        if rec["notes"]:
+            card.add("note").value = rec["notes"]
+        if rec["tags"]:
+            card.add("categories").value = list(rec["tags"])
+        for key in ("stage", "source", "owner", "cadence_days", "created_at", "updated_at"):
+            if rec[key] is not None:
+                card.add("x-termcrm-" + key.replace("_", "-")).value = str(rec[key])
+        if rec["fields"]:
+            card.add("x-termcrm-fields").value = json.dumps(
+                rec["fields"], ensure_ascii=False, sort_keys=True
+            )
+        fh.write(card.serialize())
+        count += 1
+    return count
+
+
+def _blocks(text: str) -> Iterator[tuple[int, str]]:
+    """(line where it starts, text) of each BEGIN:VCARD ... END:VCARD block."""
+    start, buf, depth = 0, [], 0
+    for no, line in enumerate(text.splitlines(), 1):
+        upper = line.strip().upper()
+        if upper == "BEGIN:VCARD":
+            if depth == 0:
+                start, buf = no, []
+            depth += 1
+        if depth:
+            buf.append(line)
+        if upper == "END:VCARD" and depth:
+            depth -= 1
+            if depth == 0:
+                yield start, "\r\n".join(buf) + "\r\n"
+
+
+def _value(card, name: str) -> str:
+    prop = card.contents.get(name)
+    if not prop:
+        return ""
+    v = prop[0].value
+    if isinstance(v, list):
+        v = v[0] if v else ""
+    return str(v).strip()
+
+
+def _card_values(card, actor: str | None) -> tuple[dict[str, str], list[str], dict[str, str]]:
+    values: dict[str, str] = {}
+    custom: dict[str, str] = {}
+    values["name"] = _value(card, "fn")
+    if not values["name"] and "n" in card.contents:
+        n = card.contents["n"][0].value
+        values["name"] = " ".join(
+            p for p in (n.prefix, n.given, n.additional, n.family, n.suffix) if p
+        ).strip()
+    emails = [str(p.value).strip() for p in card.contents.get("email", []) if str(p.value).strip()]
+    phones = [str(p.value).strip() for p in card.contents.get("tel", []) if str(p.value).strip()]
+    if emails:
+        values["email"] = emails[0]
+        if emails[1:]:
+            custom["other emails"] = " ::: ".join(emails[1:])
+    if phones:
+        values["phone"] = phones[0]
+        if phones[1:]:
+            custom["other phones"] = " ::: ".join(phones[1:])
+    values["company"] = _value(card, "org")
+    values["title"] = _value(card, "title")
+    values["notes"] = _value(card, "note")
+    for key in ("stage", "source", "owner", "cadence_days", "created_at", "updated_at"):
+        v = _value(card, "x-termcrm-" + key.replace("_", "-"))
+        if v:
+            values[key] = v
+    if "owner" not in values:
+        values["owner"] = actor or ""
+    fields = _value(card, "x-termcrm-fields")
+    if fields:
+        values["fields"] = fields
+    tags: list[str] = []
+    for prop in card.contents.get("categories", []):
+        v = prop.value
+        tags.extend(v if isinstance(v, list) else str(v).split(","))
+    if "bday" in card.contents:
+        custom["birthday"] = _value(card, "bday")
+    if "url" in card.contents:
+        custom["url"] = _value(card, "url")
+    if "adr" in card.contents:
+        custom["address"] = " ".join(str(card.contents["adr"][0].value).split())
+    return values, [t.strip() for t in tags if t.strip()], custom
+
+
+def import_vcard(
+    store,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    on_duplicate: str = "skip",
+    actor: str | None = None,
+    encoding: str | None = None,
+) -> ImportResult:
+    import vobject
+
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise Invalid(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    enc = encoding or "utf-8-sig"
+    try:
+        text = raw.decode(enc)
+    except UnicodeDecodeError:
+        if encoding:
+            raise Invalid(f"{path} is not {encoding}") from None
+        enc, text = "cp1252", raw.decode("cp1252", errors="replace")
+    result = ImportResult(
+        kind="contacts",
+        path=str(path),
+        source_format="vCard",
+        encoding=enc,
+        delimiter="",
+        mapping=[
+            ("FN / N", "name"),
+            ("EMAIL", "email (more: custom field 'other emails')"),
+            ("TEL", "phone (more: custom field 'other phones')"),
+            ("ORG", "company"),
+            ("TITLE", "title"),
+            ("NOTE", "notes"),
+            ("CATEGORIES", "tags"),
+            ("BDAY, URL, ADR", "custom fields"),
+            ("X-TERMCRM-*", "stage, source, owner, cadence, dates, custom fields"),
+        ],
+        dry_run=dry_run,
+    )
+
+    def records():
+        found = False
+        for line, block in _blocks(text):
+            found = True
+            result.rows += 1
+            try:
+                card = vobject.readOne(block)
+            except Exception as exc:  # vobject raises many kinds on malformed cards
+                result.add_bad(line, f"not a valid vCard: {str(exc).splitlines()[0][:200]}")
+                continue
+            values, tags, custom = _card_values(card, actor)
+            yield line, values, tags, custom
+        if not found:
+            raise Invalid(f"{path} holds no vCard (BEGIN:VCARD ... END:VCARD)")
+
+    cols = {"owner", "name", "email", "phone", "company", "title", "notes"}
+    return import_rows(
+        store,
+        "contacts",
+        records(),
+        result,
+        on_duplicate=on_duplicate,
+        actor=actor,
+        columns=cols,
+    )
