@@ -128,6 +128,15 @@ def seed(path: Path, contacts: int, interactions: int) -> None:
     con.commit()
     con.execute("ANALYZE")
     con.close()
+    # as after any earlier TUI session: the search index takes in the rows inserted above
+    from termcrm.services import search
+
+    store = open_store(str(path))
+    while True:
+        with store.write() as session:
+            if not search.refresh_index(session, batch=20_000):
+                break
+    store.close()
 
 
 def _insert_interactions(con: sqlite3.Connection, batch: list) -> None:

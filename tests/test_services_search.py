@@ -122,11 +122,43 @@ def test_search_on_postgresql_without_the_index(pg_url):
         store.close()
 
 
+def refresh(store) -> int:
+    total = 0
+    while True:
+        with store.write() as s:
+            n = search.refresh_index(s, batch=2)
+        if not n:
+            return total
+        total += n
+
+
+def dirty(store) -> list[int]:
+    from sqlalchemy import text
+
+    with store.read() as s:
+        return [r[0] for r in s.execute(text("SELECT contact_id FROM contact_search_dirty"))]
+
+
 def test_sqlite_searches_use_the_trigram_index(store, people):
     from termcrm.store import dialect
 
+    assert sorted(dirty(store)) == [1, 2, 3]  # noted by the triggers
+    assert refresh(store) == 3 and dirty(store) == []
     with store.read() as s:
         assert dialect.contact_search_candidates(s, "lo") is None  # too short
         candidates = dialect.contact_search_candidates(s, "LOVE")
         assert candidates is not None
         assert [r[0] for r in s.execute(candidates)] == [people["ada"]]
+
+
+def test_refreshed_index_follows_changes(store, people):
+    refresh(store)
+    with store.write() as s:
+        ada = contacts.resolve_contact(s, people["ada"])
+        contacts.edit_contact(s, ada, name="Augusta King", add_tags=["countess"])
+    assert dirty(store) == [people["ada"]]
+    assert names(store, "augusta") == ["Augusta King"]  # right before the refresh
+    assert refresh(store) == 1
+    assert names(store, "augusta") == ["Augusta King"]  # and after
+    assert names(store, "lovelace") == []
+    assert names(store, "countess") == ["Augusta King"]

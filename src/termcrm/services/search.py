@@ -169,6 +169,12 @@ def _narrowed(session: Session, stmt, filters: Filters, *, ordered_by_name: bool
     return _filtered(stmt, **kwargs)
 
 
+def refresh_index(session: Session, *, batch: int = 2000) -> int:
+    """Bring up to `batch` changed contacts into the search index (in a write session);
+    0 once it is up to date. Searches are right either way, only faster after."""
+    return dialect.refresh_contact_search(session, batch=batch)
+
+
 def owners(session: Session) -> list[str]:
     """The owners in use, for a filter's choices."""
     rows = session.exec(

@@ -269,8 +269,54 @@ def contact_search_candidates(session, text_: str):
     if not _search_ready[key]:
         return None
     phrase = '"' + needle.replace('"', '""') + '"'
+    # contacts changed since the index was last refreshed are candidates as they stand
     return (
-        text(f"SELECT rowid FROM {CONTACT_SEARCH} WHERE {CONTACT_SEARCH} MATCH :phrase")
+        text(
+            f"SELECT rowid FROM {CONTACT_SEARCH} WHERE {CONTACT_SEARCH} MATCH :phrase"
+            f" UNION ALL SELECT contact_id FROM {CONTACT_SEARCH}_dirty"
+        )
         .bindparams(phrase=phrase)
         .columns(column("rowid", Integer))
     )
+
+
+_SEARCH_ROW = """
+    SELECT c.id, c.name, coalesce(c.email, ''), coalesce(co.name, ''),
+           coalesce((SELECT group_concat(t.tag, ' ') FROM contact_tags t
+                     WHERE t.contact_id = c.id), '')
+    FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+"""
+
+
+def refresh_contact_search(session, *, batch: int = 2000) -> int:
+    """Fold up to `batch` changed contacts into the search index (call it inside a write
+    transaction); returns how many were folded in, 0 when the index is up to date or there
+    is none. Triggers note changed contacts cheaply; this does the FTS work later, in
+    small batches, so neither imports nor the write lock pay for it."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return 0
+    exists = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+        {"n": f"{CONTACT_SEARCH}_dirty"},
+    ).first()
+    if exists is None:
+        return 0
+    ids = [
+        r[0]
+        for r in session.execute(
+            text(f"SELECT contact_id FROM {CONTACT_SEARCH}_dirty LIMIT :n"), {"n": batch}
+        )
+    ]
+    if not ids:
+        return 0
+    marks = ", ".join(str(int(i)) for i in ids)
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH} WHERE rowid IN ({marks})"))
+    session.execute(
+        text(
+            f"INSERT INTO {CONTACT_SEARCH}(rowid, name, email, company, tags) "
+            f"{_SEARCH_ROW} WHERE c.id IN ({marks})"
+        )
+    )
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id IN ({marks})"))
+    return len(ids)

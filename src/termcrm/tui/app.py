@@ -17,10 +17,13 @@ import time
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
+from termcrm.errors import TermcrmError
 from termcrm.store.engine import open_store
 from termcrm.tui.commands import CrmCommands
 from termcrm.tui.screens.agenda import AgendaScreen
@@ -150,6 +153,27 @@ class CrmApp(App[None]):
         self.theme = "textual-dark"
         if self.refresh_every:
             self.set_interval(self.refresh_every, self.action_reload)
+            self.set_interval(self.refresh_every, self.update_search_index)
+
+    def contacts_shown(self) -> None:
+        """Called once the contacts are on screen: then tidy the search index."""
+        self.set_timer(1.0, self.update_search_index)
+
+    @work(thread=True, exclusive=True, group="search-index")
+    def update_search_index(self) -> None:
+        """Fold contacts changed since (by anyone) into the search index, a batch per short
+        write transaction, in the background. Searches are right without it, only slower."""
+        from termcrm.services import search
+
+        worker = get_current_worker()
+        try:
+            while not worker.is_cancelled:
+                with self.store.write() as session:
+                    if not search.refresh_index(session):
+                        return
+                time.sleep(0.02)  # let other writers and the UI in between batches
+        except TermcrmError:
+            return  # busy or read-only: the next tick tries again
 
     def on_unmount(self) -> None:
         if self._store is not None:

@@ -355,6 +355,7 @@ class ContactTable(ScrollView, can_focus=True):
         if self.total is not None and self.generation and not self.app.contacts_ready:
             self.app.contacts_ready_at = time.perf_counter()
             self.app.contacts_ready = True
+            self.app.contacts_shown()
 
     # -- keys and mouse ---------------------------------------------------------------------
 
