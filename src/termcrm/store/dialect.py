@@ -239,6 +239,8 @@ def db_lower(conn: Connection, value: str) -> str:
 #: the FTS5 trigram table of migration 0004 (SQLite only)
 CONTACT_SEARCH = "contact_search"
 _search_ready: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+#: with more contacts than this waiting to be indexed, searches do without the index
+STALE_MAX = 5000
 
 
 def not_a_model_table(obj, name, type_, reflected, compare_to) -> bool:
@@ -268,6 +270,11 @@ def contact_search_candidates(session, text_: str):
         _search_ready[key] = found is not None
     if not _search_ready[key]:
         return None
+    backlog = session.execute(
+        text(f"SELECT 1 FROM {CONTACT_SEARCH}_dirty LIMIT 1 OFFSET :n"), {"n": STALE_MAX}
+    ).first()
+    if backlog is not None:
+        return None  # too much not yet indexed (a bulk import): the plain LIKE is faster
     phrase = '"' + needle.replace('"', '""') + '"'
     # contacts changed since the index was last refreshed are candidates as they stand
     return (
