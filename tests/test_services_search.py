@@ -162,3 +162,15 @@ def test_refreshed_index_follows_changes(store, people):
     assert names(store, "augusta") == ["Augusta King"]  # and after
     assert names(store, "lovelace") == []
     assert names(store, "countess") == ["Augusta King"]
+
+
+def test_a_large_backlog_searches_without_the_index(store, people, monkeypatch):
+    from termcrm.store import dialect
+
+    monkeypatch.setattr(dialect, "STALE_MAX", 2)  # three contacts wait to be indexed
+    with store.read() as s:
+        assert dialect.contact_search_candidates(s, "love") is None
+    assert names(store, "love") == ["Ada Lovelace"]
+    refresh(store)
+    with store.read() as s:
+        assert dialect.contact_search_candidates(s, "love") is not None
