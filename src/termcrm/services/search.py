@@ -16,7 +16,7 @@ from sqlalchemy import func, type_coerce
 from sqlmodel import Session, col, select
 
 from termcrm.errors import Invalid
-from termcrm.services.contacts import _filtered
+from termcrm.services.contacts import narrowed
 from termcrm.store import dialect
 from termcrm.store.models import Company, Contact, Interaction, Task
 from termcrm.store.types import UTCDateTime
@@ -147,26 +147,8 @@ def count(session: Session, filters: Filters = Filters()) -> int:
     return session.exec(_narrowed(session, stmt, filters)).one()
 
 
-#: above this many candidates a page in name order is found faster by walking the name index
-COMMON = 1500
-
-
 def _narrowed(session: Session, stmt, filters: Filters, *, ordered_by_name: bool = False):
-    """`contacts.list_contacts`'s filters, with the search index (where there is one)
-    narrowing the rows the LIKE has to look at: the same result, without a full scan.
-
-    A common search ("ada": thousands of matches) in name order is left to the name
-    index, which meets a page of matches within a few hundred rows."""
-    kwargs = filters.as_kwargs()
-    if kwargs["search"]:
-        candidates = dialect.contact_search_candidates(session, kwargs["search"])
-        if candidates is not None:
-            if ordered_by_name:
-                n = session.exec(select(func.count()).select_from(candidates.subquery())).one()
-                if n > COMMON:
-                    return _filtered(stmt, **kwargs)
-            stmt = stmt.where(col(Contact.id).in_(candidates))
-    return _filtered(stmt, **kwargs)
+    return narrowed(session, stmt, ordered_by_name=ordered_by_name, **filters.as_kwargs())
 
 
 def refresh_index(session: Session, *, batch: int = 2000) -> int:
