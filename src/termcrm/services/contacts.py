@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import delete, exists, func, or_
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from termcrm.dates import now
 from termcrm.errors import Ambiguous, Conflict, Invalid, NotFound
 from termcrm.services import validate
 from termcrm.services._query import icontains, ieq
 from termcrm.services.companies import company_for
+from termcrm.store import dialect
 from termcrm.store.models import (
     Company,
     Contact,
@@ -319,6 +320,28 @@ def _filtered(
     return stmt
 
 
+#: above this many candidates a page in name order is found faster by walking the name index
+COMMON = 1500
+
+
+def narrowed(session: Session, stmt, *, ordered_by_name: bool = False, **filters: str | None):
+    """`stmt` with the filters applied, the search index (where the store has one) narrowing
+    the rows the LIKE has to look at: the same result, without a full scan.
+
+    A common search ("ada": thousands of matches) in name order is left to the name index,
+    which meets a page of matches within a few hundred rows."""
+    search = filters.get("search")
+    if search:
+        candidates = dialect.contact_search_candidates(session, search)
+        if candidates is not None:
+            if ordered_by_name:
+                n = session.exec(select(func.count()).select_from(candidates.subquery())).one()
+                if n > COMMON:
+                    return _filtered(stmt, **filters)
+            stmt = stmt.where(col(Contact.id).in_(candidates))
+    return _filtered(stmt, **filters)
+
+
 def list_contacts(
     session: Session,
     *,
@@ -333,7 +356,16 @@ def list_contacts(
     """Contacts matching every filter given, by name. `search` looks in name, email,
     company and tags (a case-insensitive substring)."""
     stmt = select(Contact, Company.name).outerjoin(Company, Contact.company_id == Company.id)
-    stmt = _filtered(stmt, search=search, tag=tag, company=company, stage=stage, owner=owner)
+    stmt = narrowed(
+        session,
+        stmt,
+        ordered_by_name=limit is not None,
+        search=search,
+        tag=tag,
+        company=company,
+        stage=stage,
+        owner=owner,
+    )
     stmt = stmt.order_by(func.lower(Contact.name), Contact.id).offset(offset)
     if limit is not None:
         if limit < 0:
@@ -347,7 +379,7 @@ def list_contacts(
 
 def count_contacts(session: Session, **filters: str | None) -> int:
     stmt = select(func.count(Contact.id)).outerjoin(Company, Contact.company_id == Company.id)
-    return session.exec(_filtered(stmt, **filters)).one()
+    return session.exec(narrowed(session, stmt, **filters)).one()
 
 
 def view(session: Session, contact: Contact) -> ContactView:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event, text
@@ -231,3 +232,98 @@ def db_lower(conn: Connection, value: str) -> str:
     if conn.dialect.name == "sqlite" and not value.isascii():
         return value.translate(_ASCII_LOWER)
     return value.lower()
+
+
+# -- contact search ---------------------------------------------------------------------------
+
+#: the FTS5 trigram table of migration 0004 (SQLite only)
+CONTACT_SEARCH = "contact_search"
+_search_ready: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
+#: with more contacts than this waiting to be indexed, searches do without the index
+STALE_MAX = 5000
+
+
+def not_a_model_table(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic's `include_object`: the search index (the FTS5 table and its shadow
+    tables) is made by a migration, not by the models, so autogenerate leaves it alone."""
+    return not (type_ == "table" and name and name.startswith(CONTACT_SEARCH))
+
+
+def contact_search_candidates(session, text_: str):
+    """A subquery of the contact ids whose name, email, company or tags may contain
+    `text_` (a superset: callers still apply their LIKE), or None when no index helps:
+    PostgreSQL, SQLite without FTS5, or fewer than 3 characters (trigrams)."""
+    from sqlalchemy import Integer, column
+
+    needle = text_.strip()
+    if len(needle) < 3:
+        return None
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return None
+    key = getattr(bind, "engine", bind)
+    if key not in _search_ready:
+        found = session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+            {"n": CONTACT_SEARCH},
+        ).first()
+        _search_ready[key] = found is not None
+    if not _search_ready[key]:
+        return None
+    backlog = session.execute(
+        text(f"SELECT 1 FROM {CONTACT_SEARCH}_dirty LIMIT 1 OFFSET :n"), {"n": STALE_MAX}
+    ).first()
+    if backlog is not None:
+        return None  # too much not yet indexed (a bulk import): the plain LIKE is faster
+    phrase = '"' + needle.replace('"', '""') + '"'
+    # contacts changed since the index was last refreshed are candidates as they stand
+    return (
+        text(
+            f"SELECT rowid FROM {CONTACT_SEARCH} WHERE {CONTACT_SEARCH} MATCH :phrase"
+            f" UNION ALL SELECT contact_id FROM {CONTACT_SEARCH}_dirty"
+        )
+        .bindparams(phrase=phrase)
+        .columns(column("rowid", Integer))
+    )
+
+
+_SEARCH_ROW = """
+    SELECT c.id, c.name, coalesce(c.email, ''), coalesce(co.name, ''),
+           coalesce((SELECT group_concat(t.tag, ' ') FROM contact_tags t
+                     WHERE t.contact_id = c.id), '')
+    FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
+"""
+
+
+def refresh_contact_search(session, *, batch: int = 2000) -> int:
+    """Fold up to `batch` changed contacts into the search index (call it inside a write
+    transaction); returns how many were folded in, 0 when the index is up to date or there
+    is none. Triggers note changed contacts cheaply; this does the FTS work later, in
+    small batches, so neither imports nor the write lock pay for it."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return 0
+    exists = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+        {"n": f"{CONTACT_SEARCH}_dirty"},
+    ).first()
+    if exists is None:
+        return 0
+    ids = [
+        r[0]
+        for r in session.execute(
+            text(f"SELECT contact_id FROM {CONTACT_SEARCH}_dirty LIMIT :n"), {"n": batch}
+        )
+    ]
+    if not ids:
+        return 0
+    marks = ", ".join(str(int(i)) for i in ids)
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH} WHERE rowid IN ({marks})"))
+    session.execute(
+        text(
+            f"INSERT INTO {CONTACT_SEARCH}(rowid, name, email, company, tags) "
+            f"{_SEARCH_ROW} WHERE c.id IN ({marks})"
+        )
+    )
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id IN ({marks})"))
+    return len(ids)

@@ -4,6 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import termcrm.store.models  # noqa: F401  (registers the tables)
+from termcrm.store.dialect import not_a_model_table
 
 config = context.config
 connection = config.attributes["connection"]
@@ -13,6 +14,7 @@ context.configure(
     target_metadata=SQLModel.metadata,
     render_as_batch=connection.dialect.name == "sqlite",
     compare_type=True,
+    include_object=not_a_model_table,
 )
 with context.begin_transaction():
     context.run_migrations()

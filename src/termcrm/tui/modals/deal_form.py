@@ -1,0 +1,125 @@
+"""A new deal, or changes to one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session
+from textual import on, work
+from textual.message import Message
+
+from termcrm.errors import TermcrmError
+from termcrm.tui.modals.form import FieldSpec, FormScreen, at
+from termcrm.vocab import DEAL_STAGES, DEFAULT_CURRENCY
+
+
+class DealForm(FormScreen):
+    """Dismisses with the deal's id once saved, None when cancelled."""
+
+    TITLE_TEXT = "New deal"
+    FIELDS = (
+        FieldSpec("title", "Deal", "50 licences", words=("title",)),
+        FieldSpec("contact", "Contact", "name, email or id", words=("contact",)),
+        FieldSpec("value", "Value", "12000 or 1,200.50", words=("amount", "value")),
+        FieldSpec("currency", "Currency", default=DEFAULT_CURRENCY, words=("currency",)),
+        FieldSpec("stage", "Stage", choices=DEAL_STAGES, default="lead"),
+        FieldSpec("probability", "Probability", "percent; default by stage"),
+        FieldSpec("close", "Close by", "eom, next fri, 2026-12-15", words=("date", "close")),
+    )
+
+    @dataclass
+    class _Record(Message):
+        values: dict[str, str]
+
+    def __init__(
+        self,
+        *,
+        contact_id: int | None = None,
+        contact_name: str = "",
+        deal_id: int | None = None,
+    ) -> None:
+        super().__init__(
+            title="Edit deal" if deal_id else None,
+            values={"contact": contact_name} if contact_name else None,
+        )
+        #: the contact picked for the user; used unless they type another one
+        self.contact_id = contact_id
+        self.deal_id = deal_id
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        if self.deal_id:
+            self._load(self.deal_id)
+
+    @work(thread=True, exclusive=True, group="form-load")
+    def _load(self, deal_id: int) -> None:
+        from termcrm.services import deals
+        from termcrm.services.records import money
+
+        try:
+            with self.app.store.read() as session:
+                row = deals.deal_row(session, deals.resolve_deal(session, deal_id))
+        except TermcrmError as exc:
+            self.app.call_from_thread(self.app.show_error, exc.message)
+            return
+        d = row.deal
+        self.contact_id = d.contact_id
+        self.post_message(
+            self._Record(
+                {
+                    "title": d.title,
+                    "contact": row.contact or "",
+                    "value": money(d.value_minor) or "",
+                    "currency": d.currency,
+                    "stage": d.stage,
+                    "probability": "" if d.probability is None else str(d.probability),
+                    "close": d.expected_close.isoformat() if d.expected_close else "",
+                }
+            )
+        )
+
+    @on(_Record)
+    def _loaded(self, message: _Record) -> None:
+        self.set_values(message.values)
+
+    def apply(self, session: Session, values: dict[str, str]) -> int:
+        from termcrm import dates
+        from termcrm.services import contacts, deals, validate
+
+        with at("value"):
+            validate.amount_minor(values["value"] or "")
+        with at("close"):
+            if values["close"].strip():
+                dates.parse_date(values["close"])
+        with at("contact"):
+            if self.contact_id and values["contact"] == self.initial.get("contact"):
+                contact = contacts.resolve_contact(session, self.contact_id)
+            else:
+                contact = contacts.resolve_contact(session, values["contact"])
+        if self.deal_id is None:
+            deal = deals.add_deal(
+                session,
+                values["title"],
+                contact=contact,
+                value=values["value"],
+                currency=values["currency"] or None,
+                stage=values["stage"] or None,
+                probability=values["probability"] or None,
+                close=values["close"].strip() or None,
+                actor=self.app.actor,
+            )
+            return deal.id
+        deal = deals.resolve_deal(session, self.deal_id)
+        deals.edit_deal(
+            session,
+            deal,
+            title=values["title"],
+            value=values["value"],
+            currency=values["currency"],
+            probability=values["probability"],
+            close=values["close"],
+            contact=contact,
+        )
+        if values["stage"] and values["stage"] != deal.stage:
+            deals.move_deal(session, deal, values["stage"], actor=self.app.actor)
+        return deal.id

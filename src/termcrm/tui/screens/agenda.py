@@ -1,0 +1,249 @@
+"""Screen 3: what needs doing: overdue, today, upcoming, deals closing, contacts going cold.
+
+`d` marks the selected task done (a recurring one rolls forward), `s` snoozes it, enter
+opens the contact. The sections are `services.agenda.build`'s, the ones `termcrm today`
+prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Label
+
+from termcrm import dates
+from termcrm.errors import TermcrmError
+from termcrm.services.records import money
+from termcrm.tui.screens.base import CrmScreen
+
+#: (the Agenda attribute, the title shown)
+SECTIONS = (("overdue", "Overdue"), ("due_today", "Today"), ("next_7_days", "Upcoming"))
+ALL_SECTIONS = (*SECTIONS, ("deals_closing", "Deals closing"), ("going_cold", "Going cold"))
+
+
+@dataclass
+class Row:
+    """One line of a section: its key ("task:ID:CONTACT"), and its cells."""
+
+    key: str
+    cells: tuple[str, ...]
+
+
+@dataclass
+class AgendaData:
+    sections: dict[str, list[Row]]
+    counts: dict[str, int]
+
+
+def load_agenda(session) -> AgendaData:
+    """The agenda's sections, as `termcrm today` builds them (`services.agenda.build`)."""
+    from termcrm.services import agenda as agenda_service
+    from termcrm.services import tasks as task_service
+
+    built = agenda_service.build(session)
+    sections: dict[str, list[Row]] = {}
+    for name, _title in SECTIONS:
+        rows = []
+        for t in getattr(built, name):
+            due = dates.show(t.due_at, with_time=t.due_has_time) if t.due_at else ""
+            if task_service.is_overdue(t, built.now):
+                when = task_service.lateness(t, built.now)
+            else:
+                when = task_service.when_due(t, built.now)
+            repeat = f"↻ {t.recur}" if t.recur else ""
+            rows.append(Row(
+                f"task:{t.id}:{t.contact_id or 0}",
+                (due, when, t.title, built.contact_name(t.contact_id) or "", repeat),
+            ))  # fmt: skip
+        sections[name] = rows
+    sections["deals_closing"] = [
+        Row(
+            f"deal:{d.id}:{d.contact_id or 0}",
+            (d.expected_close.isoformat(), d.title, built.contact_name(d.contact_id) or "",
+             d.stage, f"{money(d.value_minor)} {d.currency}"),
+        )
+        for d in built.deals_closing
+    ]  # fmt: skip
+    sections["going_cold"] = [
+        Row(
+            f"contact:{c.contact.id}:{c.contact.id}",
+            (c.contact.name, f"{c.days_since} days quiet", f"every {c.cadence_days} days",
+             c.contact.owner or ""),
+        )
+        for c in built.going_cold
+    ]  # fmt: skip
+    return AgendaData(sections, dict(built.counts))
+
+
+def complete_task(screen: CrmScreen, task_id: int) -> None:
+    """Mark a task done in a worker, then say so and reload `screen`."""
+    _complete(screen, task_id)
+
+
+@work(thread=True, exclusive=True, group="task-write")
+def _complete(screen: CrmScreen, task_id: int) -> None:
+    from termcrm.services import tasks
+
+    app = screen.app
+    try:
+        with app.store.write() as session:
+            done, following = tasks.complete_task(session, task_id)
+            text = f"Done: {done.title}"
+            if following is not None and following.due_at is not None:
+                text += f"; next due {dates.show(following.due_at, with_time=False)}"
+    except TermcrmError as exc:
+        app.call_from_thread(app.show_error, exc.message)
+        return
+    app.call_from_thread(app.notify, text)
+    app.call_from_thread(screen.reload)
+
+
+class AgendaScreen(CrmScreen):
+    """Tasks by urgency and the contacts that went quiet."""
+
+    BINDINGS = [
+        Binding("d", "done", "Done", id="task.done", tooltip="Mark the selected task done"),
+        Binding(
+            "s",
+            "snooze",
+            "Snooze",
+            id="task.snooze",
+            tooltip="Move the selected task to a later date",
+        ),
+        Binding("n", "new_task", "New task", id="task.new", tooltip="Add a task"),
+        Binding("e", "edit_task", "Edit", id="task.edit", tooltip="Edit the selected task"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="agenda.open",
+            show=False,
+            tooltip="Open the contact of the selected row",
+        ),
+    ]
+
+    @dataclass
+    class _Loaded(Message):
+        data: AgendaData | None
+        error: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="agenda"):
+            for key, title in ALL_SECTIONS:
+                yield Label(title, classes="agenda-title", id=f"title-{key}")
+                yield DataTable(id=f"agenda-{key}", classes="agenda-table", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Agenda"
+        for key, _ in SECTIONS:
+            self.query_one(f"#agenda-{key}", DataTable).add_columns(
+                "Due", "When", "Task", "Contact", ""
+            )
+        self.query_one("#agenda-deals_closing", DataTable).add_columns(
+            "Close", "Deal", "Contact", "Stage", "Value"
+        )
+        self.query_one("#agenda-going_cold", DataTable).add_columns(
+            "Contact", "Last touch", "Cadence", "Owner"
+        )
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="agenda")
+    def _load(self) -> None:
+        try:
+            with self.app.store.read() as session:
+                data = load_agenda(session)
+        except TermcrmError as exc:
+            self.post_message(self._Loaded(None, exc.message))
+            return
+        self.post_message(self._Loaded(data))
+
+    @on(_Loaded)
+    def _show(self, message: _Loaded) -> None:
+        if message.data is None:
+            self.notify(message.error or "", severity="warning")
+            return
+        data = message.data
+        for key, title in ALL_SECTIONS:
+            rows = data.sections.get(key, [])
+            count = data.counts.get(key, len(rows))
+            more = f", {len(rows)} shown" if count > len(rows) else ""
+            self.query_one(f"#title-{key}", Label).update(f"{title} ({count}{more})")
+            table = self.query_one(f"#agenda-{key}", DataTable)
+            cursor = table.cursor_row
+            table.clear()
+            for row in rows:
+                table.add_row(*(Text(c) for c in row.cells), key=row.key)
+            if table.row_count:
+                table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
+            table.display = bool(table.row_count)
+        focused = self.focused
+        if not isinstance(focused, DataTable) or not focused.row_count:
+            for table in self.query(DataTable):
+                if table.row_count:
+                    table.focus()
+                    break
+
+    def _selected(self) -> tuple[str, int, int] | None:
+        """(kind, id, contact id) of the row under the cursor of the focused table."""
+        table = self.focused
+        if not isinstance(table, DataTable) or not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key((table.cursor_row, 0))
+        kind, ident, contact_id = str(row_key.value).split(":")
+        return kind, int(ident), int(contact_id)
+
+    def _selected_task(self) -> int | None:
+        sel = self._selected()
+        if sel is None or sel[0] != "task":
+            self.notify("Select a task first", severity="warning")
+            return None
+        return sel[1]
+
+    def action_done(self) -> None:
+        if (task_id := self._selected_task()) is not None:
+            complete_task(self, task_id)
+
+    def action_snooze(self) -> None:
+        from termcrm.tui.modals.snooze_form import SnoozeForm
+
+        if (task_id := self._selected_task()) is not None:
+            self.open_form(SnoozeForm(task_id), "Task snoozed")
+
+    def action_edit_task(self) -> None:
+        from termcrm.tui.modals.task_form import TaskForm
+
+        if (task_id := self._selected_task()) is not None:
+            self.open_form(TaskForm(task_id=task_id), "Task saved")
+
+    def action_new_task(self) -> None:
+        from termcrm.tui.modals.task_form import TaskForm
+
+        self.open_form(TaskForm(), "Task added")
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        sel = self._selected()
+        if sel is None or not sel[2]:
+            return
+        contact_id = sel[2]
+        from termcrm.tui.screens.contact_detail import ContactDetailScreen
+
+        self.app.push_screen(ContactDetailScreen(contact_id))

@@ -1,0 +1,198 @@
+"""A contact's detail: profile card, timeline newest first, deals and tasks; escape goes back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+
+from termcrm import dates
+from termcrm.errors import NotFound, TermcrmError
+from termcrm.tui.screens.base import CrmScreen
+
+
+def money(minor: int | None, currency: str) -> str:
+    from termcrm.services.records import money as as_decimal
+
+    return f"{as_decimal(minor)} {currency}"
+
+
+class ContactDetailScreen(CrmScreen):
+    """One contact and everything that happened with them."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("e", "edit_contact", "Edit", id="contact.edit", tooltip="Edit this contact"),
+        Binding("l", "log", "Log", id="contact.log", tooltip="Log an interaction"),
+        Binding("t", "add_task", "Task", id="contact.task", tooltip="Add a task"),
+        Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal for this contact"),
+        Binding("d", "task_done", "Done", id="task.done", tooltip="Mark the selected task done"),
+    ]
+
+    @dataclass
+    class _Loaded(Message):
+        detail: Any
+
+    @dataclass
+    class _Gone(Message):
+        error: str
+
+    def __init__(self, contact_id: int) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.name_shown = f"#{contact_id}"
+        self.detail = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="detail"):
+            with VerticalScroll(id="profile-box"):
+                yield Static("Loading…", id="profile")
+            with TabbedContent(id="detail-tabs"):
+                with TabPane("Timeline", id="tab-timeline"):
+                    yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                with TabPane("Deals", id="tab-deals"):
+                    yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
+                with TabPane("Tasks", id="tab-tasks"):
+                    yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Contact"
+        self.query_one("#timeline", DataTable).add_columns("When", "What")
+        self.query_one("#deals", DataTable).add_columns("Deal", "Stage", "Value", "Close")
+        self.query_one("#tasks", DataTable).add_columns("Due", "Task", "Status")
+        self.query_one("#timeline", DataTable).focus()
+        self.reload()
+
+    def reload(self) -> None:
+        self._load(self.contact_id)
+
+    @work(thread=True, exclusive=True, group="detail")
+    def _load(self, contact_id: int) -> None:
+        from termcrm.services import contacts, timeline
+
+        try:
+            with self.app.store.read() as session:
+                contact = contacts.resolve_contact(session, contact_id)
+                detail = timeline.contact_detail(session, contact)
+        except NotFound as exc:  # deleted meanwhile, by another program perhaps
+            self.post_message(self._Gone(exc.message))
+            return
+        except TermcrmError as exc:
+            self.app.call_from_thread(self.app.show_error, exc.message)
+            return
+        self.post_message(self._Loaded(detail))
+
+    @on(_Gone)
+    def _gone(self, message: _Gone) -> None:
+        self.app.show_error(message.error)
+        if self.is_current:
+            self.dismiss()
+
+    @on(_Loaded)
+    def _show(self, message: _Loaded) -> None:
+        self.detail = detail = message.detail
+        c = detail.view.contact
+        self.name_shown = c.name
+        self.sub_title = c.name
+        self.query_one("#profile", Static).update(_profile(detail.view))
+
+        tl = self.query_one("#timeline", DataTable)
+        tl.clear()
+        for entry in detail.timeline:
+            tl.add_row(dates.show(entry.at), _what(entry))
+        deals = self.query_one("#deals", DataTable)
+        deals.clear()
+        for d in detail.deals:
+            close = d.expected_close.isoformat() if d.expected_close else ""
+            deals.add_row(d.title, d.stage, money(d.value_minor, d.currency), close, key=str(d.id))
+        tasks = self.query_one("#tasks", DataTable)
+        tasks.clear()
+        for t in sorted(
+            detail.tasks,
+            key=lambda t: (t.done_at is not None, t.due_at is None, t.due_at or t.created_at),
+        ):
+            due = dates.show(t.due_at, with_time=t.due_has_time) if t.due_at else ""
+            status = "done" if t.done_at else _due_status(t)
+            tasks.add_row(due, t.title, status, key=str(t.id))
+
+    def contact_in_focus(self) -> tuple[int, str] | None:
+        return self.contact_id, self.name_shown
+
+    def action_new_deal(self) -> None:
+        from termcrm.tui.modals.deal_form import DealForm
+
+        form = DealForm(contact_id=self.contact_id, contact_name=self.name_shown)
+        self.open_form(form, "Deal added")
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_task_done(self) -> None:
+        tasks = self.query_one("#tasks", DataTable)
+        if self.query_one(TabbedContent).active != "tab-tasks" or not tasks.row_count:
+            self.query_one(TabbedContent).active = "tab-tasks"
+            tasks.focus()
+            self.notify("Choose the task, then press d", severity="information")
+            return
+        row_key, _ = tasks.coordinate_to_cell_key((tasks.cursor_row, 0))
+        from termcrm.tui.screens.agenda import complete_task
+
+        complete_task(self, int(row_key.value))
+
+
+def _due_status(task) -> str:
+    if task.due_at is None:
+        return "open"
+    days = (dates.to_local(task.due_at).date() - dates.today()).days
+    return dates.humanize_delta(days)
+
+
+def _what(entry) -> Text:
+    r = entry.record
+    if entry.type == "interaction":
+        arrow = {"in": "← ", "out": "→ "}.get(r.direction or "", "")
+        return Text.assemble((f"{r.kind} ", "bold"), arrow, r.summary)
+    if entry.type == "deal":
+        return Text.assemble(("deal ", "bold"), f"{r.title} ({r.stage})")
+    if entry.type == "task":
+        mark = "✓ " if r.done_at else ""
+        return Text.assemble(("task ", "bold"), mark, r.title)
+    return Text.assemble(("case ", "bold"), f"{r.subject} ({r.status})")
+
+
+def _profile(view) -> Group:
+    c = view.contact
+    head = Text(c.name, style="bold")
+    role = " at ".join(x for x in (c.title, view.company) if x)
+    if role:
+        head.append("\n" + role)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True)
+    grid.add_column()
+    for label, value in (
+        ("Email", c.email),
+        ("Phone", c.phone),
+        ("Stage", c.stage),
+        ("Owner", c.owner),
+        ("Source", c.source),
+        ("Tags", ", ".join(view.tags)),
+        ("Cadence", f"every {c.cadence_days} days" if c.cadence_days else None),
+    ):
+        if value:
+            grid.add_row(label, value)
+    for key, value in view.fields.items():
+        grid.add_row(key, value)
+    if c.notes:
+        grid.add_row("Notes", c.notes)
+    return Group(head, Text(""), grid)

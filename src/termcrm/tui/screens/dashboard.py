@@ -1,0 +1,195 @@
+"""Screen 4: the KPI report as panels, with activity per week and the pipeline by stage.
+
+The figures are `kpis.compute(...)`'s, the same as `termcrm report`; `p` changes the period.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from rich.table import Table
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.message import Message
+from textual.widgets import Footer, Header, Static
+
+from termcrm import dates
+from termcrm.errors import TermcrmError
+from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.widgets.bar_chart import BarChart
+from termcrm.vocab import OPEN_DEAL_STAGES
+
+PERIODS = (7, 30, 90, 365)
+
+
+def pct(ratio: float | None) -> str:
+    return "–" if ratio is None else f"{ratio * 100:.0f}%"
+
+
+def money_map(values: dict[str, str] | None, sep: str = "\n") -> str:
+    """Money per currency, one a line (amounts in different currencies are never added)."""
+    if not values:
+        return "0"
+    return sep.join(f"{v} {cur}" for cur, v in sorted(values.items()))
+
+
+def num(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    return str(value)
+
+
+#: panel title -> (section, [(label, key, format)])
+PANELS: tuple[tuple[str, str, tuple[tuple[str, str, Any], ...]], ...] = (
+    ("Pipeline", "pipeline", (
+        ("Open deals", "open_deals", num),
+        ("Open value", "open_value", money_map),
+        ("Weighted", "weighted_value", money_map),
+    )),
+    ("Sales", "sales", (
+        ("Won / lost", None, None),
+        ("Win rate", "win_rate", pct),
+        ("Won value", "won_value", money_map),
+    )),
+    ("Leads", "leads", (
+        ("New leads", "new_leads", num),
+        ("Converted", "converted", num),
+        ("Conversion", "conversion_rate", pct),
+    )),
+    ("Customers", "customers", (
+        ("New", "new_customers", num),
+        ("Churned", "churned_customers", num),
+        ("Retention", "retention_rate", pct),
+    )),
+    ("Satisfaction", "satisfaction", (
+        ("NPS", "nps", num),
+        ("CSAT", "csat", pct),
+        ("Answers", "nps_responses", num),
+    )),
+    ("Activity", "activity", (
+        ("Interactions", "interactions", num),
+        ("Tasks done", "tasks_completed", num),
+        ("Overdue now", "overdue_tasks", num),
+    )),
+)  # fmt: skip
+
+
+def panel(section: dict[str, Any], rows) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(style="dim", no_wrap=True, min_width=12)
+    grid.add_column(justify="right", overflow="ellipsis", no_wrap=True)
+    for label, key, fmt in rows:
+        if key is None:  # won / lost
+            value = f"{num(section.get('won'))} / {num(section.get('lost'))}"
+        else:
+            value = fmt(section.get(key))
+        grid.add_row(label, value)
+    return grid
+
+
+class DashboardScreen(CrmScreen):
+    """KPI panels and charts for a period ending now."""
+
+    BINDINGS = [
+        Binding("p", "period", "Period", id="dashboard.period",
+                tooltip="Show the last 7, 30, 90 or 365 days"),
+    ]  # fmt: skip
+
+    @dataclass
+    class _Loaded(Message):
+        report: dict[str, Any] | None
+        error: str | None = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.days = 30
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="dashboard"):
+            yield Static("", id="period")
+            with Grid(id="kpi-panels"):
+                for title, section, _rows in PANELS:
+                    box = Static("…", classes="kpi-panel", id=f"kpi-{section}")
+                    box.border_title = title
+                    yield box
+            yield BarChart("Interactions per week", classes="chart", id="chart-activity")
+            yield BarChart("Open pipeline by stage", classes="chart", id="chart-pipeline")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Dashboard"
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def on_resize(self) -> None:
+        columns = 3 if self.size.width >= 100 else 2
+        self.query_one("#kpi-panels", Grid).styles.grid_size_columns = columns
+
+    def reload(self) -> None:
+        self._load(self.days)
+
+    def action_period(self) -> None:
+        self.days = PERIODS[(PERIODS.index(self.days) + 1) % len(PERIODS)]
+        self.reload()
+
+    @work(thread=True, exclusive=True, group="dashboard")
+    def _load(self, days: int) -> None:
+        try:
+            from termcrm.services import kpis
+        except ImportError:
+            self.post_message(self._Loaded(None, "The dashboard needs the KPI service"))
+            return
+        try:
+            # the period as `termcrm report --since {days}d` has it (now included)
+            period = kpis.resolve_period(days=days)
+            with self.app.store.read() as session:
+                report = kpis.compute(session, since=period.since, until=period.until)
+                data = report.to_dict()
+        except TermcrmError as exc:
+            self.post_message(self._Loaded(None, exc.message))
+            return
+        self.post_message(self._Loaded(data))
+
+    @on(_Loaded)
+    def _show(self, message: _Loaded) -> None:
+        if message.report is None:
+            self.query_one("#period", Static).update(message.error or "")
+            return
+        data = message.report
+        period = data.get("period", {})
+        since = dates.show(_parse(period.get("since")), with_time=False)
+        until = dates.show(_parse(period.get("until")), with_time=False)
+        self.query_one("#period", Static).update(
+            f"The last {self.days} days: {since} to {until} · p changes the period"
+        )
+        for _title, section, rows in PANELS:
+            self.query_one(f"#kpi-{section}", Static).update(panel(data.get(section, {}), rows))
+        weeks = data.get("activity", {}).get("per_week", [])
+        self.query_one("#chart-activity", BarChart).update_bars(
+            [
+                (dates.show(_parse(w["start"]), with_time=False), w["interactions"],
+                 str(w["interactions"]))
+                for w in weeks
+            ]
+        )  # fmt: skip
+        by_stage = data.get("pipeline", {}).get("by_stage", {})
+        rows = []
+        for stage in OPEN_DEAL_STAGES:
+            info = by_stage.get(stage, {})
+            count = info.get("deals", 0)
+            rows.append((stage, count, f"{count} · {money_map(info.get('value'), ' + ')}"))
+        self.query_one("#chart-pipeline", BarChart).update_bars(rows)
+
+
+def _parse(text: str | None):
+    from datetime import datetime
+
+    return datetime.fromisoformat(text) if text else None

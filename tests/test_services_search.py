@@ -1,0 +1,176 @@
+"""services/search.py: pages of the contact list, and the search index kept in step."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from termcrm import dates
+from termcrm.services import companies, contacts, interactions, search, tasks
+from termcrm.services.search import Filters
+from termcrm.store.engine import open_store
+
+
+def names(store, text=None, **kw) -> list[str]:
+    with store.read() as s:
+        return [r.name for r in search.contact_page(s, Filters(search=text), **kw)]
+
+
+def total(store, text=None) -> int:
+    with store.read() as s:
+        return search.count(s, Filters(search=text))
+
+
+@pytest.fixture
+def people(store):
+    with store.write() as s:
+        ada = contacts.add_contact(s, "Ada Lovelace", email="ada@engines.example",
+                                   company="Analytical Engines", tags=["vip"])  # fmt: skip
+        grace = contacts.add_contact(s, "Grace Hopper", email="grace@navy.example")
+        contacts.add_contact(s, "Alan Turing", company="Bletchley Park", tags=["codebreaker"])
+        interactions.log_interaction(s, ada, "call", "old", when="2026-10-01 10:00")
+        interactions.log_interaction(s, ada, "call", "new", when="2026-11-10 10:00")
+        interactions.log_interaction(s, grace, "email", "hi", when="2026-11-15 10:00")
+        tasks.add_task(s, "Later", due="2026-12-01", contact=ada)
+        tasks.add_task(s, "Undated", contact=ada)
+        tasks.add_task(s, "Sooner", due="2026-11-25", contact=ada)
+    return {"ada": ada.id, "grace": grace.id}
+
+
+def test_page_has_last_interaction_and_next_task(store, people):
+    with store.read() as s:
+        rows = {r.name: r for r in search.contact_page(s)}
+    ada = rows["Ada Lovelace"]
+    assert dates.show(ada.last_interaction) == "2026-11-10 10:00"
+    assert ada.next_task == "Sooner" and dates.show(ada.next_due, with_time=False) == "2026-11-25"
+    assert rows["Alan Turing"].last_interaction is None and rows["Alan Turing"].next_task is None
+    assert ada.company == "Analytical Engines"
+
+
+def test_sort_and_paging(store, people):
+    assert names(store, sort="last", descending=True) == [
+        "Grace Hopper", "Ada Lovelace", "Alan Turing",
+    ]  # fmt: skip
+    assert names(store, limit=2) == ["Ada Lovelace", "Alan Turing"]
+    assert names(store, limit=2, offset=2) == ["Grace Hopper"]
+    assert names(store, sort="name", descending=True) == [
+        "Grace Hopper", "Alan Turing", "Ada Lovelace",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("love", ["Ada Lovelace"]),  # name
+        ("NAVY.ex", ["Grace Hopper"]),  # email, any case
+        ("bletchley", ["Alan Turing"]),  # company
+        ("codebreak", ["Alan Turing"]),  # tag
+        ("a", ["Ada Lovelace", "Alan Turing", "Grace Hopper"]),  # too short for trigrams
+        ("zzz", []),
+        ('"quoted"', []),
+        ("100%", []),
+    ],
+)
+def test_search_matches_the_cli_search(store, people, text, expected):
+    assert names(store, text) == expected
+    assert total(store, text) == len(expected)
+    with store.read() as s:  # the same contacts as `contact list --search`
+        assert [v.contact.name for v in contacts.list_contacts(s, search=text)] == expected
+
+
+def test_index_follows_every_change(store, people):
+    with store.write() as s:
+        ada = contacts.resolve_contact(s, people["ada"])
+        contacts.edit_contact(s, ada, name="Augusta King", remove_tags=["vip"],
+                              add_tags=["countess"])  # fmt: skip
+        company = companies.resolve_company(s, "Bletchley Park")
+        companies.edit_company(s, company, name="GCHQ Cheltenham")
+        contacts.delete_contact(s, contacts.resolve_contact(s, people["grace"]))
+    assert names(store, "lovelace") == []
+    assert names(store, "augusta") == ["Augusta King"]
+    assert names(store, "countess") == ["Augusta King"]
+    assert names(store, "vip") == []
+    assert names(store, "cheltenham") == ["Alan Turing"]
+    assert names(store, "bletchley") == []
+    assert names(store, "hopper") == []
+
+
+def test_index_sees_rows_written_by_another_program(store, db_path, people):
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute(
+            "INSERT INTO contacts (name, email, stage, created_at, updated_at)"
+            " VALUES ('Radia Perlman', 'radia@stp.example', 'lead', '2026-11-18 09:00:00',"
+            " '2026-11-18 09:00:00')"
+        )
+    con.close()
+    assert names(store, "perlman") == ["Radia Perlman"]
+    assert total(store, "stp.ex") == 1
+
+
+@pytest.mark.postgres
+def test_search_on_postgresql_without_the_index(pg_url):
+    store = open_store(pg_url)
+    try:
+        with store.write() as s:
+            contacts.add_contact(s, "Ada Lovelace", company="Analytical Engines", tags=["vip"])
+            contacts.add_contact(s, "Grace Hopper")
+        assert names(store, "analytical") == ["Ada Lovelace"]
+        assert total(store, "hop") == 1
+    finally:
+        store.close()
+
+
+def refresh(store) -> int:
+    total = 0
+    while True:
+        with store.write() as s:
+            n = search.refresh_index(s, batch=2)
+        if not n:
+            return total
+        total += n
+
+
+def dirty(store) -> list[int]:
+    from sqlalchemy import text
+
+    with store.read() as s:
+        return [r[0] for r in s.execute(text("SELECT contact_id FROM contact_search_dirty"))]
+
+
+def test_sqlite_searches_use_the_trigram_index(store, people):
+    from termcrm.store import dialect
+
+    assert sorted(dirty(store)) == [1, 2, 3]  # noted by the triggers
+    assert refresh(store) == 3 and dirty(store) == []
+    with store.read() as s:
+        assert dialect.contact_search_candidates(s, "lo") is None  # too short
+        candidates = dialect.contact_search_candidates(s, "LOVE")
+        assert candidates is not None
+        assert [r[0] for r in s.execute(candidates)] == [people["ada"]]
+
+
+def test_refreshed_index_follows_changes(store, people):
+    refresh(store)
+    with store.write() as s:
+        ada = contacts.resolve_contact(s, people["ada"])
+        contacts.edit_contact(s, ada, name="Augusta King", add_tags=["countess"])
+    assert dirty(store) == [people["ada"]]
+    assert names(store, "augusta") == ["Augusta King"]  # right before the refresh
+    assert refresh(store) == 1
+    assert names(store, "augusta") == ["Augusta King"]  # and after
+    assert names(store, "lovelace") == []
+    assert names(store, "countess") == ["Augusta King"]
+
+
+def test_a_large_backlog_searches_without_the_index(store, people, monkeypatch):
+    from termcrm.store import dialect
+
+    monkeypatch.setattr(dialect, "STALE_MAX", 2)  # three contacts wait to be indexed
+    with store.read() as s:
+        assert dialect.contact_search_candidates(s, "love") is None
+    assert names(store, "love") == ["Ada Lovelace"]
+    refresh(store)
+    with store.read() as s:
+        assert dialect.contact_search_candidates(s, "love") is not None

@@ -1,0 +1,124 @@
+"""SVG snapshots of every screen on a small seeded database, with the clock frozen.
+
+Regenerate after a deliberate change of the look: `pytest tests/test_tui_snapshots.py
+--snapshot-update`, then look at the SVGs (`tests/__snapshots__/`) before committing them.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from tui_helpers import seed, wait_for
+
+from termcrm.tui.app import CrmApp
+
+
+@pytest.fixture
+def app(db_path, store, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)  # snapshots in colour, to see the themes
+    seed(store)
+    app = CrmApp(db_target=str(db_path), refresh_every=None)
+    app.animation_level = "none"  # the tabs' underline slides: no half-way frames
+    return app
+
+
+def no_blink(app) -> None:
+    for widget in app.screen.query(Input):
+        widget.cursor_blink = False
+
+
+async def until_ready(app, pilot) -> None:
+    await wait_for(pilot, lambda: app.contacts_ready)
+    no_blink(app)
+
+
+def steps(*keys: str, ready=None):
+    """A run_before that waits for the contacts, presses `keys`, then waits for `ready`."""
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await until_ready(app, pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.pause()
+        if ready is not None:
+            await wait_for(pilot, lambda: ready(app))
+        await pilot.pause(0.1)
+        no_blink(app)
+
+    return run_before
+
+
+def test_contacts_screen(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps())
+
+
+def test_contacts_screen_at_80x24(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps())
+
+
+def test_contacts_search(snap_compare, app):
+    run = steps("slash", *"ace", ready=lambda a: a.contacts_table.total == 2)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run)
+
+
+def test_contact_detail(snap_compare, app):
+    def loaded(a):
+        return getattr(a.screen, "detail", None) is not None
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("enter", ready=loaded))
+
+
+def test_pipeline_screen(snap_compare, app):
+    def loaded(a):
+        return len(a.screen.query("DealCard")) == 3
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("2", ready=loaded))
+
+
+def test_pipeline_at_80x24(snap_compare, app):
+    def loaded(a):
+        return len(a.screen.query("DealCard")) == 3
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2", ready=loaded))
+
+
+def test_agenda_screen(snap_compare, app):
+    def loaded(a):
+        return a.screen.query_one("#agenda-overdue").row_count
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("3", ready=loaded))
+
+
+def test_dashboard_screen(snap_compare, app):
+    def loaded(a):
+        return a.screen.query_one("#chart-activity").rows
+
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("4", ready=loaded))
+
+
+def test_dashboard_at_80x24(snap_compare, app):
+    def loaded(a):
+        return a.screen.query_one("#chart-activity").rows
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("4", ready=loaded))
+
+
+def test_log_form(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), run_before=steps("l"))
+
+
+def test_invalid_contact_form(snap_compare, app):
+    def shown(a):
+        return len(a.screen.query(".field-error.shown")) == 1
+
+    run = steps("n", *"Bad", "tab", *"nope@", "ctrl+s", ready=shown)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run)
+
+
+def test_help_screen(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("question_mark"))
+
+
+def test_light_theme(snap_compare, app):
+    assert snap_compare(app, terminal_size=(120, 36), run_before=steps("ctrl+t"))
