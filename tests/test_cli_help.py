@@ -8,8 +8,13 @@ from termcrm.cli.app import app
 
 
 def _commands(group, path=()):
-    for name, command in sorted(group.commands.items()):
-        if hasattr(command, "commands"):
+    """Every leaf command, built as a user's invocation would build it (the root is lazy)."""
+    from typer._click import Context
+
+    ctx = Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
+        if hasattr(command, "list_commands"):
             yield from _commands(command, (*path, name))
         else:
             yield (*path, name), command
@@ -44,3 +49,14 @@ def test_help_runs_for_every_command(crm):
         result = crm(*path, "--help")
         assert result.exit_code == 0, path
         assert "Example:" in result.stdout
+
+
+def test_root_help_lists_every_command_without_building_them(crm):
+    from termcrm.cli import app as app_module
+
+    app_module._built.clear()
+    result = crm("--help")
+    assert result.exit_code == 0
+    for name in app_module.LAZY:
+        assert name in result.stdout
+    assert app_module._built == {}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from termcrm import __version__
 from termcrm.cli import (
@@ -32,10 +34,32 @@ from termcrm.errors import TermcrmError
 
 
 class CrmGroup(TyperGroup):
-    """Maps every error a user can cause to one `Error: ...` line on stderr and its exit code.
-
-    It wraps `main`, so the mapping is the same for the console script and for CliRunner.
+    """The root group. It maps every error a user can cause to one `Error: ...` line on
+    stderr and its exit code (wrapping `main`, so the console script and CliRunner agree),
+    and it builds subcommands lazily: only the one invoked, not the whole tree.
     """
+
+    _listing = False
+
+    def list_commands(self, ctx) -> list[str]:
+        return [*super().list_commands(ctx), *LAZY]
+
+    def get_command(self, ctx, name: str):
+        command = super().get_command(ctx, name)
+        if command is not None or name not in LAZY:
+            return command
+        if self._listing:  # the help screen needs a name and a line, not the command
+            return TyperCommand(name=name, help=_short_help(LAZY[name]))
+        if name not in _built:
+            _built[name] = _build(name)
+        return _built[name]
+
+    def format_help(self, ctx, formatter) -> None:
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
@@ -84,6 +108,8 @@ class CrmGroup(TyperGroup):
         return code
 
 
+_built: dict[str, Any] = {}
+
 app = typer.Typer(
     cls=CrmGroup,
     name="termcrm",
@@ -131,25 +157,68 @@ def main(
     ctx.call_on_close(ctx.obj.close)
 
 
-def _wire(target: typer.Typer) -> None:
-    target.add_typer(contacts.app, name="contact")
-    target.add_typer(companies.app, name="company")
-    target.add_typer(log.app, name="log")
-    target.add_typer(deals.app, name="deal")
-    target.add_typer(tasks.app, name="task")
-    target.add_typer(cases.app, name="case")
-    target.add_typer(io.import_app, name="import")
-    target.add_typer(io.export_app, name="export")
-    target.add_typer(db.app, name="db")
-    interactions.register(target)
-    deals.register(target)
-    agenda.register(target)
-    report.register(target)
-    tui.register(target)
-    demo.register(target)
+class _Collector:
+    """Stands in for the root app when a module's `register(root)` adds top-level commands,
+    so that the functions are known without Typer building their commands yet."""
+
+    def __init__(self) -> None:
+        self.functions: dict[str, Callable[..., Any]] = {}
+
+    def command(self, name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+        def add(function: Callable[..., Any]) -> Callable[..., Any]:
+            self.functions[name] = function
+            return function
+
+        return add
 
 
-_wire(app)
+_collector = _Collector()
+for _module in (interactions, deals, agenda, report, tui, demo):
+    _module.register(_collector)
+
+#: the command tree, in help order: sub-apps and top-level commands
+LAZY: dict[str, typer.Typer | Callable[..., Any]] = {
+    "contact": contacts.app,
+    "company": companies.app,
+    "log": log.app,
+    "interactions": _collector.functions["interactions"],
+    "deal": deals.app,
+    "pipeline": _collector.functions["pipeline"],
+    "task": tasks.app,
+    "today": _collector.functions["today"],
+    "remind": _collector.functions["remind"],
+    "shell-init": _collector.functions["shell-init"],
+    "case": cases.app,
+    "report": _collector.functions["report"],
+    "import": io.import_app,
+    "export": io.export_app,
+    "tui": _collector.functions["tui"],
+    "demo": _collector.functions["demo"],
+    "db": db.app,
+}
+assert set(_collector.functions) <= set(LAZY), "a registered command is missing from LAZY"
+
+
+def _short_help(target: typer.Typer | Callable[..., Any]) -> str:
+    text = target.info.help if isinstance(target, typer.Typer) else target.__doc__
+    return inspect.cleandoc(text or "").split("\n\n")[0]
+
+
+def _build(name: str) -> Any:
+    """The Click command for `name`, built by Typer only now that it is needed.
+
+    Typer reads every parameter of every command when it builds a group; doing that for the
+    ~60 commands of the whole tree cost more than the rest of a command's start-up.
+    """
+    target = LAZY[name]
+    if isinstance(target, typer.Typer):
+        command = typer.main.get_command(target)
+    else:
+        single = typer.Typer()
+        single.command(name)(target)
+        command = typer.main.get_command(single)
+    command.name = name
+    return command
 
 
 def run(argv: list[str] | None = None) -> Any:
