@@ -43,8 +43,11 @@ def steps(*keys: str, ready=None):
             await pilot.pause()
         if ready is not None:
             await wait_for(pilot, lambda: ready(app))
-        await pilot.pause(0.1)
+        # let the last refresh land, even on a busy machine, before the picture is taken
+        await pilot.wait_for_scheduled_animations()
+        await pilot.pause(0.3)
         no_blink(app)
+        await pilot.pause()
 
     return run_before
 
