@@ -120,6 +120,7 @@ class Deal(Timestamps, table=True):
         Index("ix_deals_stage", "stage"),
         Index("ix_deals_closed_at", "closed_at"),
         Index("ix_deals_expected_close", "expected_close"),
+        Index("ix_deals_stage_close", "stage", "expected_close"),
         # covering indexes of the KPI report (migration 0003): the open pipeline, and won value
         # per customer (CLV) grouped in index order
         Index("ix_deals_pipeline", "stage", "currency", "probability", "value_minor"),
