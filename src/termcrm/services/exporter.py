@@ -58,6 +58,13 @@ def _with_email(rec: dict[str, Any], info: dict, cid: int | None) -> dict[str, A
     return out
 
 
+def _company_names(session: Session, ids: set[int]) -> dict[int, str]:
+    """Company id -> name for one page of records."""
+    if not ids:
+        return {}
+    return dict(session.exec(select(Company.id, Company.name).where(Company.id.in_(ids))).all())
+
+
 def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Iterator[dict]:
     """Every record of `kind` as a dict, oldest id first."""
     from termcrm.services.contacts import ContactView, fields_of, tags_of
@@ -67,15 +74,7 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
             ids = [c.id for c in page]
             tags, fields = tags_of(session, ids), fields_of(session, ids)
             comp_ids = {c.company_id for c in page if c.company_id}
-            names = (
-                dict(
-                    session.exec(
-                        select(Company.id, Company.name).where(Company.id.in_(comp_ids))
-                    ).all()
-                )
-                if comp_ids
-                else {}
-            )
+            names = _company_names(session, comp_ids)
             for c in page:
                 view = ContactView(
                     c, names.get(c.company_id), tags.get(c.id, []), fields.get(c.id, {})
@@ -94,15 +93,7 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
         for page in _paged(session, Deal):
             info = _contact_info(session, {d.contact_id for d in page})
             comp_ids = {d.company_id for d in page if d.company_id}
-            names = (
-                dict(
-                    session.exec(
-                        select(Company.id, Company.name).where(Company.id.in_(comp_ids))
-                    ).all()
-                )
-                if comp_ids
-                else {}
-            )
+            names = _company_names(session, comp_ids)
             for d in page:
                 rec = records.deal(
                     d,
