@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from termcrm import dates
@@ -58,15 +58,15 @@ class Agenda:
         return self.names.get(contact_id) if contact_id is not None else None
 
 
-def _tasks(session: Session, where, owner: str | None, limit: int) -> tuple[list[Task], int]:
-    if owner:
-        where = and_(where, tasks.owner_clause(owner))
-    found = list(
-        session.exec(
-            select(Task).where(where).order_by(col(Task.due_at), col(Task.id)).limit(limit)
-        ).all()
-    )
-    return found, _total(session, Task, where, found, limit)
+def _tasks(session: Session, where, limit: int) -> list[Task]:
+    stmt = select(Task).where(where).order_by(col(Task.due_at), col(Task.id)).limit(limit)
+    return list(session.exec(stmt).all())
+
+
+def _task_counts(session: Session, sections: dict[str, Any], bound) -> dict[str, int]:
+    """The full counts behind the task lists, in one range scan over `ix_tasks_open_due`."""
+    stmt = select(*(func.count(case((where, 1))) for where in sections.values())).where(bound)
+    return dict(zip(sections, session.exec(stmt).one(), strict=True))
 
 
 def _total(session: Session, model, where, found: list, limit: int) -> int:
@@ -108,16 +108,22 @@ def build(
     due = col(Task.due_at)
     agenda = Agenda(current, today, owner)
 
-    agenda.overdue, agenda.counts["overdue"] = _tasks(
-        session, tasks.overdue_clause(current), owner, limit
-    )
     not_late = or_(col(Task.due_has_time).is_(False), due >= current)
-    today_where = and_(open_, due >= tasks.day_start(today), due < tomorrow_start, not_late)
-    agenda.due_today, agenda.counts["due_today"] = _tasks(session, today_where, owner, limit)
     week_end = tasks.day_start(today + timedelta(days=AHEAD_DAYS + 1))
-    agenda.next_7_days, agenda.counts["next_7_days"] = _tasks(
-        session, and_(open_, due >= tomorrow_start, due < week_end), owner, limit
-    )
+    sections = {
+        "overdue": tasks.overdue_clause(current),
+        "due_today": and_(open_, due >= tasks.day_start(today), due < tomorrow_start, not_late),
+        "next_7_days": and_(open_, due >= tomorrow_start, due < week_end),
+    }
+    mine = tasks.owner_clause(owner) if owner else None
+    if mine is not None:
+        sections = {name: and_(where, mine) for name, where in sections.items()}
+    for name, where in sections.items():
+        setattr(agenda, name, _tasks(session, where, limit))
+        agenda.counts[name] = len(getattr(agenda, name))
+    if any(n >= limit for n in agenda.counts.values()):  # a capped list: count them all
+        bound = and_(open_, due < week_end, *([mine] if mine is not None else []))
+        agenda.counts.update(_task_counts(session, sections, bound))
     agenda.deals_closing, agenda.counts["deals_closing"] = _deals(session, today, owner, limit)
     agenda.going_cold, agenda.counts["going_cold"] = cadence.going_cold(
         session, owner=owner, now=current, limit=cold_limit, count_cap=COLD_COUNT_CAP

@@ -4,4 +4,4 @@
 a test asserts it equals the head of `store/migrations/versions`.
 """
 
-HEAD = "0005"
+HEAD = "0006"
