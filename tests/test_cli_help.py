@@ -60,3 +60,16 @@ def test_root_help_lists_every_command_without_building_them(crm):
     for name in app_module.LAZY:
         assert name in result.stdout
     assert app_module._built == {}
+
+
+def test_every_top_level_command_a_module_registers_is_listed():
+    """A command added with `register(root)` but missing from the lazy table would vanish."""
+    import importlib
+
+    from termcrm.cli import app as app_module
+
+    for module_name in {module for module, attribute in app_module.LAZY.values() if not attribute}:
+        collector = app_module._Collector()
+        importlib.import_module(f"termcrm.cli.{module_name}").register(collector)
+        for name in collector.functions:
+            assert app_module.LAZY.get(name) == (module_name, None), name

@@ -108,3 +108,28 @@ def test_remind_imports_no_heavy_library(tmp_path, db_path, state):
     assert not loaded, f"termcrm remind imported {sorted(loaded)}"
     if state == "due":
         assert "Call back Ada" in r.stdout or "overdue" in r.stdout.lower(), r.stdout
+
+
+def test_a_command_loads_only_its_own_cli_module_and_no_postgres_dialect(tmp_path, db_path):
+    """`today` on SQLite pays for neither the other commands' modules nor PostgreSQL's."""
+    _due_task(db_path)  # an existing, current database: no migration runs
+    script = tmp_path / "driver.py"
+    script.write_text(
+        "import atexit, json, sys\n"
+        "def _report():\n"
+        "    mods = sorted(m for m in sys.modules if m.startswith(('termcrm.cli.',"
+        " 'sqlalchemy.dialects.postgresql')))\n"
+        "    sys.stderr.write('\\nMODULES ' + json.dumps(mods) + '\\n')\n"
+        "atexit.register(_report)\n" + ENTRY + "\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "TERMCRM_DB": str(db_path)}
+    r = subprocess.run(
+        [sys.executable, str(script), "today"], capture_output=True, text=True, timeout=120, env=env
+    )
+    assert r.returncode == 0, r.stderr
+    marker = [ln for ln in r.stderr.splitlines() if ln.startswith("MODULES ")]
+    loaded = set(json.loads(marker[-1].split(" ", 1)[1]))
+    assert "termcrm.cli.agenda" in loaded
+    assert not loaded & {"termcrm.cli.contacts", "termcrm.cli.deals", "termcrm.cli.io"}, loaded
+    assert not any(m.startswith("sqlalchemy.dialects.postgresql") for m in loaded), loaded

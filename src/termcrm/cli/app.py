@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import inspect
 import sys
 from collections.abc import Callable
@@ -12,21 +13,6 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from termcrm import __version__
-from termcrm.cli import (
-    agenda,
-    cases,
-    companies,
-    contacts,
-    db,
-    deals,
-    demo,
-    interactions,
-    io,
-    log,
-    report,
-    tasks,
-    tui,
-)
 from termcrm.cli._click import exceptions as click_exc
 from termcrm.cli._context import State
 from termcrm.cli._output import out
@@ -49,7 +35,7 @@ class CrmGroup(TyperGroup):
         if command is not None or name not in LAZY:
             return command
         if self._listing:  # the help screen needs a name and a line, not the command
-            return TyperCommand(name=name, help=_short_help(LAZY[name]))
+            return TyperCommand(name=name, help=_short_help(name))
         if name not in _built:
             _built[name] = _build(name)
         return _built[name]
@@ -172,34 +158,43 @@ class _Collector:
         return add
 
 
-_collector = _Collector()
-for _module in (interactions, deals, agenda, report, tui, demo):
-    _module.register(_collector)
-
-#: the command tree, in help order: sub-apps and top-level commands
-LAZY: dict[str, typer.Typer | Callable[..., Any]] = {
-    "contact": contacts.app,
-    "company": companies.app,
-    "log": log.app,
-    "interactions": _collector.functions["interactions"],
-    "deal": deals.app,
-    "pipeline": _collector.functions["pipeline"],
-    "task": tasks.app,
-    "today": _collector.functions["today"],
-    "remind": _collector.functions["remind"],
-    "shell-init": _collector.functions["shell-init"],
-    "case": cases.app,
-    "report": _collector.functions["report"],
-    "import": io.import_app,
-    "export": io.export_app,
-    "tui": _collector.functions["tui"],
-    "demo": _collector.functions["demo"],
-    "db": db.app,
+#: the command tree, in help order: name -> (module in termcrm.cli, its sub-app attribute, or
+#: None for a top-level command that the module's `register(root)` adds). Modules are imported
+#: on first use: a command pays only for its own module.
+LAZY: dict[str, tuple[str, str | None]] = {
+    "contact": ("contacts", "app"),
+    "company": ("companies", "app"),
+    "log": ("log", "app"),
+    "interactions": ("interactions", None),
+    "deal": ("deals", "app"),
+    "pipeline": ("deals", None),
+    "task": ("tasks", "app"),
+    "today": ("agenda", None),
+    "remind": ("agenda", None),
+    "shell-init": ("agenda", None),
+    "case": ("cases", "app"),
+    "report": ("report", None),
+    "import": ("io", "import_app"),
+    "export": ("io", "export_app"),
+    "tui": ("tui", None),
+    "demo": ("demo", None),
+    "db": ("db", "app"),
 }
-assert set(_collector.functions) <= set(LAZY), "a registered command is missing from LAZY"
 
 
-def _short_help(target: typer.Typer | Callable[..., Any]) -> str:
+def _target(name: str) -> typer.Typer | Callable[..., Any]:
+    """The sub-app or command function behind `name`, importing only its module."""
+    module_name, attribute = LAZY[name]
+    module = importlib.import_module(f"termcrm.cli.{module_name}")
+    if attribute is not None:
+        return getattr(module, attribute)
+    collector = _Collector()
+    module.register(collector)
+    return collector.functions[name]
+
+
+def _short_help(name: str) -> str:
+    target = _target(name)
     text = target.info.help if isinstance(target, typer.Typer) else target.__doc__
     return inspect.cleandoc(text or "").split("\n\n")[0]
 
@@ -210,7 +205,7 @@ def _build(name: str) -> Any:
     Typer reads every parameter of every command when it builds a group; doing that for the
     ~60 commands of the whole tree cost more than the rest of a command's start-up.
     """
-    target = LAZY[name]
+    target = _target(name)
     if isinstance(target, typer.Typer):
         command = typer.main.get_command(target)
     else:
