@@ -327,3 +327,16 @@ def refresh_contact_search(session, *, batch: int = 2000) -> int:
     )
     session.execute(text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id IN ({marks})"))
     return len(ids)
+
+
+# -- date arithmetic in SQL -------------------------------------------------------------------
+
+
+def seconds_between(conn: Connection, later, earlier):
+    """SQL for `later - earlier` in seconds (a float; SQLite: millisecond precision), for
+    sums and means of durations computed in the database (the KPI report)."""
+    from sqlalchemy import Float, cast, func
+
+    if conn.dialect.name == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+    return cast(func.extract("epoch", later - earlier), Float)
