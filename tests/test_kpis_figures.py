@@ -448,3 +448,61 @@ def test_long_periods_count_every_week(store):
     assert act["per_week"][0]["start"] == since.isoformat()  # the oldest week is the short one
     assert act["previous"]["by_kind"]["note"] == 1
     assert act["previous"]["per_week"][-1]["interactions"] == 1
+
+
+def test_own_probability_counts_only_in_the_deals_current_stage(store):
+    with store.write() as s:
+        # qualified at the start, proposal now: back then at qualified's default (25 %)
+        deal(s, [("lead", at(10, 1)), ("qualified", at(10, 5)), ("proposal", at(11, 3))],
+             100_000, probability=90)  # fmt: skip
+        # proposal at the start and now, away in between: its own 90 % both times
+        deal(
+            s,
+            [("proposal", at(10, 1)), ("negotiation", at(11, 2)), ("proposal", at(11, 4))],
+            10_000,
+            probability=90,
+        )
+    r = report(store).to_dict()["pipeline"]
+    assert r["by_stage"]["proposal"]["weighted_value"] == {"EUR": "990.00"}
+    prev = r["previous"]["by_stage"]
+    assert prev["qualified"]["weighted_value"] == {"EUR": "250.00"}
+    assert prev["proposal"]["weighted_value"] == {"EUR": "90.00"}
+
+
+def test_a_customer_who_churned_and_came_back_within_the_period(store):
+    with store.write() as s:
+        # new, churned, back: a new customer still a customer at the end
+        contact(
+            s,
+            "A",
+            [("lead", at(10, 1)), ("customer", at(11, 2)), ("churned", at(11, 3)),
+             ("customer", at(11, 4))],
+        )  # fmt: skip
+        # a customer at the start who left and came back: not new, retained
+        contact(s, "B", [("customer", at(10, 1)), ("churned", at(11, 2)), ("customer", at(11, 5))])
+        # new and gone again by the end
+        contact(s, "C", [("lead", at(11, 1)), ("customer", at(11, 2)), ("churned", at(11, 9))])
+    c = report(store).to_dict()["customers"]
+    assert (c["customers_at_start"], c["customers_at_end"]) == (1, 2)
+    assert (c["new_customers"], c["churned_customers"]) == (2, 3)
+    assert c["retention_rate"] == 1.0  # (2 - 1 new still there) / 1
+
+
+def test_late_date_only_tasks_are_counted_across_statements(store, monkeypatch):
+    """Many distinct due days are compared a few per statement: same counts."""
+    from datetime import timedelta
+
+    with store.write() as s:
+        for day in range(1, 14):
+            due = datetime(2026, 11, day, tzinfo=UTC)
+            for hours in (3, 30, 70):  # done that day, the next, two days later
+                s.add(
+                    Task(title="t", due_at=due, due_has_time=False, created_at=at(10, 1),
+                         done_at=due + timedelta(hours=hours))
+                )  # fmt: skip
+    whole = report(store).to_dict()["activity"]
+    monkeypatch.setattr(kpis, "_DUES_PER_STATEMENT", 2)
+    chunked = report(store).to_dict()["activity"]
+    assert chunked == whole
+    assert whole["tasks_completed"] == 38  # due 13 Nov and done on the 15th: after the end
+    assert whole["tasks_late"] == 13 + 12

@@ -118,3 +118,46 @@ def test_pipeline_matches_a_full_history_reading(store, seed):
             assert pipe["by_stage"][stage]["deals"] == len(in_stage)
             expected = {"EUR": f"{sum(in_stage) / 100:.2f}"} if in_stage else {}
             assert pipe["by_stage"][stage]["value"] == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_weighted_pipeline_matches_a_full_history_reading(store, seed):
+    """A deal counts with its own probability only while in the stage it is in now; in
+    any other stage back then, with that stage's default (docs/kpis.md)."""
+    rnd = random.Random(200 + seed)
+    stages = (*OPEN_DEAL_STAGES, "won", "lost")
+    paths = list(_paths(rnd, stages, 60))
+    deals = [
+        (rnd.randint(1, 1000) * 100, rnd.choice((None, 0, 5, 90)), rnd.choice(("EUR", "USD")))
+        for _ in paths
+    ]
+    with store.write() as s:
+        for path, (value, prob, cur) in zip(paths, deals, strict=True):
+            d = Deal(
+                title="d",
+                stage=path[-1][0],
+                value_minor=value,
+                probability=prob,
+                currency=cur,
+                created_at=path[0][1],
+            )
+            s.add(d)
+            s.flush()
+            prev = None
+            for st, t in path:
+                s.add(DealStageChange(deal_id=d.id, from_stage=prev, to_stage=st, changed_at=t))
+                prev = st
+    with store.read() as s:
+        report = kpis.compute(s, since=SINCE, until=UNTIL)
+    for figures, moment in ((report.current, UNTIL), (report.previous, SINCE)):
+        pipe = figures["pipeline"]
+        for stage in OPEN_DEAL_STAGES:
+            weighted: dict[str, int] = {}
+            for p, (value, prob, cur) in zip(paths, deals, strict=True):
+                if stage_at(p, moment) != stage:
+                    continue
+                own = prob if prob is not None and p[-1][0] == stage else None
+                pct = own if own is not None else kpis.STAGE_PROBABILITY[stage]
+                weighted[cur] = weighted.get(cur, 0) + value * pct
+            expected = {c: f"{w / 10000:.2f}" for c, w in sorted(weighted.items())}
+            assert pipe["by_stage"][stage]["weighted_value"] == expected

@@ -49,8 +49,8 @@ from termcrm.vocab import ALL_INTERACTION_KINDS, OPEN_DEAL_STAGES, STAGE_PROBABI
 
 #: weeks counted by one statement (x 8 kinds = its columns)
 _WEEKS_PER_STATEMENT = 60
-#: distinct due days of date-only tasks compared by one expression
-_DUES_PER_STATEMENT = 200
+#: distinct due values of date-only tasks compared by one statement (x 2 parameters)
+_DUES_PER_STATEMENT = 400
 SECTIONS = ("pipeline", "sales", "leads", "customers", "satisfaction", "service", "activity")
 DEFAULT_DAYS = 30
 _CENT = Decimal("0.01")
@@ -723,33 +723,37 @@ class _Context:
         """bucket -> (tasks done in it, those done after their deadline), both periods.
 
         The deadline of a task due on a date is the end of that local day (it depends on
-        the time zone), worked out in Python once per distinct due value (date-only tasks
-        share few), and handed to the count as parameters; the rest is counted in SQL."""
+        the time zone): worked out in Python once per distinct due value (date-only tasks
+        share few) and handed to the count as parameters; the rest is counted in SQL."""
 
         def load():
             owned = _owned(Task.owner, self.owner)
-            in_periods = (Task.done_at >= self.lo, Task.done_at < self.until, owned)
             dues = self.s.execute(
                 _where(
                     select(Task.due_at).distinct(),
-                    *in_periods,
+                    Task.done_at >= self.lo,
+                    Task.done_at < self.until,
                     Task.due_at.is_not(None),
                     Task.due_has_time.is_(False),
+                    owned,
                 )
             ).scalars()
             deadlines = [(due, _deadline(due, False)) for due in dues]
-            late = and_(Task.due_has_time.is_(True), Task.done_at > Task.due_at)
-            for start in range(0, len(deadlines), _DUES_PER_STATEMENT):
+            found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+            for start in range(0, max(len(deadlines), 1), _DUES_PER_STATEMENT):
                 chunk = deadlines[start : start + _DUES_PER_STATEMENT]
-                by_day = case(
-                    *((Task.due_at == due, Task.done_at > end) for due, end in chunk),
-                    else_=False,
-                )
-                late = or_(late, and_(Task.due_has_time.is_(False), by_day))
-            bucket = self._bucket(Task.done_at).label("bucket")
-            stmt = _where(select(bucket, func.count(), _conditional_sum(late)), *in_periods)
-            rows = self._grouped(stmt, bucket)
-            return {b: (n, int(n_late)) for b, n, n_late in rows}
+                params: dict[str, Any] = {"lo": self.lo, "since": self.since, "until": self.until}
+                for i, (due, end) in enumerate(chunk):
+                    params[f"d{i}"], params[f"l{i}"] = due, end
+                if self.owner:
+                    params["owner"] = self.owner
+                totals = start == 0
+                stmt = _done_tasks_statement(len(chunk), bool(self.owner), totals)
+                for b, n, n_late in self.s.execute(stmt, params).all():
+                    if totals:
+                        found[b][0] = n
+                    found[b][1] += int(n_late)
+            return {b: (n, n_late) for b, (n, n_late) in found.items()}
 
         return self._once("done_tasks", load)
 
@@ -798,6 +802,39 @@ def _interaction_counts_statement(buckets: int, by_owner: bool):
     if by_owner:
         params.append(bindparam("owner"))
     return text("SELECT " + ", ".join(counts)).bindparams(*params)
+
+
+@lru_cache(maxsize=16)
+def _done_tasks_statement(dues: int, by_owner: bool, totals: bool):
+    """Per bucket (0: the previous period, 1: the current one): the tasks done in it and
+    how many of them late, for `dues` date-only due values :d<i> with deadlines :l<i>.
+    Without `totals`, only the late ones among those due values (a further chunk). Plain SQL
+    text: building a CASE of a few hundred branches through the expression language would
+    cost more than running it."""
+    by_day = " ".join(
+        f"WHEN :d{i} THEN CASE WHEN done_at > :l{i} THEN 1 ELSE 0 END" for i in range(dues)
+    )
+    by_day = f"CASE due_at {by_day} ELSE 0 END" if dues else "0"
+    if totals:
+        late = (
+            "CASE WHEN due_at IS NULL THEN 0"
+            " WHEN due_has_time THEN CASE WHEN done_at > due_at THEN 1 ELSE 0 END"
+            f" ELSE {by_day} END"
+        )
+        only = ""
+    else:
+        late, only = by_day, " AND due_at IS NOT NULL AND NOT due_has_time"
+    owner = " AND lower(owner) = lower(:owner)" if by_owner else ""
+    sql = (
+        "SELECT CASE WHEN done_at < :since THEN 0 ELSE 1 END AS bucket, count(*),"
+        f" coalesce(sum({late}), 0) FROM tasks"
+        f" WHERE done_at >= :lo AND done_at < :until{only}{owner} GROUP BY bucket"
+    )
+    names = ["lo", "since", "until"] + [f"{side}{i}" for i in range(dues) for side in "dl"]
+    params = [bindparam(name, type_=UTCDateTime) for name in names]
+    if by_owner:
+        params.append(bindparam("owner"))
+    return text(sql).bindparams(*params)
 
 
 def _deadline(due: datetime, has_time: bool) -> datetime:
