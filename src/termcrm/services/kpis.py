@@ -4,12 +4,19 @@ Entry point: `compute(session, since=..., until=..., owner=None) -> Report`. Eac
 computed for the period [since, until) and for the previous period of the same length
 [since - (until - since), since). The formulas are pinned in docs/kpis.md.
 
-How it stays fast on large databases: nothing scans a whole table. Interactions by kind and
-week are index range counts on `ix_interactions_kind_occurred`; the state of contacts and
-deals *as of* a past moment is the current state corrected by the (few) stage changes since
-that moment, bucketed by period in SQL; the open pipeline, won value per customer and the
-recent stage changes are read from covering indexes (migration 0003). The cyclic garbage
-collector is paused while computing.
+How it stays fast on large databases: nothing scans a whole table, and few rows reach
+Python. Interactions by kind and week are index range counts on
+`ix_interactions_kind_occurred`. The state *as of* a past moment T is the current state
+corrected by the stage changes since T: the histories are chains (each change starts where
+the previous one ended; a record's history goes with it), so how many deals were in a stage
+at T, their value and weighted value are today's plus a telescoping sum over the changes
+since T, grouped in SQL into a few dozen rows. The contact figures read only the changes
+into 'lead' or 'customer' or out of 'customer' (bucket computed in SQL, no timestamps
+parsed). Closed deals, done tasks and resolved cases are aggregated in SQL (durations via
+`store.dialect.seconds_between`); the deadline of a date-only task depends on the time zone,
+so it is worked out in Python once per distinct due value and passed to the count. The open
+pipeline, won value per customer and the stage changes in time order are read from covering
+indexes (migration 0003). The cyclic garbage collector is paused while computing.
 
 Conventions: the state "as of T" is the state after every change strictly before T, so the
 state at the start of a period plus the changes in it gives the state at its end. Money is
