@@ -63,6 +63,10 @@ class ContactsScreen(CrmScreen):
         self.sub_title = "Contacts"
         self.query_one(ContactTable).focus()
         self.query_one(ContactTable).load()
+        # the search box is watched rather than waited on for its `Changed` message: that
+        # message reaches the screen only after the screen has redrawn (the box's new width
+        # means a new layout, 5-25 ms on a busy machine), so the query would start late
+        self.watch(self.query_one("#search", Input), "value", self._filters_changed, init=False)
 
     @property
     def table(self) -> ContactTable:
@@ -92,7 +96,7 @@ class ContactsScreen(CrmScreen):
     def action_focus_table(self) -> None:
         self.table.focus()
 
-    @on(Input.Changed)
+    @on(Input.Changed, "#tag, #owner")
     @on(Select.Changed)
     def _filters_changed(self) -> None:
         from termcrm.services.search import Filters
