@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from termcrm.tui.screens.base import CrmScreen
 from termcrm.tui.widgets.contact_table import ContactTable
+from termcrm.tui.widgets.search_box import SearchBox
 from termcrm.vocab import CONTACT_STAGES
 
 
@@ -49,7 +50,9 @@ class ContactsScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="/ search name, email, company, tag", id="search", compact=True)
+            yield SearchBox(
+                placeholder="/ search name, email, company, tag", id="search", compact=True
+            )
             yield Input(placeholder="tag", id="tag", compact=True)
             yield Select(
                 [(s, s) for s in CONTACT_STAGES], prompt="any stage", id="stage", compact=True
