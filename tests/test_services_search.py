@@ -209,3 +209,31 @@ def test_name_order_pages_are_the_same_with_or_without_the_index(store, monkeypa
     assert names(store, "okafor", limit=5, offset=5) == expected[5:10]
     assert names(store, "okafor", limit=50, offset=10) == expected[10:]
     assert total(store, "okafor") == 13
+
+
+@pytest.mark.parametrize("indexed", [True, False])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a", ["Ada Lovelace", "Alan Turing", "Grace Hopper"]),
+        ("LO", ["Ada Lovelace"]),  # name, any case
+        ("vy", ["Grace Hopper"]),  # email
+        ("hl", ["Alan Turing"]),  # company
+        ("ip", ["Ada Lovelace"]),  # tag
+        ("%", []),  # a wildcard, searched for as typed
+        ("_", []),
+        ("zq", []),
+    ],
+)
+def test_short_searches_find_the_same_through_the_index_copy(
+    store, people, monkeypatch, text, expected, indexed
+):
+    """One or two characters: rare ones are looked up in the index's copy of the fields
+    (and the contacts not yet folded into it), common ones walk the name index."""
+    if indexed:
+        refresh(store)
+    for sample in (0, 4000):  # 0: every search counts as common; 4000: as rare
+        monkeypatch.setattr(search, "SAMPLE", sample)
+        assert names(store, text) == expected
+        assert names(store, text, limit=1, offset=1) == expected[1:2]
+        assert total(store, text) == len(expected)

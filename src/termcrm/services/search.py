@@ -16,6 +16,7 @@ from sqlalchemy import func, type_coerce
 from sqlmodel import Session, col, select
 
 from termcrm.errors import Invalid
+from termcrm.services._query import like_pattern
 from termcrm.services.contacts import _filtered
 from termcrm.store import dialect
 from termcrm.store.models import Company, Contact, Interaction, Task
@@ -159,6 +160,9 @@ def count(session: Session, filters: Filters = Filters()) -> int:
 #: (~3.5 us each: 4,000 take ~15 ms); with more, walking the name index meets a page of
 #: matches sooner (with 4,000 matches spread evenly, after ~1,500 rows)
 FEW = 4000
+#: a search too short for trigrams is tried on this many contacts first: matched by 1 in 50
+#: or more, the name index meets a page of matches within ~3,000 rows
+SAMPLE = 4000
 
 
 def _narrowed(session: Session, stmt, filters: Filters, *, ordered_by_name: bool = False):
@@ -170,7 +174,18 @@ def _narrowed(session: Session, stmt, filters: Filters, *, ordered_by_name: bool
     rows (~400 ms) before its first page, sorting its candidates takes 8 ms."""
     kwargs = filters.as_kwargs()
     text_ = kwargs["search"]
-    if text_:
+    if text_ and len(text_) < 3:
+        # no trigrams: a page in name order walks the name index, which is quick when
+        # matches are common ("an": 31,505) and slow when they are rare ("kw", none: the
+        # whole table in name order); the index's copy of the fields tells which
+        if ordered_by_name:
+            pattern = like_pattern(text_)
+            hits = dialect.contact_search_sample(session, pattern, rows=SAMPLE)
+            if hits is not None and hits < SAMPLE // 50:  # rarer than 1 in 50
+                ids = dialect.contact_search_scan(session, pattern, limit=FEW + 1)
+                if ids is not None and len(ids) <= FEW:
+                    stmt = stmt.where(col(Contact.id).in_(ids))
+    elif text_:
         candidates = dialect.contact_search_candidates(session, text_)
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
             stmt = stmt.where(col(Contact.id).in_(candidates))
