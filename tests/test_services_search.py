@@ -174,3 +174,66 @@ def test_a_large_backlog_searches_without_the_index(store, people, monkeypatch):
     refresh(store)
     with store.read() as s:
         assert dialect.contact_search_candidates(s, "love") is not None
+
+
+def test_done_tasks_are_not_next_and_sort_by_next_task(store, people):
+    with store.write() as s:
+        grace = contacts.resolve_contact(s, people["grace"])
+        done = tasks.add_task(s, "Already done", due="2026-11-19", contact=grace)
+        tasks.complete_task(s, done)
+        tasks.add_task(s, "Grace's", due="2026-11-30", contact=grace)
+    with store.read() as s:
+        rows = {r.name: r for r in search.contact_page(s)}
+    assert rows["Grace Hopper"].next_task == "Grace's"
+    # Ada's next is due 2026-11-25, Grace's 2026-11-30 (her done one does not count)
+    order = names(store, sort="next")
+    assert order.index("Ada Lovelace") < order.index("Grace Hopper")
+
+
+@pytest.mark.parametrize("few", [0, 1, 4000])
+def test_name_order_pages_are_the_same_with_or_without_the_index(store, monkeypatch, few):
+    """However many candidates the index gives, a page in name order is the walk's page."""
+    with store.write() as s:
+        for n in range(12):
+            contacts.add_contact(s, f"Person {n:02d} Okafor" if n % 3 else f"Okafor {n:02d}")
+        contacts.add_contact(s, "Someone Else", email="okafor@example.com")
+    refresh(store)
+    monkeypatch.setattr(search, "FEW", few)
+    expected = sorted(
+        [f"Person {n:02d} Okafor" for n in range(12) if n % 3]
+        + [f"Okafor {n:02d}" for n in range(12) if not n % 3]
+        + ["Someone Else"],
+        key=str.lower,
+    )
+    assert names(store, "okafor", limit=5) == expected[:5]
+    assert names(store, "okafor", limit=5, offset=5) == expected[5:10]
+    assert names(store, "okafor", limit=50, offset=10) == expected[10:]
+    assert total(store, "okafor") == 13
+
+
+@pytest.mark.parametrize("indexed", [True, False])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a", ["Ada Lovelace", "Alan Turing", "Grace Hopper"]),
+        ("LO", ["Ada Lovelace"]),  # name, any case
+        ("vy", ["Grace Hopper"]),  # email
+        ("hl", ["Alan Turing"]),  # company
+        ("ip", ["Ada Lovelace"]),  # tag
+        ("%", []),  # a wildcard, searched for as typed
+        ("_", []),
+        ("zq", []),
+    ],
+)
+def test_short_searches_find_the_same_through_the_index_copy(
+    store, people, monkeypatch, text, expected, indexed
+):
+    """One or two characters: rare ones are looked up in the index's copy of the fields
+    (and the contacts not yet folded into it), common ones walk the name index."""
+    if indexed:
+        refresh(store)
+    for sample in (0, 4000):  # 0: every search counts as common; 4000: as rare
+        monkeypatch.setattr(search, "SAMPLE", sample)
+        assert names(store, text) == expected
+        assert names(store, text, limit=1, offset=1) == expected[1:2]
+        assert total(store, text) == len(expected)

@@ -75,6 +75,36 @@ async def test_search_finds_tags_and_filters_by_stage(app):
         await wait_for(pilot, lambda: table.total == 0)
 
 
+async def test_each_search_keystroke_asks_once_and_the_owner_box_filters(app):
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        table = app.contacts_table
+        before = table._request
+        await pilot.press("slash", *"hop")
+        await wait_for(pilot, lambda: table.total == 1)
+        assert table._request == before + 3  # watched value, not also its Changed message
+        await pilot.press(*["backspace"] * 3)
+        await wait_for(pilot, lambda: table.total == 4)
+        app.screen.query_one("#owner", Input).focus()
+        await pilot.press(*"mia")
+        await wait_for(pilot, lambda: table.total == 2)
+        assert {str(table.get_row_at(i)[3]) for i in range(2)} == {"mia"}
+
+
+async def test_a_search_longer_than_its_box_scrolls_along(app):
+    """The search box is repainted, not laid out, as it grows (SearchBox): it still scrolls."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        box = app.screen.query_one("#search", Input)
+        text = "abcdefghij" * 8
+        await pilot.press("slash", *text)
+        await wait_for(pilot, lambda: app.contacts_table.total == 0)
+        await pilot.pause()
+        assert box.value == text and box.size.width < len(text)
+        assert box.scroll_x > 0
+        assert "ghij" in "".join(seg.text for seg in box.render_line(0))
+
+
 async def test_sort_by_owner_with_the_o_key(app):
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.contacts_ready)

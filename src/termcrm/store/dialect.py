@@ -258,23 +258,8 @@ def contact_search_candidates(session, text_: str):
     needle = text_.strip()
     if len(needle) < 3:
         return None
-    bind = session.get_bind()
-    if bind.dialect.name != "sqlite":
+    if not _search_index_usable(session):
         return None
-    key = getattr(bind, "engine", bind)
-    if key not in _search_ready:
-        found = session.execute(
-            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
-            {"n": CONTACT_SEARCH},
-        ).first()
-        _search_ready[key] = found is not None
-    if not _search_ready[key]:
-        return None
-    backlog = session.execute(
-        text(f"SELECT 1 FROM {CONTACT_SEARCH}_dirty LIMIT 1 OFFSET :n"), {"n": STALE_MAX}
-    ).first()
-    if backlog is not None:
-        return None  # too much not yet indexed (a bulk import): the plain LIKE is faster
     phrase = '"' + needle.replace('"', '""') + '"'
     # contacts changed since the index was last refreshed are candidates as they stand
     return (
@@ -285,6 +270,70 @@ def contact_search_candidates(session, text_: str):
         .bindparams(phrase=phrase)
         .columns(column("rowid", Integer))
     )
+
+
+def _search_index_usable(session) -> bool:
+    """SQLite with the search index, and not too much waiting to be folded into it."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        return False
+    key = getattr(bind, "engine", bind)
+    if key not in _search_ready:
+        found = session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+            {"n": CONTACT_SEARCH},
+        ).first()
+        _search_ready[key] = found is not None
+    if not _search_ready[key]:
+        return False
+    backlog = session.execute(
+        text(f"SELECT 1 FROM {CONTACT_SEARCH}_dirty LIMIT 1 OFFSET :n"), {"n": STALE_MAX}
+    ).first()
+    # too much not yet indexed (a bulk import): the plain LIKE is faster
+    return backlog is None
+
+
+def contact_search_scan(session, pattern: str, *, limit: int) -> list[int] | None:
+    """For searches too short for trigrams: up to `limit` ids of contacts whose indexed name,
+    email, company or tags are LIKE `pattern` (escaped with a backslash), and the contacts
+    changed since the index was refreshed; a superset, callers still apply their LIKE. None
+    where there is no index (see `contact_search_candidates`).
+
+    One pass over the index's own copy of those four fields is several times quicker than
+    over the contacts with their companies and tags (SQLite's LIKE ignores ASCII case, as
+    `lower(x) LIKE lower(p)` does), and many times quicker than walking the name index when
+    few contacts match ("kw", none of 100,000: ~30 ms instead of ~800 ms on a busy machine)."""
+    if not _search_index_usable(session):
+        return None
+    rows = session.execute(
+        text(
+            f"SELECT id FROM {CONTACT_SEARCH}_content WHERE {_CONTENT_LIKE}"
+            f" UNION ALL SELECT contact_id FROM {CONTACT_SEARCH}_dirty LIMIT :n"
+        ),
+        {"p": pattern, "n": limit},
+    )
+    return [r[0] for r in rows]
+
+
+def contact_search_sample(session, pattern: str, *, rows: int) -> int | None:
+    """How many of the first `rows` indexed contacts (in id order, which has nothing to do
+    with name order) match `pattern` as in `contact_search_scan`: how common a short
+    search is, for a fraction of the price of scanning it all. None without the index."""
+    if not _search_index_usable(session):
+        return None
+    return session.execute(
+        text(
+            f"SELECT count(*) FROM (SELECT * FROM {CONTACT_SEARCH}_content LIMIT :n)"
+            f" WHERE {_CONTENT_LIKE}"
+        ),
+        {"p": pattern, "n": rows},
+    ).scalar_one()
+
+
+# the FTS5 table's content shadow table (id = rowid; c0-c3 = name, email, company, tags):
+# a LIKE of under 3 characters on the FTS5 table itself reads the same rows through the
+# virtual table, ~2.5 times slower
+_CONTENT_LIKE = " OR ".join(f"c{n} LIKE :p ESCAPE '\\'" for n in range(4))
 
 
 _SEARCH_ROW = """

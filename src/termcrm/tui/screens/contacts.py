@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, Select, Static
 
 from termcrm.tui.screens.base import CrmScreen
 from termcrm.tui.widgets.contact_table import ContactTable
+from termcrm.tui.widgets.search_box import SearchBox
 from termcrm.vocab import CONTACT_STAGES
 
 
@@ -49,7 +50,9 @@ class ContactsScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="filters"):
-            yield Input(placeholder="/ search name, email, company, tag", id="search", compact=True)
+            yield SearchBox(
+                placeholder="/ search name, email, company, tag", id="search", compact=True
+            )
             yield Input(placeholder="tag", id="tag", compact=True)
             yield Select(
                 [(s, s) for s in CONTACT_STAGES], prompt="any stage", id="stage", compact=True
@@ -63,6 +66,10 @@ class ContactsScreen(CrmScreen):
         self.sub_title = "Contacts"
         self.query_one(ContactTable).focus()
         self.query_one(ContactTable).load()
+        # the search box is watched rather than waited on for its `Changed` message: that
+        # message reaches the screen only after the screen has redrawn (the box's new width
+        # means a new layout, 5-25 ms on a busy machine), so the query would start late
+        self.watch(self.query_one("#search", Input), "value", self._filters_changed, init=False)
 
     @property
     def table(self) -> ContactTable:
@@ -92,7 +99,7 @@ class ContactsScreen(CrmScreen):
     def action_focus_table(self) -> None:
         self.table.focus()
 
-    @on(Input.Changed)
+    @on(Input.Changed, "#tag, #owner")
     @on(Select.Changed)
     def _filters_changed(self) -> None:
         from termcrm.services.search import Filters

@@ -288,6 +288,8 @@ class ContactTable(ScrollView, can_focus=True):
         self._query(request, filters, sort, descending, offset, PAGE, False)
 
     def _query(self, request, filters, sort, descending, offset, limit, with_count) -> None:
+        if request != self._request:
+            return  # typed on before this thread started: its answer would be dropped
         try:
             with self.app.store.read() as session:
                 rows = search.contact_page(
