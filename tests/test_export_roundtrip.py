@@ -152,3 +152,17 @@ def test_json_export_imports_back_the_same(crm, tmp_path):
     assert "2 created" in crm.ok("--db", other, "import", "contacts", f)
     assert crm.json("--db", other, "contact", "list") == crm.json("contact", "list")
     assert "0 created, 0 updated, 2 skipped" in crm.ok("--db", other, "import", "contacts", f)
+
+
+def test_tags_that_look_like_google_labels_survive_a_csv_round_trip(crm, tmp_path):
+    """Google marks system labels with "* " and puts everyone in "myContacts"; in termcrm's
+    own export those are the user's tags, and importing the file must keep them."""
+    crm.ok(
+        "contact", "add", "Ada", "--email", "a@x.org", "--tag", "* starred", "--tag", "myContacts"
+    )
+    f = tmp_path / "c.csv"
+    f.write_text(crm.ok("export", "contacts"), encoding="utf-8")
+    other = tmp_path / "b.db"
+    crm.ok("--db", other, "import", "contacts", f)
+    [ada] = crm.json("--db", other, "contact", "list")
+    assert sorted(ada["tags"]) == ["* starred", "myContacts"]

@@ -395,15 +395,22 @@ def _is_my_contacts(label: str) -> bool:
     return label[:1] in ("m", "M") and len(label) < 14 and norm(label) == "mycontacts"
 
 
-def split_multi(value: str, target_norm: str) -> list[str]:
-    """Several values in one cell: ` ::: ` (Google) or `;` (Outlook categories, termcrm)."""
+def split_multi(value: str, target_norm: str, *, own: bool = False) -> list[str]:
+    """Several values in one cell: ` ::: ` (Google) or `;` (Outlook categories, termcrm).
+
+    `own`: the cell comes from termcrm's own export, whose tags are taken as they are: a tag
+    may well start with "* " or be "myContacts", Google's mark of a system label and its
+    group of all contacts in other files.
+    """
     if ";" not in value and GOOGLE_MULTI not in value and not value.startswith(("[", "*")):
         v = value.strip()
-        return [v] if v and not _is_my_contacts(v) else []
+        return [v] if v and (own or not _is_my_contacts(v)) else []
     if GOOGLE_MULTI in value:
         parts = [p.strip() for p in value.split(GOOGLE_MULTI)]
     else:
         parts = split_list(value)
+    if own:
+        return [p for p in parts if p]
     out = []
     for p in parts:
         if p.startswith("* "):  # Google marks system/primary labels with "* "
@@ -464,10 +471,11 @@ def apply(mapping: Mapping, cells: list[str]) -> Row:
                     custom[key] = v.strip()
         if chosen is not None:
             values[target] = chosen
+    own = mapping.source_format == "termcrm"
     for i in tag_cols:
         v = cells[i]
         if v and not v.isspace():
-            tags.extend(split_multi(v, ""))
+            tags.extend(split_multi(v, "", own=own))
     for i, key, placeholder in custom_cols:
         v = cells[i]
         if v and not v.isspace() and v != placeholder:
