@@ -309,3 +309,30 @@ async def test_pages_load_as_the_cursor_goes_down(db_path, store):
         await wait_for(pilot, lambda: table.row_count == table.total)
         await pilot.press("end")
         assert table.get_row_at(table.cursor_row)[0] == f"Person {2 * PAGE + 29:03d}"
+
+
+async def test_the_status_says_counting_until_the_new_total_is_known(app, monkeypatch):
+    """While a search's total is still being counted, the old total is not shown."""
+    import threading
+
+    from termcrm.services import search
+
+    release = threading.Event()
+    count = search.count
+
+    def slow_count(session, filters):
+        if filters.search == "hopper":
+            release.wait(10)
+        return count(session, filters)
+
+    monkeypatch.setattr(search, "count", slow_count)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.contacts_ready)
+        table = app.contacts_table
+        status = app.screen.query_one("#status", Static)
+        assert "4 contacts" in text_of(status)
+        await pilot.press("slash", *"hopper")
+        await wait_for(pilot, lambda: table.row_count == 1)
+        await wait_for(pilot, lambda: "counting…" in text_of(status))
+        release.set()
+        await wait_for(pilot, lambda: "1 contact " in text_of(status))

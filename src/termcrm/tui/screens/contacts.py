@@ -122,8 +122,9 @@ class ContactsScreen(CrmScreen):
     def _count(self, message: ContactTable.CountChanged) -> None:
         n = message.total
         sort = self.table.sort
+        found = "counting…" if n is None else f"{n:,} contact{'s' if n != 1 else ''}"
         self.query_one("#status", Static).update(
-            f"{n:,} contact{'s' if n != 1 else ''} · sorted by {_SORT_NAMES[sort]}"
+            f"{found} · sorted by {_SORT_NAMES[sort]}"
             f"{' (descending)' if self.table.descending else ''} · enter opens, o sorts"
         )
 

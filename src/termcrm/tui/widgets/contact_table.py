@@ -126,7 +126,9 @@ class ContactTable(ScrollView, can_focus=True):
 
     @dataclass
     class CountChanged(Message):
-        total: int
+        """The number of matches; None while it is being counted for new results."""
+
+        total: int | None
 
     @dataclass
     class _Page(Message):
@@ -320,6 +322,8 @@ class ContactTable(ScrollView, can_focus=True):
         if message.request != self._request:
             return
         if message.offset == 0:
+            if self._count_request != message.request and self.total is not None:
+                self.post_message(self.CountChanged(None))  # the old total is not these rows'
             self._set_rows(message.rows, append=False)
             self.cursor_row = min(self.cursor_row, max(0, self.row_count - 1))
             self._fetching_more = False
