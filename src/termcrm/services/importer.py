@@ -29,7 +29,7 @@ from sqlalchemy import delete as sa_delete
 from termcrm import dates
 from termcrm.errors import Invalid
 from termcrm.services import csvmap, validate
-from termcrm.services.csvsafe import split_list, unescape
+from termcrm.services.csvsafe import ESCAPED_SECOND, split_list
 from termcrm.store import dialect
 from termcrm.store.models import (
     Case,
@@ -367,6 +367,7 @@ def run_import(
 def _rows(src, mapping: csvmap.Mapping, result: ImportResult, opts: Options):
     width = len(mapping.headers)
     own = opts.own_format
+    esc = ESCAPED_SECOND
     try:
         for line, cells in src.records():
             if len(cells) != width:
@@ -381,8 +382,8 @@ def _rows(src, mapping: csvmap.Mapping, result: ImportResult, opts: Options):
             if not "".join(cells).strip():
                 continue
             result.rows += 1
-            if own:
-                cells = [unescape(c) for c in cells]
+            if own:  # csvsafe.unescape, inline: it runs for every cell
+                cells = [c[1:] if c[:1] == "'" and c[1:2] in esc else c for c in cells]
             yield line, csvmap.apply(mapping, cells)
     except UnicodeDecodeError as exc:
         raise Invalid(
@@ -516,7 +517,13 @@ class Writer:
         #: termcrm's own ids are kept when restoring into an empty table
         self.keep_ids = opts.own_format and max_id is None
         self.next_id = (max_id or 0) + 1
-        self.lower = lambda value: dialect.db_lower(conn, value)
+        db_lower = dialect.db_lower
+
+        def lower(value: str) -> str:
+            # ASCII lowers the same everywhere; only the rest needs the database's rule
+            return value.lower() if value.isascii() else db_lower(conn, value)
+
+        self.lower = lower
 
     # shared helpers ---------------------------------------------------------------------
 
@@ -541,16 +548,15 @@ class Writer:
         return self.opts.actor
 
     def stamps(self, values: dict[str, str]) -> tuple[datetime, datetime]:
-        created = (
-            parse_datetime(values["created_at"], "created_at")[0]
-            if values.get("created_at", "").strip()
-            else self.now
-        )
-        updated = (
-            parse_datetime(values["updated_at"], "updated_at")[0]
-            if values.get("updated_at", "").strip()
-            else (created if "created_at" in values else self.now)
-        )
+        c = values.get("created_at", "")
+        created = parse_datetime(c, "created_at")[0] if c.strip() else self.now
+        u = values.get("updated_at", "")
+        if u.strip():
+            # most records were never edited: the same text is the same instant (and the
+            # same object lets the store's datetime conversion reuse its last result)
+            updated = created if u == c else parse_datetime(u, "updated_at")[0]
+        else:
+            updated = created if "created_at" in values else self.now
         return created, updated
 
     def company_id(self, name: str | None) -> int | None:
@@ -698,7 +704,8 @@ class ContactWriter(Writer):
         else:
             created = updated = self.now
         tags = row.tags
-        return {
+        raw_id = get("id", "")
+        rec = {
             "name": name,
             "named": named,
             "email": mail,
@@ -714,8 +721,12 @@ class ContactWriter(Writer):
             "updated_at": updated,
             "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
             "fields": fields,
-            "id": self.file_id(get("id", "")),
+            "id": raw_id,
+            "_nid": None,
         }
+        if self.opts.own_format and raw_id.strip():  # checked last, as before
+            rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
+        return rec
 
     def write(self, batch: list[tuple[int, csvmap.Row]]) -> None:
         res = self.result
@@ -813,8 +824,16 @@ class ContactWriter(Writer):
         contacts, stages, tags, fields = [], [], [], []
         actor = self.opts.actor
         dt = self.dt
+        keep_ids = self.keep_ids
         for rec in recs:
-            cid = self.take_id(rec)
+            nid = rec["_nid"]
+            if keep_ids and nid is not None:  # `take_id`, with the id checked by `parse`
+                cid = nid
+                if nid >= self.next_id:
+                    self.next_id = nid + 1
+            else:
+                cid = self.next_id
+                self.next_id += 1
             stage = rec["stage"] or "lead"
             created = dt(rec["created_at"])
             contacts.append(
