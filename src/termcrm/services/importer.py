@@ -577,14 +577,16 @@ class Writer:
             low = self.lower(n)
             if low not in self.companies:
                 wanted.setdefault(low, n)
-        for chunk in _chunks(list(wanted)):
-            for cid, low in self.conn.execute(
-                select(Company.id, func.lower(Company.name)).where(
-                    func.lower(Company.name).in_(chunk)
-                )
-            ):
-                self.companies[low] = cid
-                wanted.pop(low, None)
+        for cid, low in dialect.select_in(
+            self.conn,
+            lambda part: select(Company.id, func.lower(Company.name)).where(
+                func.lower(Company.name).in_(part)
+            ),
+            list(wanted),
+            "SELECT id, lower(name) FROM companies WHERE lower(name) IN ({marks})",
+        ):
+            self.companies[low] = cid
+            wanted.pop(low, None)
         if not wanted:
             return
         next_id = (self.conn.execute(select(func.max(Company.id))).scalar() or 0) + 1
@@ -761,22 +763,27 @@ class ContactWriter(Writer):
                 r["key"] = ("n", low(r["name"]), r["company_id"])
         emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
         by_email: dict[str, int] = {}
-        for chunk in _chunks(emails):
-            for cid, lowered in self.conn.execute(
-                select(Contact.id, func.lower(Contact.email)).where(
-                    func.lower(Contact.email).in_(chunk)
-                )
-            ):
-                by_email[lowered] = cid
+        for cid, lowered in dialect.select_in(
+            self.conn,
+            lambda part: select(Contact.id, func.lower(Contact.email)).where(
+                func.lower(Contact.email).in_(part)
+            ),
+            emails,
+            "SELECT id, lower(email) FROM contacts WHERE lower(email) IN ({marks})",
+        ):
+            by_email[lowered] = cid
         names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
         by_name: dict[tuple, int] = {}
-        for chunk in _chunks(names):
-            for cid, lowered, comp in self.conn.execute(
-                select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
-                    Contact.email.is_(None), func.lower(Contact.name).in_(chunk)
-                )
-            ):
-                by_name.setdefault(("n", lowered, comp), cid)
+        for cid, lowered, comp in dialect.select_in(
+            self.conn,
+            lambda part: select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
+                Contact.email.is_(None), func.lower(Contact.name).in_(part)
+            ),
+            names,
+            "SELECT id, lower(name), company_id FROM contacts "
+            "WHERE email IS NULL AND lower(name) IN ({marks})",
+        ):
+            by_name.setdefault(("n", lowered, comp), cid)
         ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
         if ids and not self.keep_ids:
             for chunk in _chunks(ids):

@@ -272,6 +272,24 @@ def bulk_insert(
         _restore_note_trigger(conn, table.name)
 
 
+def select_in(conn: Connection, build, values: list, raw: str, *, chunk: int = 500):
+    """The rows of `build(part)` (a Core select with `IN part`) for `values`, in parts.
+
+    On SQLite `raw`, the same query as SQL with `{marks}` where the list goes, is run on
+    the driver instead: for an import's batch of keys SQLAlchemy's expanding IN cost more
+    than the look-ups themselves.
+    """
+    sqlite = conn.dialect.name == "sqlite"
+    for i in range(0, len(values), chunk):
+        part = values[i : i + chunk]
+        if sqlite:
+            yield from conn.exec_driver_sql(
+                raw.format(marks=", ".join("?" * len(part))), tuple(part)
+            )
+        else:
+            yield from conn.execute(build(part))
+
+
 def sync_id_sequence(conn: Connection, table: str) -> None:
     """After rows were inserted with explicit ids, move PostgreSQL's id sequence past them
     (SQLite needs nothing: its next rowid is always max(rowid) + 1)."""
