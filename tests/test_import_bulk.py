@@ -81,3 +81,35 @@ def test_bulk_insert_restores_the_trigger_when_the_insert_fails(searchable):
             names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
             assert set(NOTE_TRIGGERS) <= names  # back at once, in the same transaction
     assert _triggers(store) == before
+
+
+def test_cells_are_trimmed_and_checked_as_the_validators_do(store, tmp_path):
+    from sqlmodel import select
+
+    from termcrm.store.models import Contact
+
+    p = tmp_path / "pad.csv"
+    long_title = "T" * 201
+    p.write_text(
+        "name,email,title,source,notes,stage\n"
+        "  Ada  ,ada@example.com, CTO ,\tweb\t, n ,lead\n"
+        f"Bob,bob@example.com,{long_title},,,lead\n"
+        f"Cy,cy@example.com,{long_title},,,nope\n"  # title is checked before stage
+        "Di,di@example.com,,,,nope\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(importer.ImportFailed) as failed:
+        importer.import_file(store, "contacts", p)
+    assert [(b.line, b.reason) for b in failed.value.result.bad] == [
+        (3, "Title is longer than 200 characters"),
+        (4, "Title is longer than 200 characters"),
+        (5, "Unknown stage 'nope'; choose one of: lead, prospect, customer, churned"),
+    ]
+    p.write_text(
+        "name,email,title,source,notes\n  Ada  ,ada@example.com, CTO ,\tweb\t, n \n",
+        encoding="utf-8",
+    )
+    importer.import_file(store, "contacts", p)
+    with store.read() as s:
+        ada = s.exec(select(Contact)).one()
+    assert (ada.name, ada.title, ada.source, ada.notes) == ("Ada", "CTO", "web", "n")

@@ -680,8 +680,15 @@ class ContactWriter(Writer):
         if phone is not None and multi in phone:
             phone, *more = [p.strip() for p in phone.split(multi)]
             fields["other phones"] = multi.join(more)
-        company = text(get("company"), "company", max_len=200)
-        name = text(get("name"), "name", max_len=200)
+        # validate.text, skipped for the usual clean cell (it returns those as they are)
+        company = get("company")
+        if company is not None and not (
+            company and company == company.strip() and len(company) <= 200
+        ):
+            company = text(company, "company", max_len=200)
+        name = get("name")
+        if name is not None and not (name and name == name.strip() and len(name) <= 200):
+            name = text(name, "name", max_len=200)
         if name is None:
             parts = [
                 v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
@@ -705,19 +712,32 @@ class ContactWriter(Writer):
             created, updated = self.stamps(v)
         else:
             created = updated = self.now
+        if phone is not None and not (phone and phone == phone.strip() and len(phone) <= 64):
+            phone = text(phone, "phone", max_len=64)
+        title = get("title")
+        if title is not None and not (title and title == title.strip() and len(title) <= 200):
+            title = text(title, "title", max_len=200)
+        stage = contact_stage(v["stage"]) if "stage" in v else None
+        source = get("source")
+        if source is not None and not (source and source == source.strip() and len(source) <= 100):
+            source = text(source, "source", max_len=100)
+        owner = self.owner(v)
+        notes = get("notes")
+        if notes is not None and not (notes and notes == notes.strip() and len(notes) <= 20000):
+            notes = text(notes, "notes", max_len=20000)
         tags = row.tags
         raw_id = get("id", "")
         rec = {
             "name": name,
             "named": named,
             "email": mail,
-            "phone": text(phone, "phone", max_len=64),
-            "title": text(get("title"), "title", max_len=200),
+            "phone": phone,
+            "title": title,
             "company": company,
-            "stage": contact_stage(v["stage"]) if "stage" in v else None,
-            "source": text(get("source"), "source", max_len=100),
-            "owner": self.owner(v),
-            "notes": text(get("notes"), "notes", max_len=20000),
+            "stage": stage,
+            "source": source,
+            "owner": owner,
+            "notes": notes,
             "cadence_days": cadence,
             "created_at": created,
             "updated_at": updated,
@@ -843,11 +863,12 @@ class ContactWriter(Writer):
                 self.next_id += 1
             stage = rec["stage"] or "lead"
             created = dt(rec["created_at"])
+            updated = created if rec["updated_at"] is rec["created_at"] else dt(rec["updated_at"])
             contacts.append(
                 (
                     cid, rec["name"], rec["email"], rec["phone"], rec["title"],
                     rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
-                    rec["cadence_days"], created, dt(rec["updated_at"]),
+                    rec["cadence_days"], created, updated,
                 )
             )  # fmt: skip
             stages.append((cid, None, stage, created, actor))
