@@ -113,3 +113,14 @@ def test_cells_are_trimmed_and_checked_as_the_validators_do(store, tmp_path):
     with store.read() as s:
         ada = s.exec(select(Contact)).one()
     assert (ada.name, ada.title, ada.source, ada.notes) == ("Ada", "CTO", "web", "n")
+
+
+def test_the_bigger_page_cache_is_only_for_the_import(store):
+    from termcrm.store import dialect
+
+    with store.write() as s:
+        conn = s.connection()
+        before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+        with dialect.bulk_cache(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -dialect.BULK_CACHE_KIB
+        assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before

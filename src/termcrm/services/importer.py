@@ -336,7 +336,7 @@ def run_import(
     """Validate and write `rows` (line, Row) in one transaction; roll back on any bad row."""
     writer_cls = WRITERS[kind]
     try:
-        with store.write() as session:
+        with store.write() as session, dialect.bulk_cache(session.connection()):
             conn = session.connection()
             writer = writer_cls(conn, result, opts)
             batch: list[tuple[int, csvmap.Row]] = []

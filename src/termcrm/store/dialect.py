@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 import sqlite3
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from termcrm.errors import StoreError
 
@@ -270,6 +273,30 @@ def bulk_insert(
         )
     finally:
         _restore_note_trigger(conn, table.name)
+
+
+#: the page cache of a bulk import's connection (KiB): the default 2 MB makes SQLite evict
+#: and re-read index pages all through a 100,000-row import, 16 MB does not
+BULK_CACHE_KIB = 16 * 1024
+
+
+@contextmanager
+def bulk_cache(conn: Connection) -> Iterator[None]:
+    """A bigger (bounded) page cache on this connection for the duration of a bulk write."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    if before is not None and before < 0 and -before >= BULK_CACHE_KIB:
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        # after a failed write, that write's own error is the one to report
+        with suppress(SQLAlchemyError):
+            conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
 
 
 def select_in(conn: Connection, build, values: list, raw: str, *, chunk: int = 500):
