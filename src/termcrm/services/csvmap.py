@@ -453,13 +453,10 @@ def _plan(mapping: Mapping):
 def apply(mapping: Mapping, cells: list[str]) -> Row:
     """One row's cells as field values, tags and custom fields."""
     single, choices, tag_cols, custom_cols, contacts = _plan(mapping)
-    values: dict[str, str] = {}
+    # a comprehension: this runs for every row of an import
+    values = {target: v for target, i in single if (v := cells[i]) and not v.isspace()}
     tags: list[str] = []
     custom: dict[str, str] = {}
-    for target, i in single:
-        v = cells[i]
-        if v and not v.isspace():
-            values[target] = v
     for target, cols in choices:
         chosen = None
         for i, key in cols:

@@ -24,12 +24,14 @@ def escape(value: str) -> str:
     return "'" + value if value.startswith((*DANGEROUS, "'")) else value
 
 
-_ESCAPED_SECOND = frozenset((*DANGEROUS, "'"))  # every one of them is a single character
+#: the characters `escape` put a `'` before (each a single character)
+ESCAPED_SECOND = frozenset((*DANGEROUS, "'"))
 
 
 def unescape(value: str) -> str:
     # called for every cell of an import: a slice test instead of two startswith calls
-    if value[:1] == "'" and value[1:2] in _ESCAPED_SECOND:
+    # (the importer inlines the same test)
+    if value[:1] == "'" and value[1:2] in ESCAPED_SECOND:
         return value[1:]
     return value
 

@@ -29,7 +29,7 @@ from sqlalchemy import delete as sa_delete
 from termcrm import dates
 from termcrm.errors import Invalid
 from termcrm.services import csvmap, validate
-from termcrm.services.csvsafe import split_list, unescape
+from termcrm.services.csvsafe import ESCAPED_SECOND, split_list
 from termcrm.store import dialect
 from termcrm.store.models import (
     Case,
@@ -336,7 +336,7 @@ def run_import(
     """Validate and write `rows` (line, Row) in one transaction; roll back on any bad row."""
     writer_cls = WRITERS[kind]
     try:
-        with store.write() as session:
+        with store.write() as session, dialect.bulk_cache(session.connection()):
             conn = session.connection()
             writer = writer_cls(conn, result, opts)
             batch: list[tuple[int, csvmap.Row]] = []
@@ -367,6 +367,7 @@ def run_import(
 def _rows(src, mapping: csvmap.Mapping, result: ImportResult, opts: Options):
     width = len(mapping.headers)
     own = opts.own_format
+    esc = ESCAPED_SECOND
     try:
         for line, cells in src.records():
             if len(cells) != width:
@@ -381,8 +382,8 @@ def _rows(src, mapping: csvmap.Mapping, result: ImportResult, opts: Options):
             if not "".join(cells).strip():
                 continue
             result.rows += 1
-            if own:
-                cells = [unescape(c) for c in cells]
+            if own:  # csvsafe.unescape, inline: it runs for every cell
+                cells = [c[1:] if c[:1] == "'" and c[1:2] in esc else c for c in cells]
             yield line, csvmap.apply(mapping, cells)
     except UnicodeDecodeError as exc:
         raise Invalid(
@@ -516,7 +517,13 @@ class Writer:
         #: termcrm's own ids are kept when restoring into an empty table
         self.keep_ids = opts.own_format and max_id is None
         self.next_id = (max_id or 0) + 1
-        self.lower = lambda value: dialect.db_lower(conn, value)
+        db_lower = dialect.db_lower
+
+        def lower(value: str) -> str:
+            # ASCII lowers the same everywhere; only the rest needs the database's rule
+            return value.lower() if value.isascii() else db_lower(conn, value)
+
+        self.lower = lower
 
     # shared helpers ---------------------------------------------------------------------
 
@@ -541,16 +548,15 @@ class Writer:
         return self.opts.actor
 
     def stamps(self, values: dict[str, str]) -> tuple[datetime, datetime]:
-        created = (
-            parse_datetime(values["created_at"], "created_at")[0]
-            if values.get("created_at", "").strip()
-            else self.now
-        )
-        updated = (
-            parse_datetime(values["updated_at"], "updated_at")[0]
-            if values.get("updated_at", "").strip()
-            else (created if "created_at" in values else self.now)
-        )
+        c = values.get("created_at", "")
+        created = parse_datetime(c, "created_at")[0] if c.strip() else self.now
+        u = values.get("updated_at", "")
+        if u.strip():
+            # most records were never edited: the same text is the same instant (and the
+            # same object lets the store's datetime conversion reuse its last result)
+            updated = created if u == c else parse_datetime(u, "updated_at")[0]
+        else:
+            updated = created if "created_at" in values else self.now
         return created, updated
 
     def company_id(self, name: str | None) -> int | None:
@@ -571,14 +577,16 @@ class Writer:
             low = self.lower(n)
             if low not in self.companies:
                 wanted.setdefault(low, n)
-        for chunk in _chunks(list(wanted)):
-            for cid, low in self.conn.execute(
-                select(Company.id, func.lower(Company.name)).where(
-                    func.lower(Company.name).in_(chunk)
-                )
-            ):
-                self.companies[low] = cid
-                wanted.pop(low, None)
+        for cid, low in dialect.select_in(
+            self.conn,
+            lambda part: select(Company.id, func.lower(Company.name)).where(
+                func.lower(Company.name).in_(part)
+            ),
+            list(wanted),
+            "SELECT id, lower(name) FROM companies WHERE lower(name) IN ({marks})",
+        ):
+            self.companies[low] = cid
+            wanted.pop(low, None)
         if not wanted:
             return
         next_id = (self.conn.execute(select(func.max(Company.id))).scalar() or 0) + 1
@@ -672,8 +680,15 @@ class ContactWriter(Writer):
         if phone is not None and multi in phone:
             phone, *more = [p.strip() for p in phone.split(multi)]
             fields["other phones"] = multi.join(more)
-        company = text(get("company"), "company", max_len=200)
-        name = text(get("name"), "name", max_len=200)
+        # validate.text, skipped for the usual clean cell (it returns those as they are)
+        company = get("company")
+        if company is not None and not (
+            company and company == company.strip() and len(company) <= 200
+        ):
+            company = text(company, "company", max_len=200)
+        name = get("name")
+        if name is not None and not (name and name == name.strip() and len(name) <= 200):
+            name = text(name, "name", max_len=200)
         if name is None:
             parts = [
                 v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
@@ -697,25 +712,43 @@ class ContactWriter(Writer):
             created, updated = self.stamps(v)
         else:
             created = updated = self.now
+        if phone is not None and not (phone and phone == phone.strip() and len(phone) <= 64):
+            phone = text(phone, "phone", max_len=64)
+        title = get("title")
+        if title is not None and not (title and title == title.strip() and len(title) <= 200):
+            title = text(title, "title", max_len=200)
+        stage = contact_stage(v["stage"]) if "stage" in v else None
+        source = get("source")
+        if source is not None and not (source and source == source.strip() and len(source) <= 100):
+            source = text(source, "source", max_len=100)
+        owner = self.owner(v)
+        notes = get("notes")
+        if notes is not None and not (notes and notes == notes.strip() and len(notes) <= 20000):
+            notes = text(notes, "notes", max_len=20000)
         tags = row.tags
-        return {
+        raw_id = get("id", "")
+        rec = {
             "name": name,
             "named": named,
             "email": mail,
-            "phone": text(phone, "phone", max_len=64),
-            "title": text(get("title"), "title", max_len=200),
+            "phone": phone,
+            "title": title,
             "company": company,
-            "stage": contact_stage(v["stage"]) if "stage" in v else None,
-            "source": text(get("source"), "source", max_len=100),
-            "owner": self.owner(v),
-            "notes": text(get("notes"), "notes", max_len=20000),
+            "stage": stage,
+            "source": source,
+            "owner": owner,
+            "notes": notes,
             "cadence_days": cadence,
             "created_at": created,
             "updated_at": updated,
             "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
             "fields": fields,
-            "id": self.file_id(get("id", "")),
+            "id": raw_id,
+            "_nid": None,
         }
+        if self.opts.own_format and raw_id.strip():  # checked last, as before
+            rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
+        return rec
 
     def write(self, batch: list[tuple[int, csvmap.Row]]) -> None:
         res = self.result
@@ -750,22 +783,27 @@ class ContactWriter(Writer):
                 r["key"] = ("n", low(r["name"]), r["company_id"])
         emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
         by_email: dict[str, int] = {}
-        for chunk in _chunks(emails):
-            for cid, lowered in self.conn.execute(
-                select(Contact.id, func.lower(Contact.email)).where(
-                    func.lower(Contact.email).in_(chunk)
-                )
-            ):
-                by_email[lowered] = cid
+        for cid, lowered in dialect.select_in(
+            self.conn,
+            lambda part: select(Contact.id, func.lower(Contact.email)).where(
+                func.lower(Contact.email).in_(part)
+            ),
+            emails,
+            "SELECT id, lower(email) FROM contacts WHERE lower(email) IN ({marks})",
+        ):
+            by_email[lowered] = cid
         names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
         by_name: dict[tuple, int] = {}
-        for chunk in _chunks(names):
-            for cid, lowered, comp in self.conn.execute(
-                select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
-                    Contact.email.is_(None), func.lower(Contact.name).in_(chunk)
-                )
-            ):
-                by_name.setdefault(("n", lowered, comp), cid)
+        for cid, lowered, comp in dialect.select_in(
+            self.conn,
+            lambda part: select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
+                Contact.email.is_(None), func.lower(Contact.name).in_(part)
+            ),
+            names,
+            "SELECT id, lower(name), company_id FROM contacts "
+            "WHERE email IS NULL AND lower(name) IN ({marks})",
+        ):
+            by_name.setdefault(("n", lowered, comp), cid)
         ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
         if ids and not self.keep_ids:
             for chunk in _chunks(ids):
@@ -813,15 +851,24 @@ class ContactWriter(Writer):
         contacts, stages, tags, fields = [], [], [], []
         actor = self.opts.actor
         dt = self.dt
+        keep_ids = self.keep_ids
         for rec in recs:
-            cid = self.take_id(rec)
+            nid = rec["_nid"]
+            if keep_ids and nid is not None:  # `take_id`, with the id checked by `parse`
+                cid = nid
+                if nid >= self.next_id:
+                    self.next_id = nid + 1
+            else:
+                cid = self.next_id
+                self.next_id += 1
             stage = rec["stage"] or "lead"
             created = dt(rec["created_at"])
+            updated = created if rec["updated_at"] is rec["created_at"] else dt(rec["updated_at"])
             contacts.append(
                 (
                     cid, rec["name"], rec["email"], rec["phone"], rec["title"],
                     rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
-                    rec["cadence_days"], created, dt(rec["updated_at"]),
+                    rec["cadence_days"], created, updated,
                 )
             )  # fmt: skip
             stages.append((cid, None, stage, created, actor))
