@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from termcrm.errors import StoreError
+from termcrm.store import dialect
 from termcrm.store.engine import open_store
 from termcrm.store.revision import HEAD
 
@@ -36,6 +37,15 @@ def test_connection_pragmas(store):
         assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert conn.execute(text("PRAGMA mmap_size")).scalar() == dialect.MMAP_SIZE
+
+
+def test_a_bulk_write_reads_without_the_memory_map_and_gets_it_back(store):
+    with store.write() as s:
+        conn = s.connection()
+        with dialect.bulk_cache(conn):
+            assert conn.execute(text("PRAGMA mmap_size")).scalar() == 0
+        assert conn.execute(text("PRAGMA mmap_size")).scalar() == dialect.MMAP_SIZE
 
 
 def test_head_constant_matches_the_migration_scripts():
