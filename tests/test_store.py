@@ -151,3 +151,10 @@ def test_email_uniqueness_is_enforced_by_the_database(store):
                     "values ('b', 'A@X.IO', 'lead', '2026-01-01', '2026-01-01')"
                 )
             )
+
+
+def test_a_long_running_process_can_read_without_the_memory_map(db_path):
+    store = open_store(str(db_path), memory_map=False)
+    with store.read() as s:
+        assert s.connection().execute(text("PRAGMA mmap_size")).scalar() == 0
+    store.close()

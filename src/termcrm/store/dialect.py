@@ -60,11 +60,14 @@ def prepare_sqlite_file(path: Path) -> None:
 #: Reads map the database file instead of copying each page in with a system call: a short
 #: command starts with an empty page cache, and `report` or `today` on a large book read
 #: thousands of scattered pages (~10% of `report`). Bulk imports switch it off for their
-#: connection (`bulk_cache`): their page reads would otherwise all stay resident memory.
+#: connection (`bulk_cache`), and the TUI does not use it (`open_store(memory_map=False)`):
+#: every page read through the map stays resident for as long as the process runs.
 MMAP_SIZE = 1 << 30
 
 
-def setup_sqlite_engine(engine: Engine, *, foreign_keys: bool, write_option: str) -> None:
+def setup_sqlite_engine(
+    engine: Engine, *, foreign_keys: bool, write_option: str, mmap_size: int = MMAP_SIZE
+) -> None:
     """Pragmas on every connection; `BEGIN IMMEDIATE` for write transactions.
 
     pysqlite's own transaction handling is switched off so that SQLAlchemy's `begin` event
@@ -85,7 +88,7 @@ def setup_sqlite_engine(engine: Engine, *, foreign_keys: bool, write_option: str
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cur.execute("PRAGMA secure_delete=ON")
-        cur.execute(f"PRAGMA mmap_size={MMAP_SIZE}")
+        cur.execute(f"PRAGMA mmap_size={int(mmap_size)}")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -299,6 +302,7 @@ def bulk_cache(conn: Connection) -> Iterator[None]:
     grow = not (before is not None and before < 0 and -before >= BULK_CACHE_KIB)
     if grow:
         conn.exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
+    mapped = conn.exec_driver_sql("PRAGMA mmap_size").scalar() or 0
     conn.exec_driver_sql("PRAGMA mmap_size=0")
     try:
         yield
@@ -307,7 +311,7 @@ def bulk_cache(conn: Connection) -> Iterator[None]:
         with suppress(SQLAlchemyError):
             if grow:
                 conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
-            conn.exec_driver_sql(f"PRAGMA mmap_size={MMAP_SIZE}")
+            conn.exec_driver_sql(f"PRAGMA mmap_size={int(mapped)}")
 
 
 def select_in(conn: Connection, build, values: list, raw: str, *, chunk: int = 500):

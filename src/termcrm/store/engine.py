@@ -23,8 +23,12 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 _WRITE = "termcrm_write"
 
 
-def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
-    """An engine with termcrm's connection set-up (SQLite pragmas, `BEGIN IMMEDIATE` writes)."""
+def make_engine(url: str, *, foreign_keys: bool = True, memory_map: bool = True) -> Engine:
+    """An engine with termcrm's connection set-up (SQLite pragmas, `BEGIN IMMEDIATE` writes).
+
+    `memory_map=False` for long-running processes (the TUI): the map pays off for a short
+    command's cold reads, while in a long session every page it ever read stays resident.
+    """
     try:
         engine = create_engine(url, future=True)
     except Exception as exc:  # bad URL, missing driver
@@ -32,7 +36,12 @@ def make_engine(url: str, *, foreign_keys: bool = True) -> Engine:
             f"Cannot use database {paths.redact_url(url)}: {_first_line(exc)}"
         ) from exc
     if engine.dialect.name == "sqlite":
-        dialect.setup_sqlite_engine(engine, foreign_keys=foreign_keys, write_option=_WRITE)
+        dialect.setup_sqlite_engine(
+            engine,
+            foreign_keys=foreign_keys,
+            write_option=_WRITE,
+            mmap_size=dialect.MMAP_SIZE if memory_map else 0,
+        )
     return engine
 
 
@@ -98,13 +107,15 @@ def _first_line(exc: object) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def open_store(target: str | None = None, *, migrate: bool = True) -> Store:
+def open_store(
+    target: str | None = None, *, migrate: bool = True, memory_map: bool = True
+) -> Store:
     """Open the database the user asked for, creating and migrating it as needed."""
     target = paths.db_target(target)
     path = paths.sqlite_path(target)
     if path is not None:
         dialect.prepare_sqlite_file(path)
-    engine = make_engine(paths.to_url(target))
+    engine = make_engine(paths.to_url(target), memory_map=memory_map)
     store = Store(target, engine)
     if migrate:
         ensure_schema(store)

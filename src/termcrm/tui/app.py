@@ -133,7 +133,7 @@ class CrmApp(App[None]):
     def store(self) -> Store:
         with self._store_lock:
             if self._store is None:
-                self._store = open_store(self.db_target)
+                self._store = open_store(self.db_target, memory_map=False)
             return self._store
 
     @property
