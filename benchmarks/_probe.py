@@ -311,10 +311,11 @@ def find_app_class():
 def make_app(cls, db: str):
     params = inspect.signature(cls).parameters
     kwargs: dict = {}
+    by_target = any(n in ("db", "db_target", "target", "database", "db_path") for n in params)
     for name in params:
         if name in ("db", "db_target", "target", "database", "db_path"):
             kwargs[name] = db
-        elif name == "store":
+        elif name == "store" and not by_target:  # else the app opens its store its own way
             from termcrm.store.engine import open_store
 
             kwargs[name] = open_store(db)

@@ -57,3 +57,20 @@ def test_tui_starts_shows_contacts_and_quits(store):
 def test_tui_help(crm):
     out = crm.ok("tui", "--help")
     assert "Example: crm tui" in out
+
+
+def test_the_tui_reads_without_the_memory_map(crm, monkeypatch):
+    """A long session must not keep every page it ever read resident (TUI memory target)."""
+    from sqlalchemy import text
+
+    from termcrm.tui import app as tui_app
+
+    seen = {}
+
+    def run(self):
+        with self.store.read() as s:
+            seen["mmap"] = s.connection().execute(text("PRAGMA mmap_size")).scalar()
+
+    monkeypatch.setattr(tui_app.CrmApp, "run", run)
+    crm.ok("tui")
+    assert seen == {"mmap": 0}

@@ -24,12 +24,12 @@ class State:
 
         return current_user(self.user)
 
-    def store(self) -> Store:
-        """The database, opened (and migrated) on first use."""
+    def store(self, *, memory_map: bool = True) -> Store:
+        """The database, opened (and migrated) on first use (`memory_map`: see `open_store`)."""
         if self._store is None:
             from termcrm.store.engine import open_store
 
-            self._store = open_store(self.db)
+            self._store = open_store(self.db, memory_map=memory_map)
         return self._store
 
     def close(self) -> None:

@@ -23,7 +23,9 @@ def tui() -> None:
     from termcrm.cli._context import state
 
     st = state()
-    store = st.store()  # opened (and migrated) here, so its errors are the CLI's one line
+    # opened (and migrated) here, so its errors are the CLI's one line; a long session reads
+    # without the memory map (every page read through it would stay resident)
+    store = st.store(memory_map=False)
     # the shells stay independent (import-linter): the app is looked up by name
     app = importlib.import_module("termcrm.tui.app").CrmApp
     app(db_target=st.db, actor=st.actor, store=store).run()
