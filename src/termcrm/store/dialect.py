@@ -505,10 +505,16 @@ def refresh_contact_search(session, *, batch: int = 2000) -> int:
 
 
 def seconds_between(conn: Connection, later, earlier):
-    """SQL for `later - earlier` in seconds (a float; SQLite: millisecond precision), for
-    sums and means of durations computed in the database (the KPI report)."""
+    """SQL for `later - earlier` in seconds (a float, to the microsecond), for sums and means
+    of durations computed in the database (the KPI report).
+
+    SQLite: whole seconds from `strftime('%s')` plus the difference of the stored fractions
+    (`YYYY-MM-DD HH:MM:SS.ffffff`, from character 20); `julianday` keeps only milliseconds,
+    which could move a rounded mean by a hundredth.
+    """
     from sqlalchemy import Float, cast, func
 
     if conn.dialect.name == "sqlite":
-        return (func.julianday(later) - func.julianday(earlier)) * 86400.0
+        whole = func.strftime("%s", later) - func.strftime("%s", earlier)
+        return whole + (func.substr(later, 20) - func.substr(earlier, 20))
     return cast(func.extract("epoch", later - earlier), Float)
