@@ -133,3 +133,16 @@ def test_a_command_loads_only_its_own_cli_module_and_no_postgres_dialect(tmp_pat
     assert "termcrm.cli.agenda" in loaded
     assert not loaded & {"termcrm.cli.contacts", "termcrm.cli.deals", "termcrm.cli.io"}, loaded
     assert not any(m.startswith("sqlalchemy.dialects.postgresql") for m in loaded), loaded
+
+
+def test_an_in_process_caller_keeps_its_garbage_collector():
+    """Only the command's own process pauses the collector and freezes the heap at exit."""
+    import gc
+
+    from termcrm.entry import main
+
+    frozen = gc.get_freeze_count()
+    with pytest.raises(SystemExit):
+        main(["--version"])
+    assert gc.isenabled()
+    assert gc.get_freeze_count() == frozen

@@ -46,15 +46,16 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     # A short command's objects die with the process, and the ones it makes have no reference
     # cycles to reclaim (query rows, models, rich renderables): the cyclic collector would only
-    # rescan the ever-growing heap of imported modules, ~15% of a command's start-up.
-    pause = command not in _LONG_RUNNING and gc.isenabled()
-    if pause:
+    # rescan the ever-growing heap of imported modules, ~15% of a command's start-up. Only when
+    # this process is the command (console script, `python -m termcrm`); an in-process caller
+    # passing `argv` keeps its collector.
+    process = argv is None
+    if process and command not in _LONG_RUNNING:
         gc.disable()
     try:
         from termcrm.cli.app import run
 
         run(args)
     finally:
-        if pause:  # an in-process caller gets its collector back, without a full scan now
+        if process:  # exiting: spare the interpreter's final collection a scan of the heap
             gc.freeze()
-            gc.enable()
