@@ -264,26 +264,28 @@ class _Context:
     def _bucket(self, column):
         return case((column < self.since, PREV), (column < self.until, CUR), else_=AFTER)
 
-    def _grouped(self, stmt, *keys):
-        """Run `stmt` grouped by `keys` (columns, or labelled expressions of it)."""
-        return self.s.execute(stmt.group_by(*map(_group_key, keys))).all()
+    def _grouped(self, keys, aggregates, *conditions, join=None):
+        """The rows of `keys` (columns, or labelled expressions) and `aggregates`, grouped by
+        the keys, where every condition holds; `join`: (model, on clause)."""
+        stmt = select(*keys, *aggregates)
+        if join is not None:
+            stmt = stmt.join(*join)
+        stmt = _where(stmt, *conditions).group_by(*map(_group_key, keys))
+        return self.s.execute(stmt).all()
 
     # -- deals ---------------------------------------------------------------------------------
 
     def _open_deals_now(self):
         """(stage, currency, probability, count, value) of the open deals now, grouped."""
-        stmt = _where(
-            select(
-                Deal.stage,
-                Deal.currency,
-                Deal.probability,
-                func.count(),
-                func.coalesce(func.sum(Deal.value_minor), 0),
+        return self._once(
+            "open_now",
+            lambda: self._grouped(
+                (Deal.stage, Deal.currency, Deal.probability),
+                (func.count(), func.coalesce(func.sum(Deal.value_minor), 0)),
+                Deal.stage.in_(OPEN_DEAL_STAGES),
+                _owned(Deal.owner, self.owner),
             ),
-            Deal.stage.in_(OPEN_DEAL_STAGES),
-            _owned(Deal.owner, self.owner),
-        ).group_by(Deal.stage, Deal.currency, Deal.probability)
-        return self._once("open_now", lambda: self.s.execute(stmt).all())
+        )
 
     def _deal_moves(self):
         """(bucket, from_stage, to_stage, currency, stage now, own probability, count,
@@ -293,32 +295,23 @@ class _Context:
         def load():
             change = DealStageChange
             bucket = self._bucket(change.changed_at).label("bucket")
-            stmt = _where(
-                select(
+            return self._grouped(
+                (
                     bucket,
                     change.from_stage,
                     change.to_stage,
                     Deal.currency,
                     Deal.stage,
                     Deal.probability,
-                    func.count(),
-                    func.coalesce(func.sum(Deal.value_minor), 0),
-                ).join(Deal, Deal.id == change.deal_id),
+                ),
+                (func.count(), func.coalesce(func.sum(Deal.value_minor), 0)),
                 change.changed_at >= self.since,
                 or_(
                     change.from_stage.in_(OPEN_DEAL_STAGES),
                     change.to_stage.in_(OPEN_DEAL_STAGES),
                 ),
                 _owned(Deal.owner, self.owner),
-            )
-            return self._grouped(
-                stmt,
-                bucket,
-                change.from_stage,
-                change.to_stage,
-                Deal.currency,
-                Deal.stage,
-                Deal.probability,
+                join=(Deal, Deal.id == change.deal_id),
             )
 
         return self._once("deal_moves", load)
@@ -381,11 +374,9 @@ class _Context:
                 (Deal.closed_at < self.lo, 0), (Deal.closed_at < self.since, 1), else_=2
             ).label("bucket")
             days = seconds_between(self.s, Deal.closed_at, Deal.created_at) / 86400.0
-            stmt = _where(
-                select(
-                    bucket,
-                    Deal.stage,
-                    Deal.currency,
+            return self._grouped(
+                (bucket, Deal.stage, Deal.currency),
+                (
                     func.count(),
                     func.coalesce(func.sum(Deal.value_minor), 0),
                     func.coalesce(func.sum(days), 0),
@@ -396,7 +387,6 @@ class _Context:
                 Deal.stage.concat("").in_(("won", "lost")),
                 _owned(Deal.owner, self.owner),
             )
-            return self._grouped(stmt, bucket, Deal.stage, Deal.currency)
 
         return self._once("closed", load)
 
@@ -446,9 +436,9 @@ class _Context:
 
         def load():
             before = Deal.closed_at < self.since
-            stmt = _where(
-                select(
-                    Deal.currency,
+            rows = self._grouped(
+                (Deal.currency,),
+                (
                     func.coalesce(func.sum(case((before, Deal.value_minor), else_=0)), 0),
                     func.count(func.distinct(case((before, Deal.contact_id), else_=None))),
                     func.coalesce(func.sum(Deal.value_minor), 0),
@@ -458,8 +448,8 @@ class _Context:
                 Deal.contact_id.is_not(None),  # a deleted contact's deals have no customer
                 Deal.closed_at < self.until,
                 _owned(Deal.owner, self.owner),
-            ).group_by(Deal.currency)
-            return sorted(self.s.execute(stmt).all())
+            )
+            return sorted(rows)
 
         return self._once("won_totals", load)
 
