@@ -198,7 +198,7 @@ def test_name_order_pages_are_the_same_with_or_without_the_index(store, monkeypa
             contacts.add_contact(s, f"Person {n:02d} Okafor" if n % 3 else f"Okafor {n:02d}")
         contacts.add_contact(s, "Someone Else", email="okafor@example.com")
     refresh(store)
-    monkeypatch.setattr(search, "FEW", few)
+    monkeypatch.setattr(contacts, "FEW", few)
     expected = sorted(
         [f"Person {n:02d} Okafor" for n in range(12) if n % 3]
         + [f"Okafor {n:02d}" for n in range(12) if not n % 3]
@@ -233,7 +233,7 @@ def test_short_searches_find_the_same_through_the_index_copy(
     if indexed:
         refresh(store)
     for sample in (0, 4000):  # 0: every search counts as common; 4000: as rare
-        monkeypatch.setattr(search, "SAMPLE", sample)
+        monkeypatch.setattr(contacts, "SAMPLE", sample)
         assert names(store, text) == expected
         assert names(store, text, limit=1, offset=1) == expected[1:2]
         assert total(store, text) == len(expected)

@@ -2,9 +2,9 @@
 
 `contacts.list_contacts` returns whole records; a browsing screen over 100,000 contacts
 needs less per row but two derived columns (the last interaction and the next open task),
-and those must be computed for the page shown only, never for the whole table. The filters
-are `contacts.list_contacts`'s own (`_filtered`), so a search finds the same contacts in the
-CLI and the TUI.
+and those must be computed for the page shown only, never for the whole table. The filters,
+and the choice of how the search index narrows them, are `contacts.narrowed`, so a search
+finds the same contacts the same way in the CLI and the TUI.
 """
 
 from __future__ import annotations
@@ -16,8 +16,7 @@ from sqlalchemy import func, type_coerce
 from sqlmodel import Session, col, select
 
 from termcrm.errors import Invalid
-from termcrm.services._query import like_pattern
-from termcrm.services.contacts import _filtered
+from termcrm.services.contacts import narrowed
 from termcrm.store import dialect
 from termcrm.store.models import Company, Contact, Interaction, Task
 from termcrm.store.types import UTCDateTime
@@ -124,7 +123,7 @@ def contact_page(
         Contact.owner,
         last,
     ).outerjoin(Company, Contact.company_id == Company.id)
-    stmt = _narrowed(session, stmt, filters, ordered_by_name=sort == "name")
+    stmt = narrowed(session, stmt, ordered_by_name=sort == "name", **filters.as_kwargs())
     rows = session.exec(stmt.order_by(*order).offset(offset).limit(limit)).all()
     tasks = _next_tasks(session, [r[0] for r in rows])
     return [
@@ -153,51 +152,7 @@ def _next_tasks(session: Session, ids: list[int]) -> dict[int, tuple[str, dateti
 def count(session: Session, filters: Filters = Filters()) -> int:
     """How many contacts the filters match (the whole list, not a page)."""
     stmt = select(func.count(Contact.id)).outerjoin(Company, Contact.company_id == Company.id)
-    return session.exec(_narrowed(session, stmt, filters)).one()
-
-
-#: up to this many search index candidates, a page in name order is the candidates sorted
-#: (~3.5 us each: 4,000 take ~15 ms); with more, walking the name index meets a page of
-#: matches sooner (with 4,000 matches spread evenly, after ~1,500 rows)
-FEW = 4000
-#: a search too short for trigrams is tried on this many contacts first: matched by 1 in 50
-#: or more, the name index meets a page of matches within ~3,000 rows
-SAMPLE = 4000
-
-
-def _narrowed(session: Session, stmt, filters: Filters, *, ordered_by_name: bool = False):
-    """`stmt` with the filters of `contacts.list_contacts` (`_filtered`: the same matches as
-    the CLI), and the search index narrowing the rows they are tried on where that helps.
-
-    Walking the name index in order is only quick when matches are common all the way
-    along it: "ann" (1,989 matches, nearly all first names "Ann…", "Anna…") walks 40,000
-    rows (~400 ms) before its first page, sorting its candidates takes 8 ms."""
-    kwargs = filters.as_kwargs()
-    text_ = kwargs["search"]
-    if text_ and len(text_) < 3:
-        # no trigrams: a page in name order walks the name index, which is quick when
-        # matches are common ("an": 31,505) and slow when they are rare ("kw", none: the
-        # whole table in name order); the index's copy of the fields tells which
-        if ordered_by_name:
-            pattern = like_pattern(text_)
-            hits = dialect.contact_search_sample(session, pattern, rows=SAMPLE)
-            if hits is not None and hits < SAMPLE // 50:  # rarer than 1 in 50
-                ids = dialect.contact_search_scan(session, pattern, limit=FEW + 1)
-                if ids is not None and len(ids) <= FEW:
-                    stmt = stmt.where(col(Contact.id).in_(ids))
-    elif text_:
-        candidates = dialect.contact_search_candidates(session, text_)
-        if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
-            stmt = stmt.where(col(Contact.id).in_(candidates))
-    return _filtered(stmt, **kwargs)
-
-
-def _at_most(session: Session, candidates, n: int) -> bool:
-    """Whether the candidate subquery has at most `n` rows (counting no further than n + 1:
-    a common trigram has ~100,000 candidates and counting them all takes ~20 ms)."""
-    sub = candidates.subquery()
-    first = select(sub.c.rowid).limit(n + 1).subquery()
-    return session.exec(select(func.count()).select_from(first)).one() <= n
+    return session.exec(narrowed(session, stmt, **filters.as_kwargs())).one()
 
 
 def refresh_index(session: Session, *, batch: int = 2000) -> int:
