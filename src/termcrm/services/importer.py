@@ -226,6 +226,12 @@ def _bool(value: str, what: str) -> bool:
     raise Invalid(f"Invalid {what} {value!r}: use true or false")
 
 
+def _choice(values: dict[str, str], key: str, choices, default: str | None) -> str | None:
+    """The cell `key` as one of `choices` (`validate.choice`), or `default` when blank."""
+    raw = values.get(key, "").strip()
+    return validate.choice(raw, choices, key) if raw else default
+
+
 def _int(value: str, what: str) -> int:
     try:
         return int(value.strip())
@@ -1052,14 +1058,12 @@ class InteractionWriter(RecordWriter):
         created, updated = self.stamps(v)
         if not v.get("occurred_at", "").strip():
             raise Invalid("has no date (occurred_at)")
-        metric = v.get("metric", "").strip()
-        metric = validate.choice(metric, SURVEY_METRICS, "metric") if metric else None
+        metric = _choice(v, "metric", SURVEY_METRICS, None)
         score = _int(v["score"], "score") if v.get("score", "").strip() else None
         if metric == "nps" and score is not None and not 0 <= score <= 10:
             raise Invalid(f"Invalid NPS score {score}: 0 to 10")
         if metric == "csat" and score is not None and not 1 <= score <= 5:
             raise Invalid(f"Invalid CSAT score {score}: 1 to 5")
-        direction = v.get("direction", "").strip()
         if "logged_by" in self.opts.columns:
             logged_by = validate.text(v.get("logged_by"), "logged_by", max_len=100)
         else:
@@ -1067,7 +1071,7 @@ class InteractionWriter(RecordWriter):
         return {
             "contact_id": self.contact_ref(v, required=True),
             "kind": validate.choice(v.get("kind", ""), ALL_INTERACTION_KINDS, "kind"),
-            "direction": validate.choice(direction, DIRECTIONS, "direction") if direction else None,
+            "direction": _choice(v, "direction", DIRECTIONS, None),
             "occurred_at": parse_datetime(v["occurred_at"], "occurred_at")[0],
             "summary": validate.text(v.get("summary"), "summary", required=True, max_len=500),
             "body": validate.text(v.get("body"), "body", max_len=100_000),
@@ -1086,8 +1090,7 @@ class DealWriter(RecordWriter):
 
     def parse(self, v):
         created, updated = self.stamps(v)
-        stage = v.get("stage", "").strip()
-        stage = validate.choice(stage, DEAL_STAGES, "stage") if stage else "lead"
+        stage = _choice(v, "stage", DEAL_STAGES, "lead")
         if v.get("value_minor", "").strip():
             value = _int(v["value_minor"], "value_minor")
             if value < 0:
@@ -1165,14 +1168,13 @@ class TaskWriter(RecordWriter):
             contact_id = self.conn.execute(
                 select(Deal.contact_id).where(Deal.id == deal_id)
             ).scalar()
-        prio = v.get("priority", "").strip()
         return {
             "title": validate.text(v.get("title"), "title", required=True, max_len=500),
             "due_at": due_at,
             "due_has_time": has_time,
             "contact_id": contact_id,
             "deal_id": deal_id,
-            "priority": validate.choice(prio, TASK_PRIORITIES, "priority") if prio else "normal",
+            "priority": _choice(v, "priority", TASK_PRIORITIES, "normal"),
             "recur": _recur(v.get("recur", "")),
             "done_at": done_at,
             "owner": self.owner(v),
@@ -1186,9 +1188,7 @@ class CaseWriter(RecordWriter):
 
     def parse(self, v):
         created, updated = self.stamps(v)
-        status = v.get("status", "").strip()
-        status = validate.choice(status, CASE_STATUSES, "status") if status else "open"
-        prio = v.get("priority", "").strip()
+        status = _choice(v, "status", CASE_STATUSES, "open")
         opened = v.get("opened_at", "").strip()
         resolved = v.get("resolved_at", "").strip()
         resolved_at = parse_datetime(resolved, "resolved_at")[0] if resolved else None
@@ -1197,7 +1197,7 @@ class CaseWriter(RecordWriter):
         return {
             "contact_id": self.contact_ref(v, required=True),
             "subject": validate.text(v.get("subject"), "subject", required=True, max_len=500),
-            "priority": validate.choice(prio, CASE_PRIORITIES, "priority") if prio else "normal",
+            "priority": _choice(v, "priority", CASE_PRIORITIES, "normal"),
             "status": status,
             "owner": self.owner(v),
             "opened_at": parse_datetime(opened, "opened_at")[0] if opened else created,
