@@ -46,9 +46,17 @@ class Conflict(TermcrmError):
 
 
 class Invalid(TermcrmError):
-    """Input a user typed or a file held is not valid (exit 2)."""
+    """Input a user typed or a file held is not valid (exit 2).
+
+    `field` names the input it is about (`"email"`, `"when"`, ...) so that a form can mark
+    that field without guessing from the message; None when no single field is to blame.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class StoreError(TermcrmError):
