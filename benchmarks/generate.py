@@ -719,11 +719,11 @@ def refresh_search_index(db: Path) -> int:
     """Bring termcrm's contact search index up to date, as a long-lived database has it.
 
     The bulk load fires termcrm's triggers, which only note each contact as changed; termcrm
-    folds noted contacts into the index later (`dialect.refresh_contact_search`). Without
+    folds noted contacts into the index later (`search_index.refresh_contact_search`). Without
     this step every search would start from a backlog of all contacts.
     """
     try:
-        from termcrm.store.dialect import refresh_contact_search
+        from termcrm.store.search_index import refresh_contact_search
     except ImportError:  # a termcrm without the index
         return 0
     from termcrm.store.engine import open_store

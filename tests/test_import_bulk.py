@@ -65,7 +65,7 @@ def test_a_failed_import_leaves_the_triggers_and_notes_nothing(searchable, tmp_p
 
 def test_bulk_insert_restores_the_trigger_when_the_insert_fails(searchable):
     from termcrm.errors import Conflict
-    from termcrm.store import dialect
+    from termcrm.store import bulk
     from termcrm.store.models import Contact
 
     store = searchable
@@ -76,7 +76,7 @@ def test_bulk_insert_restores_the_trigger_when_the_insert_fails(searchable):
     with pytest.raises(Conflict), store.write() as s:
         conn = s.connection()
         try:
-            dialect.bulk_insert(conn, Contact.__table__, rows, columns, converted=True)
+            bulk.bulk_insert(conn, Contact.__table__, rows, columns, converted=True)
         finally:
             names = {r[0] for r in conn.exec_driver_sql("SELECT name FROM sqlite_master")}
             assert set(NOTE_TRIGGERS) <= names  # back at once, in the same transaction
@@ -116,11 +116,35 @@ def test_cells_are_trimmed_and_checked_as_the_validators_do(store, tmp_path):
 
 
 def test_the_bigger_page_cache_is_only_for_the_import(store):
-    from termcrm.store import dialect
+    from termcrm.store import bulk
 
     with store.write() as s:
         conn = s.connection()
         before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        with dialect.bulk_cache(conn):
-            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -dialect.BULK_CACHE_KIB
+        with bulk.bulk_cache(conn):
+            assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == -bulk.BULK_CACHE_KIB
         assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == before
+
+
+def test_a_big_bulk_insert_really_lifts_migration_0004s_note_trigger(searchable):
+    """The lifter recognises the trigger by its text: if migration 0004 and the lifter ever
+    disagree, the lift silently stops and big imports get twice as slow."""
+    from termcrm.store import bulk, search_index
+    from termcrm.store.models import Contact
+
+    store = searchable
+    assert _triggers(store)["contact_search_ai"] == search_index.trigger_sql("contact_search_ai")
+    now = "2026-11-18 09:00:00.000000"
+    rows = [(i, f"Zoë {i}", f"z{i}@example.com", "lead", now, now) for i in range(1, 301)]
+    columns = ["id", "name", "email", "stage", "created_at", "updated_at"]
+    statements: list[str] = []
+    with store.write() as s:
+        conn = s.connection()
+        conn.connection.driver_connection.set_trace_callback(statements.append)
+        try:
+            bulk.bulk_insert(conn, Contact.__table__, rows, columns, converted=True)
+        finally:
+            conn.connection.driver_connection.set_trace_callback(None)
+    assert "DROP TRIGGER contact_search_ai" in statements
+    assert _triggers(store)["contact_search_ai"] == search_index.trigger_sql("contact_search_ai")
+    assert sorted(_dirty(store)) == list(range(1, 301))

@@ -140,13 +140,13 @@ def dirty(store) -> list[int]:
 
 
 def test_sqlite_searches_use_the_trigram_index(store, people):
-    from termcrm.store import dialect
+    from termcrm.store import search_index
 
     assert sorted(dirty(store)) == [1, 2, 3]  # noted by the triggers
     assert refresh(store) == 3 and dirty(store) == []
     with store.read() as s:
-        assert dialect.contact_search_candidates(s, "lo") is None  # too short
-        candidates = dialect.contact_search_candidates(s, "LOVE")
+        assert search_index.contact_search_candidates(s, "lo") is None  # too short
+        candidates = search_index.contact_search_candidates(s, "LOVE")
         assert candidates is not None
         assert [r[0] for r in s.execute(candidates)] == [people["ada"]]
 
@@ -165,15 +165,15 @@ def test_refreshed_index_follows_changes(store, people):
 
 
 def test_a_large_backlog_searches_without_the_index(store, people, monkeypatch):
-    from termcrm.store import dialect
+    from termcrm.store import search_index
 
-    monkeypatch.setattr(dialect, "STALE_MAX", 2)  # three contacts wait to be indexed
+    monkeypatch.setattr(search_index, "STALE_MAX", 2)  # three contacts wait to be indexed
     with store.read() as s:
-        assert dialect.contact_search_candidates(s, "love") is None
+        assert search_index.contact_search_candidates(s, "love") is None
     assert names(store, "love") == ["Ada Lovelace"]
     refresh(store)
     with store.read() as s:
-        assert dialect.contact_search_candidates(s, "love") is not None
+        assert search_index.contact_search_candidates(s, "love") is not None
 
 
 def test_done_tasks_are_not_next_and_sort_by_next_task(store, people):

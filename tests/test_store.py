@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from termcrm.errors import StoreError
-from termcrm.store import dialect
+from termcrm.store import bulk, sqlite
 from termcrm.store.engine import open_store
 from termcrm.store.revision import HEAD
 
@@ -37,15 +37,15 @@ def test_connection_pragmas(store):
         assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
-        assert conn.execute(text("PRAGMA mmap_size")).scalar() == dialect.MMAP_SIZE
+        assert conn.execute(text("PRAGMA mmap_size")).scalar() == sqlite.MMAP_SIZE
 
 
 def test_a_bulk_write_reads_without_the_memory_map_and_gets_it_back(store):
     with store.write() as s:
         conn = s.connection()
-        with dialect.bulk_cache(conn):
+        with bulk.bulk_cache(conn):
             assert conn.execute(text("PRAGMA mmap_size")).scalar() == 0
-        assert conn.execute(text("PRAGMA mmap_size")).scalar() == dialect.MMAP_SIZE
+        assert conn.execute(text("PRAGMA mmap_size")).scalar() == sqlite.MMAP_SIZE
 
 
 def test_head_constant_matches_the_migration_scripts():
@@ -63,7 +63,7 @@ def test_blank_database_migrates_to_the_models_schema(db_path):
 
     store = open_store(str(db_path))
     with store.engine.connect() as conn:
-        from termcrm.store.dialect import not_a_model_table
+        from termcrm.store.search_index import not_a_model_table
 
         context = MigrationContext.configure(conn, opts={"include_object": not_a_model_table})
         diff = compare_metadata(context, SQLModel.metadata)
@@ -88,7 +88,7 @@ def test_upgrade_from_the_oldest_schema_keeps_data(db_path):
     store = engine.Store(
         str(db_path), engine.make_engine(f"sqlite:///{db_path}", foreign_keys=False)
     )
-    engine.dialect.prepare_sqlite_file(db_path)
+    engine.sqlite.prepare_sqlite_file(db_path)
     with store.engine.begin() as conn:
         cfg = engine._alembic_config()
         cfg.attributes["connection"] = conn

@@ -19,7 +19,7 @@ from termcrm.errors import Ambiguous, Conflict, Invalid, NotFound
 from termcrm.services import validate
 from termcrm.services._query import icontains, ieq, like_pattern
 from termcrm.services.companies import company_for
-from termcrm.store import dialect
+from termcrm.store import search_index
 from termcrm.store.models import (
     Company,
     Contact,
@@ -344,13 +344,13 @@ def narrowed(session: Session, stmt, *, ordered_by_name: bool = False, **filters
         # whole table in name order); the index's copy of the fields tells which
         if ordered_by_name:
             pattern = like_pattern(text_)
-            hits = dialect.contact_search_sample(session, pattern, rows=SAMPLE)
+            hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
             if hits is not None and hits < SAMPLE // 50:  # rarer than 1 in 50
-                ids = dialect.contact_search_scan(session, pattern, limit=FEW + 1)
+                ids = search_index.contact_search_scan(session, pattern, limit=FEW + 1)
                 if ids is not None and len(ids) <= FEW:
                     stmt = stmt.where(col(Contact.id).in_(ids))
     elif text_:
-        candidates = dialect.contact_search_candidates(session, text_)
+        candidates = search_index.contact_search_candidates(session, text_)
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
             stmt = stmt.where(col(Contact.id).in_(candidates))
     return _filtered(stmt, **filters)

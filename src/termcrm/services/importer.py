@@ -30,7 +30,7 @@ from termcrm import dates
 from termcrm.errors import Invalid
 from termcrm.services import csvmap, validate
 from termcrm.services.csvsafe import ESCAPED_SECOND, split_list
-from termcrm.store import dialect
+from termcrm.store import bulk, sqlfunc
 from termcrm.store.models import (
     Case,
     Company,
@@ -342,7 +342,7 @@ def run_import(
     """Validate and write `rows` (line, Row) in one transaction; roll back on any bad row."""
     writer_cls = WRITERS[kind]
     try:
-        with store.write() as session, dialect.bulk_cache(session.connection()):
+        with store.write() as session, bulk.bulk_cache(session.connection()):
             conn = session.connection()
             writer = writer_cls(conn, result, opts)
             batch: list[tuple[int, csvmap.Row]] = []
@@ -523,7 +523,7 @@ class Writer:
         #: termcrm's own ids are kept when restoring into an empty table
         self.keep_ids = opts.own_format and max_id is None
         self.next_id = (max_id or 0) + 1
-        db_lower = dialect.db_lower
+        db_lower = sqlfunc.db_lower
 
         def lower(value: str) -> str:
             # ASCII lowers the same everywhere; only the rest needs the database's rule
@@ -583,7 +583,7 @@ class Writer:
             low = self.lower(n)
             if low not in self.companies:
                 wanted.setdefault(low, n)
-        for cid, low in dialect.select_in(
+        for cid, low in bulk.select_in(
             self.conn,
             lambda part: select(Company.id, func.lower(Company.name)).where(
                 func.lower(Company.name).in_(part)
@@ -601,7 +601,7 @@ class Writer:
             rows.append((next_id, name, self.now, self.now))
             self.companies[low] = next_id
             next_id += 1
-        dialect.bulk_insert(
+        bulk.bulk_insert(
             self.conn, Company.__table__, rows, ["id", "name", "created_at", "updated_at"]
         )
         self.result.companies_created += len(rows)
@@ -652,9 +652,9 @@ class Writer:
     new_companies = False
 
     def finish(self) -> None:
-        dialect.sync_id_sequence(self.conn, self.table.__tablename__)
+        bulk.sync_id_sequence(self.conn, self.table.__tablename__)
         if self.new_companies and self.table is not Company:
-            dialect.sync_id_sequence(self.conn, "companies")
+            bulk.sync_id_sequence(self.conn, "companies")
 
 
 class ContactWriter(Writer):
@@ -666,7 +666,7 @@ class ContactWriter(Writer):
         self.c_tags = ContactTag.__table__
         self.c_fields = ContactField.__table__
         self.c_stages = ContactStageChange.__table__
-        self.dt = dialect.datetime_param(conn)
+        self.dt = bulk.datetime_param(conn)
 
     def parse(self, row: csvmap.Row) -> dict[str, Any]:
         """One row as a validated contact (values hold only non-blank cells)."""
@@ -789,7 +789,7 @@ class ContactWriter(Writer):
                 r["key"] = ("n", low(r["name"]), r["company_id"])
         emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
         by_email: dict[str, int] = {}
-        for cid, lowered in dialect.select_in(
+        for cid, lowered in bulk.select_in(
             self.conn,
             lambda part: select(Contact.id, func.lower(Contact.email)).where(
                 func.lower(Contact.email).in_(part)
@@ -800,7 +800,7 @@ class ContactWriter(Writer):
             by_email[lowered] = cid
         names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
         by_name: dict[tuple, int] = {}
-        for cid, lowered, comp in dialect.select_in(
+        for cid, lowered, comp in bulk.select_in(
             self.conn,
             lambda part: select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
                 Contact.email.is_(None), func.lower(Contact.name).in_(part)
@@ -883,10 +883,10 @@ class ContactWriter(Writer):
             for k, val in rec["fields"].items():
                 fields.append((cid, k, val))
         conn = self.conn
-        dialect.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
-        dialect.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
-        dialect.bulk_insert(self.conn, self.c_tags, tags, ["contact_id", "tag"])
-        dialect.bulk_insert(self.conn, self.c_fields, fields, ["contact_id", "key", "value"])
+        bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+        bulk.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
+        bulk.bulk_insert(self.conn, self.c_tags, tags, ["contact_id", "tag"])
+        bulk.bulk_insert(self.conn, self.c_fields, fields, ["contact_id", "key", "value"])
         self.result.created += len(recs)
 
     def update(self, cid: int, rec: dict) -> None:
@@ -1031,7 +1031,7 @@ class RecordWriter(Writer):
         if new:
             rows = [{k: val for k, val in r.items() if k in tbl.c} for r in new]
             if res.ok:
-                dialect.bulk_insert(self.conn, tbl, rows)
+                bulk.bulk_insert(self.conn, tbl, rows)
                 self.after_insert(new)
             res.created += len(new)
 
@@ -1120,7 +1120,7 @@ class DealWriter(RecordWriter):
         }
 
     def after_insert(self, recs):
-        dialect.bulk_insert(
+        bulk.bulk_insert(
             self.conn,
             DealStageChange.__table__,
             [

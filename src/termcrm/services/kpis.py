@@ -41,7 +41,6 @@ from sqlmodel import Session
 from termcrm import dates
 from termcrm.errors import Invalid
 from termcrm.services._query import ieq
-from termcrm.store.dialect import seconds_between
 from termcrm.store.models import (
     Case,
     Contact,
@@ -51,6 +50,7 @@ from termcrm.store.models import (
     Interaction,
     Task,
 )
+from termcrm.store.sqlfunc import seconds_between
 from termcrm.store.types import UTCDateTime
 from termcrm.vocab import ALL_INTERACTION_KINDS, OPEN_DEAL_STAGES, STAGE_PROBABILITY
 

@@ -1,11 +1,11 @@
-"""Database maintenance: checks and backups (through the store's dialect seam)."""
+"""Database maintenance: checks and backups (through the store's SQLite seam)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from termcrm.store import dialect, engine
+from termcrm.store import engine, sqlite
 from termcrm.store.revision import HEAD
 
 
@@ -18,7 +18,7 @@ def check(target: str | None) -> dict[str, Any]:
             engine.ensure_schema(store)
             revision = engine.current_revision(store)
         with store.engine.connect() as conn:
-            problems = dialect.integrity_problems(conn)
+            problems = sqlite.integrity_problems(conn)
         if revision != HEAD:
             problems.append(
                 f"schema {revision} is not the newest ({HEAD}); run `termcrm db upgrade`"
@@ -36,4 +36,4 @@ def check(target: str | None) -> dict[str, Any]:
 
 
 def backup(store: engine.Store, dest: Path) -> None:
-    dialect.backup(store.engine, dest)
+    sqlite.backup(store.engine, dest)

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from termcrm.errors import Invalid
 from termcrm.services.contacts import narrowed
-from termcrm.store import dialect
+from termcrm.store import search_index
 from termcrm.store.models import Company, Contact, Interaction, Task
 from termcrm.store.types import UTCDateTime
 
@@ -158,7 +158,7 @@ def count(session: Session, filters: Filters = Filters()) -> int:
 def refresh_index(session: Session, *, batch: int = 2000) -> int:
     """Bring up to `batch` changed contacts into the search index (in a write session);
     0 once it is up to date. Searches are right either way, only faster after."""
-    return dialect.refresh_contact_search(session, batch=batch)
+    return search_index.refresh_contact_search(session, batch=batch)
 
 
 def owners(session: Session) -> list[str]:

@@ -1,6 +1,7 @@
 """The engine: opening a database (SQLite file or server URL), sessions and migrations.
 
-Everything SQLite-specific lives in `dialect.py`; this module stays portable.
+Everything SQLite-specific lives in `sqlite.py` (and `bulk.py`, `search_index.py`,
+`sqlfunc.py`); this module stays portable.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from sqlmodel import Session
 
 from termcrm import paths
 from termcrm.errors import Conflict, StoreError, TermcrmError
-from termcrm.store import dialect
+from termcrm.store import sqlite
 from termcrm.store.revision import HEAD
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
@@ -36,11 +37,11 @@ def make_engine(url: str, *, foreign_keys: bool = True, memory_map: bool = True)
             f"Cannot use database {paths.redact_url(url)}: {_first_line(exc)}"
         ) from exc
     if engine.dialect.name == "sqlite":
-        dialect.setup_sqlite_engine(
+        sqlite.setup_sqlite_engine(
             engine,
             foreign_keys=foreign_keys,
             write_option=_WRITE,
-            mmap_size=dialect.MMAP_SIZE if memory_map else 0,
+            mmap_size=sqlite.MMAP_SIZE if memory_map else 0,
         )
     return engine
 
@@ -114,7 +115,7 @@ def open_store(
     target = paths.db_target(target)
     path = paths.sqlite_path(target)
     if path is not None:
-        dialect.prepare_sqlite_file(path)
+        sqlite.prepare_sqlite_file(path)
     engine = make_engine(paths.to_url(target), memory_map=memory_map)
     store = Store(target, engine)
     if migrate:
@@ -178,7 +179,7 @@ def upgrade(store: Store) -> None:
             cfg = _alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-            dialect.check_foreign_keys(conn)
+            sqlite.check_foreign_keys(conn)
     finally:
         engine.dispose()
 

@@ -4,7 +4,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import termcrm.store.models  # noqa: F401  (registers the tables)
-from termcrm.store.dialect import not_a_model_table
+from termcrm.store.search_index import not_a_model_table
 
 config = context.config
 connection = config.attributes["connection"]

@@ -8,7 +8,7 @@ the same.
 Writers are not slowed down by it: triggers only note the id of a contact that changed in
 `contact_search_dirty` (a few microseconds; keeping the FTS table itself up to date in
 triggers made bulk imports 4 times slower). Searches treat noted contacts as candidates
-too, so results are right at once; `dialect.refresh_contact_search` folds them into the
+too, so results are right at once; `search_index.refresh_contact_search` folds them into the
 index in small batches (the TUI does it in the background).
 PostgreSQL gets nothing here and keeps the plain LIKE; so does a SQLite built without FTS5.
 
@@ -22,32 +22,15 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+# the trigger text is shared with the bulk writer, which lifts two of them for big inserts
+from termcrm.store.search_index import SEARCH_ROW, TRIGGERS, trigger_sql
+
 revision: str = "0004"
 down_revision: str | None = "0003"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# the row of one contact, from the tables (nothing when the contact is gone)
-ROW = """
-    SELECT c.id, c.name, coalesce(c.email, ''), coalesce(co.name, ''),
-           coalesce((SELECT group_concat(t.tag, ' ') FROM contact_tags t
-                     WHERE t.contact_id = c.id), '')
-    FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
-"""
 COLUMNS = "contact_search(rowid, name, email, company, tags)"
-_NOTE = "INSERT OR IGNORE INTO contact_search_dirty (contact_id) VALUES"
-
-TRIGGERS = {
-    "contact_search_ai": f"AFTER INSERT ON contacts BEGIN {_NOTE} (new.id); END",
-    "contact_search_au": "AFTER UPDATE OF name, email, company_id ON contacts BEGIN "
-    f"{_NOTE} (new.id); END",
-    "contact_search_ad": f"AFTER DELETE ON contacts BEGIN {_NOTE} (old.id); END",
-    "contact_search_tag_ai": f"AFTER INSERT ON contact_tags BEGIN {_NOTE} (new.contact_id); END",
-    "contact_search_tag_ad": f"AFTER DELETE ON contact_tags BEGIN {_NOTE} (old.contact_id); END",
-    "contact_search_company_au": "AFTER UPDATE OF name ON companies BEGIN "
-    "INSERT OR IGNORE INTO contact_search_dirty (contact_id) "
-    "SELECT id FROM contacts WHERE company_id = new.id; END",
-}
 
 
 def _has_fts5(conn) -> bool:
@@ -79,9 +62,9 @@ def upgrade() -> None:
         "name, email, company, tags, tokenize = 'trigram')"
     )
     op.execute("CREATE TABLE contact_search_dirty (contact_id INTEGER PRIMARY KEY)")
-    op.execute(f"INSERT INTO {COLUMNS} {ROW}")
-    for name, body in TRIGGERS.items():
-        op.execute(f"CREATE TRIGGER {name} {body}")
+    op.execute(f"INSERT INTO {COLUMNS} {SEARCH_ROW}")
+    for name in TRIGGERS:
+        op.execute(trigger_sql(name))
 
 
 def downgrade() -> None:

@@ -1,0 +1,32 @@
+"""SQL expressions whose spelling differs between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def db_lower(conn: Connection, value: str) -> str:
+    """`value` as the database's `lower()` gives it: SQLite lowers ASCII letters only, so
+    `lower('Ünicode')` is `'Ünicode'`; PostgreSQL lowers every letter. Compare Python-side
+    keys with `lower(column)` through this, never through `str.lower`."""
+    if conn.dialect.name == "sqlite" and not value.isascii():
+        return value.translate(_ASCII_LOWER)
+    return value.lower()
+
+
+def seconds_between(conn: Connection, later, earlier):
+    """SQL for `later - earlier` in seconds (a float, to the microsecond), for sums and means
+    of durations computed in the database (the KPI report).
+
+    SQLite: whole seconds from `strftime('%s')` plus the difference of the stored fractions
+    (`YYYY-MM-DD HH:MM:SS.ffffff`, from character 20); `julianday` keeps only milliseconds,
+    which could move a rounded mean by a hundredth.
+    """
+    from sqlalchemy import Float, cast, func
+
+    if conn.dialect.name == "sqlite":
+        whole = func.strftime("%s", later) - func.strftime("%s", earlier)
+        return whole + (func.substr(later, 20) - func.substr(earlier, 20))
+    return cast(func.extract("epoch", later - earlier), Float)

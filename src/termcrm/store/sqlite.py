@@ -1,0 +1,141 @@
+"""SQLite's own machinery: the file (modes, magic), the pragmas of every connection,
+`BEGIN IMMEDIATE` writes, integrity checks and online backups.
+
+Services never test the dialect themselves; they call in here (and in `bulk.py`,
+`search_index.py`, `sqlfunc.py` for the other things that differ between engines).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine, event, text
+
+from termcrm.errors import StoreError
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def prepare_sqlite_file(path: Path) -> None:
+    """Create the directory (0700) and file (0600) before SQLite does, or say why not.
+
+    A file that exists but is not a SQLite database is refused here, before anything
+    writes to it.
+    """
+    path = path.expanduser()
+    parent = path.parent
+    try:
+        if not parent.exists():
+            parent.mkdir(parents=True, mode=0o700)
+    except OSError as exc:
+        raise StoreError(
+            f"Cannot create the database directory {parent}: {exc.strerror or exc}"
+        ) from exc
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a directory, not a termcrm database")
+        try:
+            with path.open("rb") as fh:
+                head = fh.read(16)
+        except OSError as exc:
+            raise StoreError(f"Cannot read the database {path}: {exc.strerror or exc}") from exc
+        if head and head != SQLITE_MAGIC:
+            raise StoreError(f"{path} is not a termcrm database (not a SQLite file)")
+        return
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        return
+    except OSError as exc:
+        raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}") from exc
+    os.chmod(path, 0o600)
+
+
+#: Reads map the database file instead of copying each page in with a system call: a short
+#: command starts with an empty page cache, and `report` or `today` on a large book read
+#: thousands of scattered pages (~10% of `report`). Bulk imports switch it off for their
+#: connection (`bulk_cache`), and the TUI does not use it (`open_store(memory_map=False)`):
+#: every page read through the map stays resident for as long as the process runs.
+MMAP_SIZE = 1 << 30
+
+
+def setup_sqlite_engine(
+    engine: Engine, *, foreign_keys: bool, write_option: str, mmap_size: int = MMAP_SIZE
+) -> None:
+    """Pragmas on every connection; `BEGIN IMMEDIATE` for write transactions.
+
+    pysqlite's own transaction handling is switched off so that SQLAlchemy's `begin` event
+    decides how each transaction starts: writers take the write lock at once and wait for it
+    (busy_timeout) instead of failing half-way with SQLITE_BUSY.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA busy_timeout=5000")
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.DatabaseError as exc:
+            cur.close()
+            raise StoreError(f"Not a termcrm database: {exc}") from exc
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cur.execute("PRAGMA secure_delete=ON")
+        cur.execute(f"PRAGMA mmap_size={int(mmap_size)}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(write_option)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def check_foreign_keys(conn: Connection) -> None:
+    if conn.dialect.name != "sqlite":
+        return
+    broken = conn.execute(text("PRAGMA foreign_key_check")).fetchall()
+    if broken:
+        raise StoreError(f"Migration left {len(broken)} broken references; nothing was changed")
+
+
+def integrity_problems(conn: Connection) -> list[str]:
+    """What `db check` reports beyond the schema revision: empty when all is well."""
+    if conn.dialect.name != "sqlite":
+        return []
+    problems = [
+        row[0] for row in conn.execute(text("PRAGMA integrity_check")).fetchall() if row[0] != "ok"
+    ]
+    for table, rowid, parent, _fk in conn.execute(text("PRAGMA foreign_key_check")).fetchall():
+        problems.append(f"{table} row {rowid} refers to a missing {parent} row")
+    return problems
+
+
+def backup(engine: Engine, dest: Path) -> None:
+    """A consistent copy while others write: SQLite's online backup API, file mode 0600."""
+    if engine.dialect.name != "sqlite":
+        raise StoreError("db backup copies SQLite files; back up PostgreSQL with pg_dump")
+    dest = dest.expanduser()
+    if dest.exists():
+        raise StoreError(f"{dest} exists already; choose a new file name")
+    try:
+        fd = os.open(dest, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+        os.close(fd)
+    except OSError as exc:
+        raise StoreError(f"Cannot write {dest}: {exc.strerror or exc}") from exc
+    raw = engine.raw_connection()
+    try:
+        target = sqlite3.connect(dest)
+        try:
+            raw.driver_connection.backup(target)
+        finally:
+            target.close()
+    except sqlite3.Error as exc:
+        dest.unlink(missing_ok=True)
+        raise StoreError(f"Backup failed: {exc}") from exc
+    finally:
+        raw.close()
+    os.chmod(dest, 0o600)
