@@ -439,6 +439,7 @@ class Bench:
         self.figure("termcrm --help", lambda r: self.timed_row(
             r, [*self.crm, "--help"], env, "bare Typer --help", 1.2))  # fmt: skip
         self.figure("termcrm remind", lambda r: self.remind(r, env))
+        self.figure("rc line in a new bash -i", lambda r: self.rc_line(r, env))
         self.figure("termcrm today", lambda r: self.timed_row(
             r, [*self.crm, "today"], env, "libs floor", 1.15))  # fmt: skip
         self.figure(f"termcrm contact list --search {SEARCH}", lambda r: self.timed_row(
@@ -499,6 +500,25 @@ class Bench:
         st = self.timed_row(row, cmd, env, "python -c pass", 3.0)
         lines = [ln for ln in st["stdout"].splitlines() if ln.strip()]
         row.note = (row.note + "; " if row.note else "") + f"{len(lines)} line(s) printed"
+
+    def rc_line(self, row: Row, env: dict[str, str]) -> None:
+        """A new interactive bash whose rc file holds the README's line (shell-init, then the
+        snippet's remind) against one whose rc file runs `python3 -c pass`. The state dir is
+        unwritable, so no once-a-day stamp spares a later shell the database query."""
+        if shutil.which("bash") is None:
+            raise Unavailable("no bash on this machine")
+        rc, ref = self.tmp / "rc-termcrm.bash", self.tmp / "rc-python.bash"
+        crm = " ".join(f"'{w}'" for w in self.crm)
+        rc.write_text(f'eval "$({crm} shell-init bash)"\n', encoding="utf-8")
+        ref.write_text(f"'{PY}' -c pass\n", encoding="utf-8")
+        env = {**env, "XDG_STATE_HOME": "/dev/null/no-stamp", "PS1": "$ "}
+        self.ref_cmds.setdefault(
+            "bash -i + python -c pass", ["bash", "--rcfile", str(ref), "-i", "-c", "true"]
+        )
+        cmd = ["bash", "--rcfile", str(rc), "-i", "-c", "true"]
+        st = self.timed_row(row, cmd, env, "bash -i + python -c pass", 3.0)
+        lines = [ln for ln in st["stdout"].splitlines() if ln.strip()]
+        row.note = f"{len(lines)} reminder line(s) printed; no stamp (worst case)"
 
     def search(self, row: Row, env: dict[str, str]) -> None:
         result, _ = probe(["search", str(self.db), SEARCH, str(max(3, self.runs))], env)

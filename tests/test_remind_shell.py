@@ -1,4 +1,9 @@
-"""`termcrm shell-init`: the snippet, run for real in an interactive bash."""
+"""`termcrm shell-init`: the snippet, run for real in new interactive shells.
+
+The snippet calls termcrm by the absolute path of the executable that printed it, so it works
+where termcrm's virtual environment is not on the PATH, and it is silent once that file is
+gone. zsh and fish run when installed and are skipped otherwise.
+"""
 
 from __future__ import annotations
 
@@ -10,62 +15,168 @@ from pathlib import Path
 import pytest
 from conftest import termcrm_executable
 
-
-def test_snippets_for_each_shell(crm):
-    bash = crm.ok("shell-init", "bash")
-    assert "[[ $- == *i* ]]" in bash and "termcrm remind 2>/dev/null || true" in bash
-    zsh = crm.ok("shell-init", "zsh")
-    assert "[[ -o interactive ]]" in zsh and "termcrm remind 2>/dev/null" in zsh
-    fish = crm.ok("shell-init", "FISH")
-    assert "status is-interactive" in fish and "termcrm remind 2>/dev/null" in fish
+REMINDER = [
+    "termcrm: 1 overdue · run `termcrm today`",
+    "  ! Call back (Zoë Ölstad): 2 days late",
+]
 
 
-def test_unknown_shell_lists_the_supported_ones(crm):
-    r = crm("shell-init", "tcsh")
-    assert r.exit_code == 2
-    assert r.stderr == "Error: Unknown shell 'tcsh'; supported: bash, zsh, fish\n"
-    assert r.stdout == ""
+@pytest.fixture
+def due(crm):
+    crm.ok("contact", "add", "Zoë Ölstad")
+    crm.ok("task", "add", "Call back", "--contact", "Zoë", "--due", "2026-11-16")
 
 
-def _bash(home: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
+def _shell(cmd: list[str], env: dict) -> subprocess.CompletedProcess:
     return subprocess.run(
-        ["bash", *args],
+        cmd,
         capture_output=True,
         text=True,
         env=env,
-        cwd=home,
+        cwd=env["HOME"],
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
-def test_bash_snippet_reminds_in_a_real_interactive_shell(crm, tmp_path):
-    crm.ok("contact", "add", "Grace Hopper")
-    crm.ok("task", "add", "Call back", "--contact", "grace", "--due", "2026-11-16")
-    home = Path(os.environ["HOME"])
-    snippet = crm.ok("shell-init", "bash")
-    (home / ".bashrc").write_text(snippet)
-    bindir = str(Path(termcrm_executable()).parent)
-    env = {**os.environ, "PATH": f"{bindir}:/usr/bin:/bin", "PS1": "$ "}
+def _env(**extra: str) -> dict:
+    """A shell environment whose PATH does not hold termcrm's virtual environment."""
+    return {**os.environ, "PATH": "/usr/local/bin:/usr/bin:/bin", "PS1": "$ ", **extra}
 
-    first = _bash(home, "-i", "-c", "echo shell-ok", env=env)
-    assert first.returncode == 0
-    assert first.stdout.splitlines() == [
-        "termcrm: 1 overdue · run `termcrm today`",
-        "  ! Call back (Grace Hopper): 2 days late",
-        "shell-ok",
+
+def _own_copy(tmp_path: Path) -> Path:
+    """A copy of the console script in a directory of its own (a throwaway install)."""
+    bindir = tmp_path / "gone" / "bin"
+    bindir.mkdir(parents=True)
+    copy = bindir / "termcrm"
+    shutil.copy2(termcrm_executable(), copy)
+    return copy
+
+
+def test_the_snippet_calls_the_printing_executable_by_its_absolute_path(run_termcrm):
+    exe = termcrm_executable()
+    r = run_termcrm("shell-init", "bash")
+    assert r.returncode == 0 and r.stderr == ""
+    assert r.stdout.splitlines()[1:] == [
+        f"if [[ $- == *i* && -x {exe} ]]; then",
+        f"  {exe} remind 2>/dev/null || true",
+        "fi",
     ]
-    # once a day: the next shell starts quietly
-    again = _bash(home, "-i", "-c", "echo shell-ok", env=env)
+    zsh = run_termcrm("shell-init", "zsh").stdout
+    assert f"[[ -o interactive && -x {exe} ]]" in zsh and f"{exe} remind 2>/dev/null" in zsh
+    fish = run_termcrm("shell-init", "FISH").stdout
+    assert f"status is-interactive; and test -x {exe}" in fish
+
+
+def test_a_path_with_spaces_and_quotes_stays_one_word(tmp_path, run_termcrm):
+    odd = tmp_path / "it's a dir" / "bin"
+    odd.mkdir(parents=True)
+    exe = odd / "termcrm"
+    shutil.copy2(termcrm_executable(), exe)
+    r = subprocess.run(
+        [str(exe), "--db", "my crm.db", "shell-init", "bash"], capture_output=True, text=True
+    )
+    assert r.returncode == 0, r.stderr
+    quoted = "'" + str(exe).replace("'", "'\\''") + "'"
+    assert f"  {quoted} --db 'my crm.db' remind 2>/dev/null || true" in r.stdout.splitlines()
+
+
+def test_in_process_the_snippet_runs_this_python(crm):
+    """Without a console script (`python -m termcrm`, CliRunner) it runs the interpreter."""
+    import sys
+
+    text = crm.ok("shell-init", "bash")
+    assert f"{sys.executable} -m termcrm remind 2>/dev/null || true" in text
+
+
+def test_unknown_or_missing_shell_is_a_usage_error(crm, run_termcrm):
+    r = crm("shell-init", "tcsh")
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr == "Error: Unknown shell 'tcsh'; supported: bash, zsh, fish\n"
+    fast = run_termcrm("shell-init", "tcsh")  # the console script's fast path says the same
+    assert (fast.returncode, fast.stdout, fast.stderr) == (2, "", r.stderr)
+    missing = run_termcrm("shell-init")
+    assert missing.returncode == 2 and missing.stderr.startswith("Error: Missing argument")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_reminds_without_the_venv_on_the_path_and_once_a_day(due, tmp_path):
+    exe = _own_copy(tmp_path)
+    home = Path(os.environ["HOME"])
+    (home / ".bashrc").write_text(f'eval "$({exe} shell-init bash)"\n')
+    env = _env()
+
+    first = _shell(["bash", "-i", "-c", "echo shell-ok"], env)
+    assert first.returncode == 0
+    assert first.stdout.splitlines() == [*REMINDER, "shell-ok"]
+    assert "termcrm" not in first.stderr  # no "command not found"
+    again = _shell(["bash", "-i", "-c", "echo shell-ok"], env)
     assert again.stdout == "shell-ok\n"
-    # a non-interactive shell never reminds, and a broken database never breaks the shell
-    assert _bash(home, "-c", f"source {home / '.bashrc'}; echo ok", env=env).stdout == "ok\n"
+    # a non-interactive shell never reminds
+    assert _shell(["bash", "-c", f"source {home / '.bashrc'}; echo ok"], env).stdout == "ok\n"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_is_silent_when_termcrm_is_gone_or_the_database_broken(due, tmp_path):
+    exe = _own_copy(tmp_path)
+    home = Path(os.environ["HOME"])
+    (home / ".bashrc").write_text(
+        subprocess.check_output([str(exe), "shell-init", "bash"], text=True)
+    )
     (tmp_path / "broken.db").write_text("garbage")
-    broken = _bash(
-        home, "-i", "-c", "echo shell-ok", env={**env, "TERMCRM_DB": str(tmp_path / "broken.db")}
+    broken = _shell(
+        ["bash", "-i", "-c", "echo shell-ok"], _env(TERMCRM_DB=str(tmp_path / "broken.db"))
     )
     assert broken.returncode == 0 and broken.stdout == "shell-ok\n"
-    # without termcrm on the PATH the snippet does nothing
-    gone = _bash(home, "-i", "-c", "echo shell-ok", env={**env, "PATH": "/usr/bin:/bin"})
+
+    exe.unlink()  # the virtual environment was removed
+    gone = _shell(["bash", "-i", "-c", "echo shell-ok"], _env())
+    assert gone.returncode == 0 and gone.stdout == "shell-ok\n"
+    assert "termcrm" not in gone.stderr and "not found" not in gone.stderr
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_the_readme_line_that_checks_for_termcrm_first(due, tmp_path):
+    exe = _own_copy(tmp_path)
+    home = Path(os.environ["HOME"])
+    (home / ".bashrc").write_text(
+        'command -v termcrm >/dev/null && eval "$(termcrm shell-init bash)"\n'
+    )
+    without = _shell(["bash", "-i", "-c", "echo shell-ok"], _env())
+    assert without.returncode == 0 and without.stdout == "shell-ok\n"
+    assert without.stderr.count("termcrm") == 0
+    with_it = _shell(
+        ["bash", "-i", "-c", "echo shell-ok"], _env(PATH=f"{exe.parent}:/usr/bin:/bin")
+    )
+    assert with_it.stdout.splitlines() == [*REMINDER, "shell-ok"]
+
+
+@pytest.mark.skipif(shutil.which("zsh") is None, reason="zsh is not installed")
+def test_zsh_reminds_and_is_silent_when_termcrm_is_gone(due, tmp_path):
+    exe = _own_copy(tmp_path)
+    home = Path(os.environ["HOME"])
+    (home / ".zshrc").write_text(f'eval "$({exe} shell-init zsh)"\n')
+    env = _env(ZDOTDIR=str(home))
+    first = _shell(["zsh", "-i", "-c", "echo shell-ok"], env)
+    assert first.returncode == 0 and first.stdout.splitlines() == [*REMINDER, "shell-ok"]
+    (home / ".zshrc").write_text(
+        subprocess.check_output([str(exe), "shell-init", "zsh"], text=True)
+    )
+    exe.unlink()
+    gone = _shell(["zsh", "-i", "-c", "echo shell-ok"], env)
+    assert gone.returncode == 0 and gone.stdout == "shell-ok\n"
+
+
+@pytest.mark.skipif(shutil.which("fish") is None, reason="fish is not installed")
+def test_fish_reminds_and_is_silent_when_termcrm_is_gone(due, tmp_path):
+    exe = _own_copy(tmp_path)
+    home = Path(os.environ["HOME"])
+    config = home / ".config" / "fish" / "config.fish"
+    config.parent.mkdir(parents=True)
+    config.write_text(f"{exe} shell-init fish | source\n")
+    first = _shell(["fish", "-i", "-c", "echo shell-ok"], _env())
+    assert first.returncode == 0 and first.stdout.splitlines() == [*REMINDER, "shell-ok"]
+    config.write_text(subprocess.check_output([str(exe), "shell-init", "fish"], text=True))
+    exe.unlink()
+    gone = _shell(["fish", "-i", "-c", "echo shell-ok"], _env())
     assert gone.returncode == 0 and gone.stdout == "shell-ok\n"

@@ -146,3 +146,11 @@ def test_an_in_process_caller_keeps_its_garbage_collector():
         main(["--version"])
     assert gc.isenabled()
     assert gc.get_freeze_count() == frozen
+
+
+def test_shell_init_imports_no_heavy_library(tmp_path):
+    """`eval "$(termcrm shell-init bash)"` runs in every new shell: the remind fast path."""
+    loaded, r = _loaded(tmp_path, ENTRY, "--db", "x y.db", "shell-init", "bash")
+    assert r.returncode == 0, r.stderr
+    assert "remind" in r.stdout and "--db 'x y.db'" in r.stdout
+    assert not loaded, f"termcrm shell-init imported {sorted(loaded)}"

@@ -1,7 +1,7 @@
 """The console-script entry point of `termcrm` and `crm`.
 
-`termcrm remind` runs in every new shell, so it is dispatched here before the Typer app
-(and with it typer, rich, pydantic and SQLAlchemy) is imported at all.
+`termcrm remind` and `termcrm shell-init` run in every new shell, so they are dispatched here
+before the Typer app (and with it typer, rich, pydantic and SQLAlchemy) is imported at all.
 """
 
 from __future__ import annotations
@@ -41,6 +41,10 @@ def main(argv: list[str] | None = None) -> None:
         except ImportError:  # remind not available: never break a shell
             sys.exit(0)
         sys.exit(remind_main(args))
+    if command == "shell-init":
+        from termcrm.shellinit import main as shell_init_main
+
+        sys.exit(shell_init_main(args))
     # pydantic (under Typer and SQLModel) would scan every installed package's entry points
     # for its plugins on the first model: ~20 ms of each start-up, for plugins termcrm never uses
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")

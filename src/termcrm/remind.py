@@ -179,10 +179,10 @@ _TODAY = (
 
 
 def _connect(path: str):
-    import sqlite3
-
     if not os.path.isfile(path):
         raise Quiet(f"no database at {path}")
+    import sqlite3
+
     quoted = path.replace("%", "%25").replace("?", "%3f").replace("#", "%23")
     conn = sqlite3.connect(f"file:{quoted}?mode=ro", uri=True, timeout=BUSY_MS / 1000)
     conn.execute(f"PRAGMA busy_timeout={BUSY_MS}")

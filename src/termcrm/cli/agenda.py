@@ -10,30 +10,6 @@ from termcrm.cli._context import state
 from termcrm.cli._options import JsonOpt, OwnerFilterOpt
 from termcrm.cli._output import out
 
-SHELLS = ("bash", "zsh", "fish")
-
-#: what `shell-init` prints: runs the reminder in interactive shells only, silently on failure
-SNIPPETS = {
-    "bash": """\
-# termcrm: remind of due follow-ups when an interactive shell starts
-if [[ $- == *i* ]] && command -v {prog} >/dev/null 2>&1; then
-  {prog} remind 2>/dev/null || true
-fi
-""",
-    "zsh": """\
-# termcrm: remind of due follow-ups when an interactive shell starts
-if [[ -o interactive ]] && (( $+commands[{prog}] )); then
-  {prog} remind 2>/dev/null || true
-fi
-""",
-    "fish": """\
-# termcrm: remind of due follow-ups when an interactive shell starts
-if status is-interactive; and command -q {prog}
-    {prog} remind 2>/dev/null; or true
-end
-""",
-}
-
 
 def register(root: typer.Typer) -> None:
     """Add `today`, `remind` and `shell-init` to the root app."""
@@ -98,17 +74,36 @@ def remind(
 
 
 def shell_init(
-    shell: Annotated[str, typer.Argument(help=f"Your shell: {'|'.join(SHELLS)}.")],
+    shell: Annotated[str, typer.Argument(help="Your shell: bash|zsh|fish.")],
 ) -> None:
     """Print the snippet that runs `termcrm remind` when an interactive shell starts.
 
     Add to ~/.bashrc: eval "$(termcrm shell-init bash)"  (zsh: ~/.zshrc;
     fish: `termcrm shell-init fish | source` in ~/.config/fish/config.fish).
+    The snippet calls this termcrm by its absolute path. The console script answers this
+    command on its fast path (termcrm.shellinit) without loading the CLI.
     Example: crm shell-init bash
     """
+    from termcrm import shellinit
     from termcrm.errors import Invalid
 
-    name = shell.strip().lower()
-    if name not in SNIPPETS:
-        raise Invalid(f"Unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
-    out.line(SNIPPETS[name].format(prog="termcrm").rstrip("\n"))
+    passed = _given_global_options()
+    try:
+        text = shellinit.snippet(shell, shellinit.executable(), passed)
+    except shellinit.UsageError as exc:
+        raise Invalid(str(exc)) from None
+    out.line(text.rstrip("\n"))
+
+
+def _given_global_options() -> list[str]:
+    """`--db`/`--user` as given on the command line (not from the environment), so that the
+    snippet runs `remind` on the same database as the fast path's snippet would."""
+    from termcrm.cli._click import get_current_context
+
+    root = get_current_context().find_root()
+    passed: list[str] = []
+    for name, flag in (("db_target", "--db"), ("user", "--user")):
+        source = root.get_parameter_source(name)
+        if source is not None and source.name == "COMMANDLINE" and root.params.get(name):
+            passed += [flag, root.params[name]]
+    return passed

@@ -1,0 +1,124 @@
+"""`termcrm shell-init bash|zsh|fish`: the rc-file snippet, on the fast path.
+
+`eval "$(termcrm shell-init bash)"` runs in every new shell, so, like `termcrm remind`, this
+module imports only the standard library (no typer, rich or SQLAlchemy): `termcrm.entry`
+dispatches here before the CLI is imported.
+
+The snippet calls termcrm by the absolute path of the executable that printed it, so it works
+in shells where termcrm's virtual environment is not active, and it does nothing at all (no
+"command not found") when that file no longer exists. It runs only in interactive shells and
+silences every error of `remind`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+SHELLS = ("bash", "zsh", "fish")
+USAGE = """Usage: termcrm shell-init bash|zsh|fish
+
+  Print the snippet that runs `termcrm remind` when an interactive shell starts.
+
+  ~/.bashrc:                  eval "$(termcrm shell-init bash)"
+  ~/.zshrc:                   eval "$(termcrm shell-init zsh)"
+  ~/.config/fish/config.fish: termcrm shell-init fish | source
+
+  Example: crm shell-init bash
+"""
+
+#: the snippets; {exe} is the quoted executable, {cmd} the quoted command line of `remind`
+SNIPPETS = {
+    "bash": """\
+# termcrm: remind of due follow-ups when an interactive shell starts
+if [[ $- == *i* && -x {exe} ]]; then
+  {cmd} remind 2>/dev/null || true
+fi
+""",
+    "zsh": """\
+# termcrm: remind of due follow-ups when an interactive shell starts
+if [[ -o interactive && -x {exe} ]]; then
+  {cmd} remind 2>/dev/null || true
+fi
+""",
+    "fish": """\
+# termcrm: remind of due follow-ups when an interactive shell starts
+if status is-interactive; and test -x {exe}
+    {cmd} remind 2>/dev/null; or true
+end
+""",
+}
+
+#: the global options a snippet passes on to `remind` when shell-init was given them
+_PASSED_ON = ("--db", "--user")
+
+
+class UsageError(Exception):
+    """Bad input: one `Error:` line, exit 2."""
+
+
+def quote(word: str, shell: str) -> str:
+    """`word` as one literal word of `shell` (single quotes, fish escapes inside them; a plain
+    word such as /usr/local/bin/termcrm stays as it is)."""
+    if word and all(c.isascii() and (c.isalnum() or c in "@%+=:,./-_") for c in word):
+        return word
+    if shell == "fish":
+        return "'" + word.replace("\\", "\\\\").replace("'", "\\'") + "'"
+    return "'" + word.replace("'", "'\\''") + "'"
+
+
+def executable(argv0: str | None = None) -> list[str]:
+    """The command that runs this termcrm, absolute: the console script that is running, or
+    this interpreter with `-m termcrm` (for `python -m termcrm`)."""
+    argv0 = sys.argv[0] if argv0 is None else argv0
+    if os.path.basename(argv0) in ("termcrm", "crm") and os.path.isfile(argv0):
+        return [os.path.abspath(argv0)]
+    return [os.path.abspath(sys.executable), "-m", "termcrm"]
+
+
+def snippet(shell: str, command: list[str], options: list[str] | None = None) -> str:
+    """The snippet for `shell` (bash, zsh or fish, any case) calling `command`."""
+    name = shell.strip().lower()
+    if name not in SNIPPETS:
+        raise UsageError(f"Unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
+    words = [quote(w, name) for w in [*command, *(options or [])]]
+    return SNIPPETS[name].format(exe=words[0], cmd=" ".join(words))
+
+
+def parse_args(argv: list[str]) -> tuple[str | None, list[str], bool]:
+    """(shell, global options to pass on, help?) from the full command line."""
+    positional, passed, help_ = [], [], False
+    it = iter(argv)
+    for arg in it:
+        if arg in _PASSED_ON:
+            value = next(it, None)
+            if value is not None:
+                passed += [arg, value]
+        elif arg.startswith(tuple(f"{o}=" for o in _PASSED_ON)):
+            passed.append(arg)
+        elif arg in ("-h", "--help"):
+            help_ = True
+        elif not arg.startswith("-"):  # --debug and other global flags are skipped
+            positional.append(arg)
+    words = positional[1:]  # after `shell-init` itself
+    if len(words) > 1:
+        raise UsageError(f"Got unexpected extra argument ({words[1]})")
+    return (words[0] if words else None), passed, help_
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the snippet; exit 2 with one `Error:` line for a missing or unknown shell."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        shell, passed, help_ = parse_args(args)
+        if help_:
+            sys.stdout.write(USAGE)
+            return 0
+        if shell is None:
+            raise UsageError("Missing argument 'SHELL' (bash, zsh or fish)")
+        text = snippet(shell, executable(), passed)
+    except UsageError as exc:
+        sys.stderr.write(f"Error: {exc}\n")
+        return 2
+    sys.stdout.write(text)
+    return 0
