@@ -170,12 +170,29 @@ def write_stamp(path: str, today: str) -> None:
 # -- the queries ----------------------------------------------------------------------------------
 
 
-_OPEN_MINE = "done_at IS NULL AND (owner IS NULL OR lower(owner) = lower(:user))"
-_OVERDUE = f"{_OPEN_MINE} AND due_at < :now AND (due_at < :day_start OR due_has_time = 1)"
+#: open and the user's or nobody's; {mine} is the user's stored spellings (see `spellings`)
+_OPEN_MINE = "done_at IS NULL AND (owner IS NULL OR owner IN ({mine}))"
+_OVERDUE = "{open} AND due_at < :now AND (due_at < :day_start OR due_has_time = 1)"
 _TODAY = (
-    f"{_OPEN_MINE} AND due_at >= :day_start AND due_at < :day_end "
-    "AND (due_has_time = 0 OR due_at >= :now)"
+    "{open} AND due_at >= :day_start AND due_at < :day_end AND (due_has_time = 0 OR due_at >= :now)"
 )
+#: the distinct task owners, skipping through `ix_tasks_owner` (`services.owners.LOOSE_SCAN`)
+_OWNERS = (
+    "WITH RECURSIVE o(v) AS ("
+    "SELECT min(owner) FROM tasks "
+    "UNION ALL SELECT (SELECT min(owner) FROM tasks WHERE owner > o.v) "
+    "FROM o WHERE o.v IS NOT NULL"
+    ") SELECT v FROM o WHERE v IS NOT NULL"
+)
+
+
+def spellings(conn, user: str) -> list[str]:
+    """The stored task owners that are `user` by `textfold.fold` (the rule of
+    `services.owners`: "Ünal" is "ünal", which SQLite's `lower()` does not know)."""
+    from termcrm.textfold import fold
+
+    key = fold(user)
+    return [v for (v,) in conn.execute(_OWNERS) if fold(v) == key]
 
 
 def _connect(path: str):
@@ -204,12 +221,17 @@ def _check_schema(conn) -> None:
 def gather(conn, user: str, current: datetime) -> dict:
     """Counts and the first few tasks to name, straight from SQLite."""
     today = current.astimezone().date()
+    mine = spellings(conn, user)
     params = {
-        "user": user,
+        **{f"o{i}": name for i, name in enumerate(mine)},
         "now": sql_time(current),
         "day_start": sql_time(local_midnight(today)),
         "day_end": sql_time(local_midnight(today + timedelta(days=1))),
     }
+
+    open_mine = _OPEN_MINE.format(mine=", ".join(f":o{i}" for i in range(len(mine))))
+    overdue_where = _OVERDUE.format(open=open_mine)
+    today_where = _TODAY.format(open=open_mine)
 
     def count(where: str) -> int:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM tasks WHERE {where} LIMIT {COUNT_CAP})"
@@ -224,10 +246,10 @@ def gather(conn, user: str, current: datetime) -> dict:
         )
         return conn.execute(sql, params).fetchall()
 
-    overdue, due_today = count(_OVERDUE), count(_TODAY)
-    items = [("late", *r) for r in first(_OVERDUE, 2)] if overdue else []
+    overdue, due_today = count(overdue_where), count(today_where)
+    items = [("late", *r) for r in first(overdue_where, 2)] if overdue else []
     if len(items) < 2 and due_today:
-        items += [("today", *r) for r in first(_TODAY, 2 - len(items))]
+        items += [("today", *r) for r in first(today_where, 2 - len(items))]
     return {"overdue": overdue, "due_today": due_today, "items": items, "now": current}
 
 

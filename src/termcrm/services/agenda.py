@@ -23,7 +23,7 @@ from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from termcrm import dates
-from termcrm.services import cadence, records, tasks
+from termcrm.services import cadence, owners, records, tasks
 from termcrm.store.models import Contact, Deal, Task
 from termcrm.vocab import OPEN_DEAL_STAGES
 
@@ -83,7 +83,7 @@ def _deals(session: Session, today: date, owner: str | None, limit: int):
         col(Deal.expected_close) <= today + timedelta(days=AHEAD_DAYS),
     )
     if owner:
-        where = and_(where, func.lower(Deal.owner) == owner.strip().lower())
+        where = and_(where, owners.condition(session, Deal.owner, owner))
     found = list(
         session.exec(
             select(Deal).where(where).order_by(col(Deal.expected_close), col(Deal.id)).limit(limit)
@@ -115,7 +115,7 @@ def build(
         "due_today": and_(open_, due >= tasks.day_start(today), due < tomorrow_start, not_late),
         "next_7_days": and_(open_, due >= tomorrow_start, due < week_end),
     }
-    mine = tasks.owner_clause(owner) if owner else None
+    mine = owners.condition(session, Task.owner, owner) if owner else None
     if mine is not None:
         sections = {name: and_(where, mine) for name, where in sections.items()}
     for name, where in sections.items():

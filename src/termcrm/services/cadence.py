@@ -27,6 +27,7 @@ from sqlmodel import Session, col, select
 
 from termcrm import config, dates
 from termcrm.errors import Invalid
+from termcrm.services import owners
 from termcrm.store.models import Contact, Interaction
 from termcrm.vocab import CONTACT_STAGES
 
@@ -141,7 +142,7 @@ def going_cold(
     defaults = stage_defaults()
     where = _cold_clause(session, today, defaults)
     if owner:
-        where = and_(where, func.lower(Contact.owner) == owner.strip().lower())
+        where = and_(where, owners.condition(session, Contact.owner, owner))
     last = _last_interaction()
     rows: list = []
     if limit is None:

@@ -13,8 +13,7 @@ from sqlmodel import Session, col, select
 
 from termcrm import dates
 from termcrm.errors import Conflict, Invalid, NotFound
-from termcrm.services import validate
-from termcrm.services._query import ieq
+from termcrm.services import owners, validate
 from termcrm.store.models import Case, Contact
 from termcrm.vocab import CASE_PRIORITIES, CASE_STATUSES
 
@@ -100,7 +99,7 @@ def list_cases(
     if status:
         stmt = stmt.where(Case.status == validate.choice(status, CASE_STATUSES, "status"))
     if owner:
-        stmt = stmt.where(ieq(Case.owner, owner))
+        stmt = stmt.where(owners.condition(session, Case.owner, owner))
     if contact is not None:
         stmt = stmt.where(Case.contact_id == contact.id)
     rows = session.exec(stmt.order_by(col(Case.id))).all()

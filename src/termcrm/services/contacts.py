@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from termcrm.dates import now
 from termcrm.errors import Ambiguous, Conflict, Invalid, NotFound
-from termcrm.services import validate
+from termcrm.services import owners, validate
 from termcrm.services._query import icontains, ieq, like_pattern
 from termcrm.services.companies import company_for
 from termcrm.store import search_index
@@ -284,6 +284,7 @@ def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]
 
 
 def _filtered(
+    session: Session,
     stmt,
     *,
     search: str | None = None,
@@ -316,7 +317,7 @@ def _filtered(
     if stage:
         stmt = stmt.where(Contact.stage == validate.choice(stage, CONTACT_STAGES, "stage"))
     if owner:
-        stmt = stmt.where(ieq(Contact.owner, owner))
+        stmt = stmt.where(owners.condition(session, Contact.owner, owner))
     return stmt
 
 
@@ -353,7 +354,7 @@ def narrowed(session: Session, stmt, *, ordered_by_name: bool = False, **filters
         candidates = search_index.contact_search_candidates(session, text_)
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
             stmt = stmt.where(col(Contact.id).in_(candidates))
-    return _filtered(stmt, **filters)
+    return _filtered(session, stmt, **filters)
 
 
 def _at_most(session: Session, candidates, n: int) -> bool:

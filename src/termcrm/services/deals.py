@@ -16,8 +16,7 @@ from sqlmodel import Session, col, select
 
 from termcrm import dates
 from termcrm.errors import Invalid, NotFound
-from termcrm.services import validate
-from termcrm.services._query import ieq
+from termcrm.services import owners, validate
 from termcrm.services.companies import company_for
 from termcrm.store.models import Company, Contact, Deal, DealStageChange
 from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES, DEFAULT_CURRENCY, STAGE_PROBABILITY
@@ -194,7 +193,7 @@ def list_deals(
     elif status in CLOSED_DEAL_STAGES:
         stmt = stmt.where(Deal.stage == status)
     if owner:
-        stmt = stmt.where(ieq(Deal.owner, owner))
+        stmt = stmt.where(owners.condition(session, Deal.owner, owner))
     if contact is not None:
         stmt = stmt.where(Deal.contact_id == contact.id)
     stmt = stmt.order_by(
@@ -249,7 +248,7 @@ def pipeline(session: Session, *, owner: str | None = None, per_column: int = 50
         .order_by(col(Deal.expected_close).is_(None), Deal.expected_close, Deal.id)
     )
     if owner:
-        stmt = stmt.where(ieq(Deal.owner, owner))
+        stmt = stmt.where(owners.condition(session, Deal.owner, owner))
     for deal, contact, company in session.exec(stmt).all():
         column = columns[deal.stage]
         column.count += 1

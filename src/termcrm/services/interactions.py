@@ -13,8 +13,7 @@ from sqlmodel import Session, col, select
 
 from termcrm import dates
 from termcrm.errors import Invalid
-from termcrm.services import validate
-from termcrm.services._query import ieq
+from termcrm.services import owners, validate
 from termcrm.services.tasks import add_task
 from termcrm.store.models import Contact, Interaction, Task
 from termcrm.vocab import ALL_INTERACTION_KINDS, DIRECTIONS
@@ -112,7 +111,7 @@ def list_interactions(
     if end is not None:
         stmt = stmt.where(Interaction.occurred_at < end)
     if logged_by:
-        stmt = stmt.where(ieq(Interaction.logged_by, logged_by))
+        stmt = stmt.where(owners.condition(session, Interaction.logged_by, logged_by))
     stmt = stmt.order_by(col(Interaction.occurred_at).desc(), col(Interaction.id).desc())
     if limit is not None:
         stmt = stmt.limit(limit)

@@ -34,13 +34,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, literal_column, or_, select, text
+from sqlalchemy import String, and_, bindparam, case, func, literal_column, or_, select, text
 from sqlalchemy.sql.elements import Label
 from sqlmodel import Session
 
 from termcrm import dates
 from termcrm.errors import Invalid
-from termcrm.services._query import ieq
+from termcrm.services import owners
 from termcrm.store.models import (
     Case,
     Contact,
@@ -199,10 +199,6 @@ def _money_map(by_cur: dict[str, Decimal | int]) -> dict[str, str]:
     return {cur: _money(v) for cur, v in sorted(by_cur.items())}
 
 
-def _owned(column, owner: str | None):
-    return ieq(column, owner) if owner else None
-
-
 def _where(stmt, *conds):
     conds = [c for c in conds if c is not None]
     return stmt.where(*conds) if conds else stmt
@@ -256,6 +252,18 @@ class _Context:
         self.starts = (self.lo, self.since, self.until)
         self._cache: dict[str, Any] = {}
 
+    def _owned(self, column):
+        """The owner condition on `column` (None for the whole team): `services.owners`."""
+        if not self.owner:
+            return None
+        return self._once(f"owned {column}", lambda: owners.condition(self.s, column, self.owner))
+
+    def _spellings(self, column) -> dict[str, list[str]]:
+        """The `:owners` parameter of the plain-SQL counts: the stored spellings of the owner."""
+        if not self.owner:
+            return {}
+        return {"owners": owners.matching(self.s, column, self.owner)}
+
     def _once(self, key: str, make):
         if key not in self._cache:
             self._cache[key] = make()
@@ -283,7 +291,7 @@ class _Context:
                 (Deal.stage, Deal.currency, Deal.probability),
                 (func.count(), func.coalesce(func.sum(Deal.value_minor), 0)),
                 Deal.stage.in_(OPEN_DEAL_STAGES),
-                _owned(Deal.owner, self.owner),
+                self._owned(Deal.owner),
             ),
         )
 
@@ -310,7 +318,7 @@ class _Context:
                     change.from_stage.in_(OPEN_DEAL_STAGES),
                     change.to_stage.in_(OPEN_DEAL_STAGES),
                 ),
-                _owned(Deal.owner, self.owner),
+                self._owned(Deal.owner),
                 join=(Deal, Deal.id == change.deal_id),
             )
 
@@ -385,7 +393,7 @@ class _Context:
                 Deal.closed_at < self.until,
                 # `stage || ''`: read by the closed_at range, not by every won/lost deal
                 Deal.stage.concat("").in_(("won", "lost")),
-                _owned(Deal.owner, self.owner),
+                self._owned(Deal.owner),
             )
 
         return self._once("closed", load)
@@ -447,7 +455,7 @@ class _Context:
                 Deal.stage == "won",
                 Deal.contact_id.is_not(None),  # a deleted contact's deals have no customer
                 Deal.closed_at < self.until,
-                _owned(Deal.owner, self.owner),
+                self._owned(Deal.owner),
             )
             return sorted(rows)
 
@@ -470,13 +478,13 @@ class _Context:
     def _owned_contact(self, stmt, contact_id):
         if not self.owner:
             return stmt
-        return stmt.join(Contact, Contact.id == contact_id).where(_owned(Contact.owner, self.owner))
+        return stmt.join(Contact, Contact.id == contact_id).where(self._owned(Contact.owner))
 
     def _customers_now(self) -> int:
         stmt = _where(
             select(func.count()).select_from(Contact),
             Contact.stage == "customer",
-            _owned(Contact.owner, self.owner),
+            self._owned(Contact.owner),
         )
         return self._once("customers_now", lambda: self.s.execute(stmt).scalar_one())
 
@@ -583,7 +591,7 @@ class _Context:
             Interaction.kind == "survey",
             Interaction.occurred_at >= self.lo,
             Interaction.occurred_at < self.until,
-            _owned(Interaction.logged_by, self.owner),
+            self._owned(Interaction.logged_by),
         ).order_by(Interaction.occurred_at, Interaction.id)
         return self._once("surveys", lambda: self.s.execute(stmt).all())
 
@@ -615,7 +623,7 @@ class _Context:
 
     def service(self, k: int) -> dict[str, Any]:
         p = self.periods[k]
-        owned = _owned(Case.owner, self.owner)
+        owned = self._owned(Case.owner)
         opened = self.s.execute(
             _where(
                 select(func.count()).select_from(Case),
@@ -678,8 +686,7 @@ class _Context:
                 params: dict[str, Any] = {}
                 for i, w in enumerate(chunk):
                     params[f"s{i}"], params[f"e{i}"] = w.since, w.until
-                if self.owner:
-                    params["owner"] = self.owner
+                params.update(self._spellings(Interaction.logged_by))
                 stmt = _interaction_counts_statement(len(chunk), bool(self.owner))
                 row = iter(self.s.execute(stmt, params).one())
                 for kind in ALL_INTERACTION_KINDS:
@@ -724,7 +731,7 @@ class _Context:
         share few) and handed to the count as parameters; the rest is counted in SQL."""
 
         def load():
-            owned = _owned(Task.owner, self.owner)
+            owned = self._owned(Task.owner)
             dues = self.s.execute(
                 _where(
                     select(Task.due_at).distinct(),
@@ -742,8 +749,7 @@ class _Context:
                 params: dict[str, Any] = {"lo": self.lo, "since": self.since, "until": self.until}
                 for i, (due, end) in enumerate(chunk):
                     params[f"d{i}"], params[f"l{i}"] = due, end
-                if self.owner:
-                    params["owner"] = self.owner
+                params.update(self._spellings(Task.owner))
                 totals = start == 0
                 stmt = _done_tasks_statement(len(chunk), bool(self.owner), totals)
                 for b, n, n_late in self.s.execute(stmt, params).all():
@@ -768,7 +774,7 @@ class _Context:
         time or due day. Uses the tasks' current due dates (snoozing keeps no history)."""
         from termcrm.services import tasks  # its recurrence rules are not needed up front
 
-        owned = _owned(Task.owner, self.owner)
+        owned = self._owned(Task.owner)
         day_start = tasks.day_start(dates.to_local(at).date())
         done_later = and_(
             Task.done_at >= at,
@@ -788,7 +794,7 @@ def _interaction_counts_statement(buckets: int, by_owner: bool):
     `ix_interactions_kind_occurred` (covering unless filtered by owner): far cheaper than
     grouping the rows of the range. Plain SQL text: compiling 80-odd subqueries through the
     expression language would cost more than running them. Bounds are parameters."""
-    owner = " AND lower(logged_by) = lower(:owner)" if by_owner else ""
+    owner = " AND logged_by IN :owners" if by_owner else ""
     counts = [
         f"(SELECT count(*) FROM interactions WHERE kind = '{kind}'"
         f" AND occurred_at >= :s{i} AND occurred_at < :e{i}{owner})"
@@ -797,7 +803,7 @@ def _interaction_counts_statement(buckets: int, by_owner: bool):
     ]
     params = [bindparam(f"{side}{i}", type_=UTCDateTime) for i in range(buckets) for side in "se"]
     if by_owner:
-        params.append(bindparam("owner"))
+        params.append(bindparam("owners", expanding=True, type_=String()))
     return text("SELECT " + ", ".join(counts)).bindparams(*params)
 
 
@@ -821,7 +827,7 @@ def _done_tasks_statement(dues: int, by_owner: bool, totals: bool):
         only = ""
     else:
         late, only = by_day, " AND due_at IS NOT NULL AND NOT due_has_time"
-    owner = " AND lower(owner) = lower(:owner)" if by_owner else ""
+    owner = " AND owner IN :owners" if by_owner else ""
     sql = (
         "SELECT CASE WHEN done_at < :since THEN 0 ELSE 1 END AS bucket, count(*),"
         f" coalesce(sum({late}), 0) FROM tasks"
@@ -830,7 +836,7 @@ def _done_tasks_statement(dues: int, by_owner: bool, totals: bool):
     names = ["lo", "since", "until"] + [f"{side}{i}" for i in range(dues) for side in "dl"]
     params = [bindparam(name, type_=UTCDateTime) for name in names]
     if by_owner:
-        params.append(bindparam("owner"))
+        params.append(bindparam("owners", expanding=True, type_=String()))
     return text(sql).bindparams(*params)
 
 

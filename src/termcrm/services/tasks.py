@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from termcrm import dates
 from termcrm.errors import Conflict, Invalid, NotFound
-from termcrm.services import recurrence, validate
+from termcrm.services import owners, recurrence, validate
 from termcrm.store.models import Contact, Deal, Task
 from termcrm.vocab import TASK_PRIORITIES
 
@@ -147,12 +147,6 @@ def scoped(stmt, scope: str, now: datetime):
     raise Invalid(f"Unknown task filter {scope!r}; choose one of: {', '.join(SCOPES)}")
 
 
-def owner_clause(owner: str | None, *, include_unowned: bool = False):
-    name = (owner or "").strip().lower()
-    clause = func.lower(Task.owner) == name
-    return or_(clause, col(Task.owner).is_(None)) if include_unowned else clause
-
-
 def list_tasks(
     session: Session,
     *,
@@ -172,7 +166,7 @@ def list_tasks(
     current = now or dates.now()
     stmt = scoped(select(Task), scope, current)
     if owner:
-        stmt = stmt.where(owner_clause(owner))
+        stmt = stmt.where(owners.condition(session, Task.owner, owner))
     if contact is not None:
         person = contact if isinstance(contact, Contact) else resolve_contact(session, contact)
         stmt = stmt.where(Task.contact_id == person.id)
