@@ -113,29 +113,92 @@ def run_termcrm():
 PG_URL = os.environ.get("TERMCRM_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 
 
+def _plain(url: str) -> str:
+    return url.replace("postgresql+psycopg", "postgresql")
+
+
 def _pg_available() -> bool:
     try:
         import psycopg
 
-        with psycopg.connect(PG_URL.replace("postgresql+psycopg", "postgresql"), connect_timeout=2):
+        with psycopg.connect(_plain(PG_URL), connect_timeout=2):
             return True
     except Exception:
         return False
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A PostgreSQL URL on a fresh schema of its own; skipped when no server answers."""
+class PgServer:
+    """A throwaway database `crm_<hex>` on the test server, and the roles made for it.
+
+    PostgreSQL roles are cluster-wide and other test runs share the server: every database
+    and role a test makes carries `hex`, and `drop()` removes exactly those.
+    """
+
+    def __init__(self) -> None:
+        import uuid
+
+        self.hex = uuid.uuid4().hex[:12]
+        self.database = f"crm_{self.hex}"
+        import psycopg
+
+        with psycopg.connect(_plain(PG_URL), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{self.database}"')
+
+    def url(self, login: str | None = None, *, schema: str | None = None) -> str:
+        """A URL of this database, as `login` (default: the test server's own login)."""
+        from sqlalchemy.engine import make_url
+
+        url = make_url(PG_URL).set(database=self.database)
+        if login is not None:
+            url = url.set(username=login, password=None)
+        text = url.render_as_string(hide_password=False)
+        return f"{text}?options=-csearch_path%3D{schema}" if schema else text
+
+    def drop(self) -> None:
+        import psycopg
+
+        with psycopg.connect(_plain(PG_URL), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{self.database}" WITH (FORCE)')
+            roles = conn.execute(
+                "SELECT rolname FROM pg_roles WHERE strpos(rolname, %s) > 0", (self.hex,)
+            ).fetchall()
+            for (role,) in roles:
+                conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    """This test session's own PostgreSQL database (dropped, with its roles, at the end);
+    skipped when no server answers."""
     if not _pg_available():
-        pytest.skip("no PostgreSQL server answers on 127.0.0.1:5432")
+        pytest.skip(f"no PostgreSQL server answers at {PG_URL.rpartition('@')[2]}")
+    server = PgServer()
+    yield server
+    server.drop()
+
+
+@pytest.fixture
+def pg_db() -> Iterator[PgServer]:
+    """A fresh throwaway database of the test's own (for tests of roles and permissions)."""
+    if not _pg_available():
+        pytest.skip(f"no PostgreSQL server answers at {PG_URL.rpartition('@')[2]}")
+    server = PgServer()
+    yield server
+    server.drop()
+
+
+@pytest.fixture
+def pg_url(pg_server: PgServer) -> Iterator[str]:
+    """A PostgreSQL URL on a fresh schema of its own in the session's throwaway database;
+    skipped when no server answers."""
     import uuid
 
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    plain = PG_URL.replace("postgresql+psycopg", "postgresql")
+    plain = _plain(pg_server.url())
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    yield pg_server.url(schema=schema)
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')

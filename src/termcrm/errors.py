@@ -63,3 +63,10 @@ class StoreError(TermcrmError):
     """The database cannot be opened, is locked, corrupt or newer than termcrm (exit 1)."""
 
     exit_code = 1
+
+
+class Forbidden(TermcrmError):
+    """The acting user may not make this change, e.g. a member editing a colleague's deal
+    on PostgreSQL (exit 1); the message names the record and its owner."""
+
+    exit_code = 1

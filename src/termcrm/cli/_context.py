@@ -20,16 +20,25 @@ class State:
 
     @property
     def actor(self) -> str:
-        from termcrm.paths import current_user
-
-        return current_user(self.user)
+        """Who is acting: on PostgreSQL the database login (see `services.team`)."""
+        store = self.store()
+        assert store.actor is not None
+        return store.actor
 
     def store(self, *, memory_map: bool = True) -> Store:
-        """The database, opened (and migrated) on first use (`memory_map`: see `open_store`)."""
+        """The database, opened (and migrated) on first use (`memory_map`: see `open_store`),
+        knowing who acts (a `--user` that PostgreSQL's login may not claim is refused here)."""
         if self._store is None:
+            from termcrm.services import team
             from termcrm.store.engine import open_store
 
-            self._store = open_store(self.db, memory_map=memory_map)
+            store = open_store(self.db, memory_map=memory_map)
+            try:
+                store.actor = team.acting_user(store, self.user)
+            except BaseException:
+                store.close()
+                raise
+            self._store = store
         return self._store
 
     def close(self) -> None:

@@ -174,11 +174,13 @@ LAZY: dict[str, tuple[str, str | None]] = {
     "shell-init": ("agenda", None),
     "case": ("cases", "app"),
     "report": ("report", None),
+    "history": ("history", None),
     "import": ("io", "import_app"),
     "export": ("io", "export_app"),
     "tui": ("tui", None),
     "demo": ("demo", None),
     "db": ("db", "app"),
+    "team": ("team", "app"),
 }
 
 

@@ -22,6 +22,10 @@ KIND_ICONS = {
 }
 
 
+#: the newest changes a contact card lists (`termcrm history CONTACT` shows them all)
+CHANGES_SHOWN = 10
+
+
 def profile_table(detail) -> Table:
     c = detail.view.contact
     grid = Table.grid(padding=(0, 2))
@@ -81,14 +85,30 @@ def _entry_text(entry) -> Text:
     )
 
 
+def _change_text(change, contact_id: int) -> Text:
+    """`2026-11-18 10:00  alice changed stage: lead → customer` (what belongs to the contact
+    is named: `alice created deal #4 Renewal`)."""
+    e = change.entry
+    verb = {"create": "created", "change": "changed", "delete": "deleted"}.get(e.action, e.action)
+    own = e.entity == "contact" and e.record_id == contact_id
+    line = Text.assemble((f"{dates.show(e.at)}  ", "dim"), (e.actor or "?", "bold"), f" {verb}")
+    if not own:
+        line.append(f" {change.record}")
+    if e.action == "change":
+        line.append(f" {change.summary}", style="dim")
+    return line
+
+
 def contact_card(detail) -> Group:
     c = detail.view.contact
     title = f"{c.name}  #{c.id}"
     timeline = [_entry_text(e) for e in detail.timeline]
+    changes = [_change_text(ch, c.id) for ch in detail.changes[:CHANGES_SHOWN]]
     body = Group(
         profile_table(detail),
         Text(""),
         Text("Timeline", style="bold underline"),
         *(timeline or [Text("Nothing logged yet.", style="dim")]),
+        *([Text(""), Text("Changes", style="bold underline"), *changes] if changes else []),
     )
     return Group(Panel(body, title=title, title_align="left"))

@@ -8,7 +8,8 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from termcrm.services import records
+from termcrm.services import audit, records
+from termcrm.services.audit import Change
 from termcrm.services.contacts import ContactView, view
 from termcrm.store.models import Case, Contact, Deal, Interaction, Task
 
@@ -29,6 +30,8 @@ class ContactDetail:
     deals: list[Deal] = field(default_factory=list)
     tasks: list[Task] = field(default_factory=list)
     cases: list[Case] = field(default_factory=list)
+    #: the audit trail of the contact and what belongs to it, newest first
+    changes: list[Change] = field(default_factory=list)
 
     @property
     def timeline(self) -> list[TimelineEntry]:
@@ -56,8 +59,10 @@ def contact_detail(session: Session, contact: Contact, *, limit: int | None = 20
     cases = session.exec(
         select(Case).where(Case.contact_id == contact.id).order_by(col(Case.opened_at).desc())
     ).all()
+    since = audit.created_entry(session, "contact", contact.id)
+    changes = audit.history(session, contact_id=contact.id, after=since, limit=limit)
     return ContactDetail(
-        view(session, contact), list(interactions), list(deals), list(tasks), list(cases)
+        view(session, contact), list(interactions), list(deals), list(tasks), list(cases), changes
     )
 
 
@@ -75,6 +80,7 @@ def detail_record(detail: ContactDetail) -> dict[str, Any]:
     data["deals"] = [converters["deal"](d) for d in detail.deals]
     data["tasks"] = [converters["task"](t) for t in detail.tasks]
     data["cases"] = [converters["case"](c) for c in detail.cases]
+    data["history"] = [c.to_dict() for c in detail.changes]
     data["timeline"] = [
         {"type": e.type, "at": records.iso(e.at), **{"id": e.record.id}} for e in detail.timeline
     ]

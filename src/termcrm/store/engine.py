@@ -13,10 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from termcrm import paths
-from termcrm.errors import Conflict, StoreError, TermcrmError
+from termcrm.errors import Conflict, Forbidden, StoreError, TermcrmError
 from termcrm.store import sqlite
 from termcrm.store.revision import HEAD
 
@@ -52,6 +53,8 @@ class Store:
     def __init__(self, target: str, engine: Engine) -> None:
         self.target = target
         self.engine = engine
+        #: who is acting (set by the shells); write sessions carry it for the audit trail
+        self.actor: str | None = None
 
     @property
     def dialect(self) -> str:
@@ -75,6 +78,7 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One write transaction (`BEGIN IMMEDIATE` on SQLite): commit on success, else nothing."""
         with _translate_errors(), Session(self._write_engine, expire_on_commit=False) as session:
+            session.info["actor"] = self.actor
             try:
                 yield session
                 session.commit()
@@ -93,6 +97,10 @@ def _translate_errors() -> Iterator[None]:
         yield
     except TermcrmError:
         raise
+    except StaleDataError as exc:  # PostgreSQL's row-level security skipped the row
+        raise Forbidden(
+            "The change was refused: the record belongs to someone else, or is gone"
+        ) from exc
     except IntegrityError as exc:
         raise Conflict(f"The change conflicts with stored data: {_first_line(exc.orig)}") from exc
     except OperationalError as exc:
@@ -101,6 +109,8 @@ def _translate_errors() -> Iterator[None]:
             raise StoreError("The database is locked by another program; try again") from exc
         raise StoreError(f"Database error: {msg}") from exc
     except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
+            raise Forbidden(f"Not allowed: {_first_line(exc.orig)}") from exc
         raise StoreError(f"Database error: {_first_line(exc.orig)}") from exc
 
 

@@ -53,6 +53,7 @@ class Company(Timestamps, table=True):
     domain: str | None = Field(default=None, sa_type=String(200))
     industry: str | None = Field(default=None, sa_type=String(100))
     notes: str | None = Field(default=None, sa_type=Text)
+    owner: str | None = Field(default=None, sa_type=String(100), index=True)
 
 
 class Contact(Timestamps, table=True):
@@ -253,3 +254,27 @@ class DealStageChange(Base, table=True):
     to_stage: str = Field(sa_type=String(16), nullable=False)
     changed_at: datetime = _ts()
     changed_by: str | None = Field(default=None, sa_type=String(100))
+
+
+class AuditEntry(Base, table=True):
+    """One create, change or delete of a contact, company, deal, task, case or interaction:
+    who (on PostgreSQL the login, written by triggers), when, which record, and each changed
+    field's old and new value (`changes`: a JSON object of field -> [old, new]). No foreign
+    keys: a deleted record's history stays."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_record", "entity", "record_id", "at"),
+        Index("ix_audit_log_contact", "contact_id", "at"),
+        Index("ix_audit_log_at", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = _ts()
+    actor: str | None = Field(default=None, sa_type=String(100))
+    action: str = Field(sa_type=String(8), nullable=False)
+    entity: str = Field(sa_type=String(16), nullable=False)
+    record_id: int = Field(nullable=False)
+    contact_id: int | None = Field(default=None)
+    label: str | None = Field(default=None, sa_type=String(200))
+    changes: str = Field(sa_type=Text, nullable=False)
