@@ -170,14 +170,14 @@ def cmd_kpis(db: str, runs: int) -> dict:
 
 
 def cmd_import_service(csv_path: str, db: str, runs: int) -> dict:
-    """`termcrm.services.importer.import_file(store, "contacts", CSV)` into a fresh copy of the
+    """`termcrm.services.transfer.pipeline.import_file(store, "contacts", CSV)` into a fresh copy of the
     empty migrated database `db` each run (what `termcrm import contacts` calls)."""
     import shutil
 
     try:
-        from termcrm.services import importer
+        from termcrm.services.transfer import pipeline as importer
     except ImportError as exc:
-        raise LookupError(f"termcrm.services.importer is not there yet ({exc})") from exc
+        raise LookupError(f"termcrm.services.transfer.pipeline is not there yet ({exc})") from exc
     from termcrm.store.engine import open_store
 
     samples, created = [], 0
@@ -199,7 +199,7 @@ def cmd_import_service(csv_path: str, db: str, runs: int) -> dict:
         **stats,
         "rows": created,
         "rows_per_s": created / stats["median"],
-        "calls": 'services.importer.import_file(store, "contacts", CSV)',
+        "calls": 'services.transfer.pipeline.import_file(store, "contacts", CSV)',
     }
 
 

@@ -603,7 +603,7 @@ def fill(db: Path, args: argparse.Namespace, *, verbose: bool = False) -> dict[s
 
 # -- CSV for the import benchmark ---------------------------------------------------------------
 
-#: termcrm's own export layout (`records.contact`, written by `csvsafe.write_csv`)
+#: termcrm's own export layout (`records.contact`, written by `formats.csv.write_csv`)
 TERMCRM_HEADER = ("id", "name", "email", "phone", "title", "company", "stage", "source", "owner",
                   "tags", "fields", "cadence_days", "notes", "created_at", "updated_at")  # fmt: skip
 #: Google Contacts' current ("Labels") layout, the columns that matter for contacts
@@ -624,7 +624,7 @@ CSV_NOTES = (
 
 
 def _cell(value: object) -> str:
-    """What termcrm's export writes in a cell (see services/csvsafe.py)."""
+    """What termcrm's export writes in a cell (see services/transfer/formats/csv.py)."""
     if value is None:
         return ""
     if isinstance(value, list):

@@ -5,7 +5,7 @@
 
 Generates a seeded contacts CSV (commas and quotes inside fields, non-ASCII names, phones
 starting with '+', tags, an unmapped column) and imports it into an empty database with
-`termcrm.services.importer`. The reference is raw `sqlite3` `executemany` of the same contact
+`termcrm.services.transfer.pipeline`. The reference is raw `sqlite3` `executemany` of the same contact
 rows into the same schema, in one transaction. Peak RSS is measured in child processes, one
 per file size. Prints figures; asserts nothing.
 """
@@ -54,7 +54,7 @@ def generate(path: Path, rows: int, seed: int = 42) -> None:
 
 
 def termcrm_import(csv_path: Path, db_path: Path) -> tuple[int, float]:
-    from termcrm.services import importer
+    from termcrm.services.transfer import pipeline as importer
     from termcrm.store.engine import open_store
 
     store = open_store(str(db_path))

@@ -52,7 +52,7 @@ def test_foreign_files_keep_a_leading_apostrophe(crm, tmp_path):
 
 
 def test_escape_is_reversible_for_values_starting_with_an_apostrophe():
-    from termcrm.services.csvsafe import escape, unescape
+    from termcrm.services.transfer.formats.csv import escape, unescape
 
     for v in ["'=x", "'", "''", "=x", "+49", "plain", "'plain", "", "@", "-", "\tx"]:
         assert unescape(escape(v)) == v

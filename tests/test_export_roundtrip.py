@@ -58,7 +58,7 @@ contact = st.fixed_dictionaries(
 
 
 def _export_all(store) -> dict[str, str]:
-    from termcrm.services import exporter
+    from termcrm.services.transfer import export as exporter
 
     out = {}
     with store.read() as s:
@@ -123,7 +123,7 @@ def _fill(store, people: list[dict]) -> None:
 )
 @given(people=st.lists(contact, min_size=1, max_size=4))
 def test_export_then_import_into_an_empty_database_gives_back_the_same(people, crm_env):
-    from termcrm.services import importer
+    from termcrm.services.transfer import pipeline as importer
     from termcrm.store.engine import open_store
 
     with tempfile.TemporaryDirectory(dir=crm_env) as tmp:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from termcrm.services import importer
+from termcrm.services.transfer import pipeline as importer
 
 NOTE_TRIGGERS = ("contact_search_ai", "contact_search_tag_ai")
 

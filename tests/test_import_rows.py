@@ -225,7 +225,7 @@ def test_interactions_deals_tasks_cases_reference_contacts_by_email(crm, tmp_pat
     )
     crm.ok("import", "cases", cases)
 
-    from termcrm.services import exporter
+    from termcrm.services.transfer import export as exporter
     from termcrm.store.engine import open_store
 
     store = open_store(None)

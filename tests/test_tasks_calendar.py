@@ -8,7 +8,7 @@ import icalendar
 
 
 def test_open_tasks_with_a_due_date_become_events(crm, store):
-    from termcrm.services import calendar
+    from termcrm.services.transfer.export import tasks_ics
 
     crm.ok("contact", "add", "Grace Hopper")
     crm.ok("task", "add", "Call back", "--contact", "grace", "--due", "2026-11-20")
@@ -19,7 +19,7 @@ def test_open_tasks_with_a_due_date_become_events(crm, store):
     crm.ok("task", "done", "5")
 
     with store.read() as s:
-        raw = calendar.tasks_ics(s)
+        raw = tasks_ics(s)
     cal = icalendar.Calendar.from_ical(raw)
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     assert sorted(events) == ["task-1@termcrm", "task-2@termcrm", "task-3@termcrm"]
@@ -32,5 +32,5 @@ def test_open_tasks_with_a_due_date_become_events(crm, store):
     assert int(demo["priority"]) == 1
     assert "Repeats every week" in str(events["task-3@termcrm"]["description"])
     with store.read() as s:
-        mine = icalendar.Calendar.from_ical(calendar.tasks_ics(s, owner="nobody"))
+        mine = icalendar.Calendar.from_ical(tasks_ics(s, owner="nobody"))
     assert list(mine.walk("VEVENT")) == []

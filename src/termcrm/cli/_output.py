@@ -37,7 +37,7 @@ class Out:
 
     def csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
         """Records as CSV (formula-injection safe), lists and dicts as JSON text in a cell."""
-        from termcrm.services.csvsafe import write_csv
+        from termcrm.services.transfer.formats.csv import write_csv
 
         write_csv(sys.stdout, list(rows), columns)
 

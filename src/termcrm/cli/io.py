@@ -117,14 +117,14 @@ def _run_import(
     delimiter: str | None,
     json_: bool,
 ) -> None:
-    from termcrm.services import importer
+    from termcrm.services.transfer import pipeline
 
     st = state()
     bar, update = _progress_for(file)
     try:
         if bar is not None:
             bar.start()
-        result = importer.import_file(
+        result = pipeline.import_file(
             st.store(),
             kind,
             file,
@@ -136,7 +136,7 @@ def _run_import(
             actor=st.actor,
             progress=update,
         )
-    except importer.ImportFailed as exc:
+    except pipeline.ImportFailed as exc:
         if bar is not None:
             bar.stop()
         result = exc.result
@@ -198,16 +198,16 @@ FORMAT_HELP = "csv (default), json, vcf (contacts) or ics (open tasks)."
 
 
 def _run_export(kind: str, fmt: str, output: Path | None) -> None:
-    from termcrm.services import exporter
+    from termcrm.services.transfer import export
 
     fmt = fmt.strip().lower()
     with state().store().read() as s:
         if output is None:
-            exporter.export(s, kind, sys.stdout, fmt)
+            export.export(s, kind, sys.stdout, fmt)
             return
-        fh = exporter.open_private(output)
+        fh = export.open_private(output)
         try:
-            n = exporter.export(s, kind, fh, fmt)
+            n = export.export(s, kind, fh, fmt)
         finally:
             fh.close()
     out.hint(f"Exported {n} {kind} to {output}")

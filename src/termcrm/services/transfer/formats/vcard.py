@@ -9,14 +9,12 @@ trip keeps everything, and other programs simply ignore them.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
-from sqlmodel import Session
-
 from termcrm.errors import Invalid
-from termcrm.services.importer import ImportResult, import_rows
+from termcrm.services.transfer.rows import Rejected, Row
 
 
 def _split_name(name: str) -> tuple[str, str]:
@@ -24,14 +22,12 @@ def _split_name(name: str) -> tuple[str, str]:
     return (parts[1], parts[0]) if len(parts) == 2 else (name, "")
 
 
-def export_vcards(session: Session, fh: IO[str]) -> int:
-    """Every contact as a vCard 3.0; returns how many."""
+def write(fh: IO[str], recs: Iterable[dict]) -> int:
+    """Contact records (`records.contact`) as vCards 3.0; returns how many."""
     import vobject
 
-    from termcrm.services.exporter import iter_records
-
     count = 0
-    for rec in iter_records(session, "contacts"):
+    for rec in recs:
         card = vobject.vCard()
         card.add("uid").value = f"contact-{rec['id']}@termcrm"
         card.add("fn").value = rec["name"]
@@ -134,17 +130,38 @@ def _card_values(card, actor: str | None) -> tuple[dict[str, str], list[str], di
     return values, [t.strip() for t in tags if t.strip()], custom
 
 
-def import_vcard(
-    store,
-    path: Path,
-    *,
-    dry_run: bool = False,
-    on_duplicate: str = "skip",
-    actor: str | None = None,
-    encoding: str | None = None,
-) -> ImportResult:
-    import vobject
+#: Where each vCard property goes (shown by --dry-run).
+MAPPING = (
+    ("FN / N", "name"),
+    ("EMAIL", "email (more: custom field 'other emails')"),
+    ("TEL", "phone (more: custom field 'other phones')"),
+    ("ORG", "company"),
+    ("TITLE", "title"),
+    ("NOTE", "notes"),
+    ("CATEGORIES", "tags"),
+    ("BDAY, URL, ADR", "custom fields"),
+    ("X-TERMCRM-*", "stage, source, owner, cadence, dates, custom fields"),
+)
 
+#: The contact fields a vCard always supplies (an empty one clears nothing on update).
+COLUMNS = ("owner", "name", "email", "phone", "company", "title", "notes")
+
+
+def is_vcard(path: Path) -> bool:
+    if path.suffix.lower() in (".vcf", ".vcard"):
+        return True
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(64).lstrip(b"\xef\xbb\xbf").lstrip()
+    except OSError:
+        return False
+    return head.upper().startswith(b"BEGIN:VCARD")
+
+
+def read(
+    path: Path, *, encoding: str | None = None, actor: str | None = None
+) -> tuple[str, Iterator[tuple[int, Row | Rejected]]]:
+    """(the encoding used, (line, Row or Rejected) for each card)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -156,48 +173,20 @@ def import_vcard(
         if encoding:
             raise Invalid(f"{path} is not {encoding}") from None
         enc, text = "cp1252", raw.decode("cp1252", errors="replace")
-    result = ImportResult(
-        kind="contacts",
-        path=str(path),
-        source_format="vCard",
-        encoding=enc,
-        delimiter="",
-        mapping=[
-            ("FN / N", "name"),
-            ("EMAIL", "email (more: custom field 'other emails')"),
-            ("TEL", "phone (more: custom field 'other phones')"),
-            ("ORG", "company"),
-            ("TITLE", "title"),
-            ("NOTE", "notes"),
-            ("CATEGORIES", "tags"),
-            ("BDAY, URL, ADR", "custom fields"),
-            ("X-TERMCRM-*", "stage, source, owner, cadence, dates, custom fields"),
-        ],
-        dry_run=dry_run,
-    )
+    return enc, _cards(path, text, actor)
 
-    def records():
-        found = False
-        for line, block in _blocks(text):
-            found = True
-            result.rows += 1
-            try:
-                card = vobject.readOne(block)
-            except Exception as exc:  # vobject raises many kinds on malformed cards
-                result.add_bad(line, f"not a valid vCard: {str(exc).splitlines()[0][:200]}")
-                continue
-            values, tags, custom = _card_values(card, actor)
-            yield line, values, tags, custom
-        if not found:
-            raise Invalid(f"{path} holds no vCard (BEGIN:VCARD ... END:VCARD)")
 
-    cols = {"owner", "name", "email", "phone", "company", "title", "notes"}
-    return import_rows(
-        store,
-        "contacts",
-        records(),
-        result,
-        on_duplicate=on_duplicate,
-        actor=actor,
-        columns=cols,
-    )
+def _cards(path: Path, text: str, actor: str | None) -> Iterator[tuple[int, Row | Rejected]]:
+    import vobject
+
+    found = False
+    for line, block in _blocks(text):
+        found = True
+        try:
+            card = vobject.readOne(block)
+        except Exception as exc:  # vobject raises many kinds on malformed cards
+            yield line, Rejected(f"not a valid vCard: {str(exc).splitlines()[0][:200]}")
+            continue
+        yield line, Row(*_card_values(card, actor))
+    if not found:
+        raise Invalid(f"{path} holds no vCard (BEGIN:VCARD ... END:VCARD)")

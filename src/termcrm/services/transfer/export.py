@@ -8,20 +8,23 @@ hold personal data.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from termcrm import dates
 from termcrm.errors import Invalid, StoreError
 from termcrm.services import records
+from termcrm.services.transfer.formats import json as jsonfile
+from termcrm.services.transfer.formats.csv import cell, writer
+from termcrm.services.transfer.rows import KINDS
 from termcrm.store.models import Case, Company, Contact, Deal, Interaction, Task
 
-KINDS = ("contacts", "companies", "interactions", "deals", "tasks", "cases")
 FORMATS = ("csv", "json", "vcf", "ics")
 PAGE = 1000
 
@@ -120,7 +123,7 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
 
 def columns(kind: str) -> list[str]:
     """The CSV header of an export of `kind` (stable even when there are no records)."""
-    from datetime import UTC, datetime
+    from datetime import UTC
 
     from termcrm.services.contacts import ContactView
 
@@ -150,9 +153,9 @@ def export(
     if fmt == "vcf":
         if kind != "contacts":
             raise Invalid("--format vcf exports contacts only")
-        from termcrm.services import vcard
+        from termcrm.services.transfer.formats import vcard
 
-        return vcard.export_vcards(session, fh)
+        return vcard.write(fh, iter_records(session, "contacts"))
     if fmt == "ics":
         if kind != "tasks":
             raise Invalid("--format ics exports tasks only")
@@ -160,14 +163,7 @@ def export(
     count = 0
     recs = iter_records(session, kind, open_only=open_only)
     if fmt == "json":
-        fh.write("[")
-        for rec in recs:
-            fh.write(",\n  " if count else "\n  ")
-            fh.write(json.dumps(rec, ensure_ascii=False))
-            count += 1
-        fh.write("\n]\n" if count else "]\n")
-        return count
-    from termcrm.services.csvsafe import cell, writer
+        return jsonfile.write_array(fh, recs)
 
     cols = columns(kind)
     w = writer(fh)
@@ -178,11 +174,29 @@ def export(
     return count
 
 
-def export_ics(session: Session, fh: IO[str]) -> int:
-    """Open tasks with a due date as iCalendar events (`services.calendar`, one way to do it)."""
-    from termcrm.services import calendar
+def tasks_ics(
+    session: Session,
+    *,
+    owner: str | None = None,
+    contact=None,
+    now: datetime | None = None,
+) -> bytes:
+    """The open tasks with a due date (optionally one owner's or contact's) as iCalendar."""
+    from termcrm.services import tasks
+    from termcrm.services.transfer.formats import ics
 
-    data = calendar.tasks_ics(session).decode("utf-8")
+    stamp = now or dates.now()
+    found = [
+        t
+        for t in tasks.list_tasks(session, scope="open", owner=owner, contact=contact, now=stamp)
+        if t.due_at is not None
+    ]
+    return ics.calendar(found, tasks.contact_names(session, found), stamp)
+
+
+def export_ics(session: Session, fh: IO[str]) -> int:
+    """Open tasks with a due date as iCalendar events (`tasks_ics`, one way to do it)."""
+    data = tasks_ics(session).decode("utf-8")
     fh.write(data)  # CRLF line ends, as RFC 5545 wants
     return data.count("BEGIN:VEVENT")
 

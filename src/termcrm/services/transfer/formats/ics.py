@@ -1,4 +1,4 @@
-"""Open tasks as an iCalendar file, so due follow-ups show up in any calendar app.
+"""iCalendar: open tasks as a calendar file, so due follow-ups show up in any calendar app.
 
 One `VEVENT` per open task with a due date (calendar apps show events everywhere; many ignore
 `VTODO`): a date-only task is an all-day event on its day, a timed task a 30-minute event at
@@ -10,9 +10,8 @@ done (and can count from completion, which RRULE cannot say), so the next export
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-
-from sqlmodel import Session
 
 from termcrm import dates
 from termcrm.services import recurrence, tasks
@@ -21,23 +20,10 @@ PRODID = "-//termcrm//follow-ups//EN"
 EVENT_MINUTES = 30
 
 
-def tasks_ics(
-    session: Session,
-    *,
-    owner: str | None = None,
-    contact=None,
-    now: datetime | None = None,
-) -> bytes:
-    """The open tasks with a due date (optionally one owner's or contact's) as iCalendar."""
+def calendar(found: Iterable, names: dict[int, str], stamp: datetime) -> bytes:
+    """Tasks (store rows with a due date) as an iCalendar file; `names`: contact id -> name."""
     import icalendar
 
-    stamp = now or dates.now()
-    found = [
-        t
-        for t in tasks.list_tasks(session, scope="open", owner=owner, contact=contact, now=stamp)
-        if t.due_at is not None
-    ]
-    names = tasks.contact_names(session, found)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

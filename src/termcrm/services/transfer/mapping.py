@@ -2,7 +2,7 @@
 
 Headers are matched by name, never by position, case-, space- and punctuation-insensitively
 (`E-mail Address` == `email address` == `EMAILADDRESS`). The aliases below cover the exports
-users bring (docs/import-export.md): Google Contacts (Labels and the older Google CSV),
+users bring (docs/import-export.md; vendor quirks in `sources.py`): Google Contacts (Labels and the older Google CSV),
 Outlook desktop and Outlook.com, HubSpot, Salesforce reports, LinkedIn Connections.csv, and
 termcrm's own export. `--map SOURCE=FIELD` overrides any of it.
 
@@ -14,23 +14,21 @@ fields named after their header. Nothing is dropped unless the user says so (`--
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from termcrm.errors import Invalid
-from termcrm.services.csvsafe import split_list
+from termcrm.services.transfer.formats.csv import split_list
+from termcrm.services.transfer.rows import Row
+from termcrm.services.transfer.sources import (
+    GOOGLE_MULTI,
+    OUTLOOK_PLACEHOLDERS,
+    detect_format,
+    norm,
+)
 
 SKIP = "skip"
 CUSTOM = "custom"
 FIELD_PREFIX = "field:"
-
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-
-
-def norm(header: str) -> str:
-    """`E-mail 1 - Value` -> `email1value`: what header matching compares."""
-    return _NON_ALNUM.sub("", header.lower().lstrip("\ufeff"))
-
 
 # -- targets and aliases ------------------------------------------------------------------------
 # For each record kind: target field -> normalised headers, in priority order (the first
@@ -182,52 +180,8 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "cases": (),
 }
 
-#: Values Outlook writes into every contact it exports: placeholders, not data.
-OUTLOOK_PLACEHOLDERS = {
-    "anniversary": "0/0/00",
-    "birthday": "0/0/00",
-    "gender": "Unspecified",
-    "priority": "Normal",
-    "sensitivity": "Normal",
-    "private": "False",
-    "emailtype": "SMTP",
-    "email2type": "SMTP",
-    "email3type": "SMTP",
-}
-
 #: Fields that collect every column mapped to them instead of taking the first non-empty.
 MULTI = {"tags"}
-
-#: Columns whose cells hold several values joined by ` ::: ` (Google) or `;` (Outlook).
-GOOGLE_MULTI = " ::: "
-
-
-# -- recognising the source --------------------------------------------------------------------
-
-
-def detect_format(kind: str, headers: list[str]) -> str:
-    """A name for the tool that wrote the file, from its header row (shown by --dry-run)."""
-    h = {norm(x) for x in headers}
-    if kind == "contacts":
-        if {"id", "name", "email", "stage", "tags", "fields", "createdat"} <= h:
-            return "termcrm"
-        if "email1label" in h or "labels" in h or "organizationname" in h:
-            return "Google Contacts"
-        if "givenname" in h and ("familyname" in h or "groupmembership" in h):
-            return "Google CSV"
-        if "givenyomi" in h or "imaddress" in h:
-            return "Outlook.com"
-        if "emaildisplayname" in h or "businessstreet2" in h or "emailtype" in h:
-            return "Outlook"
-        if h & {"lifecyclestage", "recordid", "contactowner", "hubspotscore"}:
-            return "HubSpot"
-        if h & {"accountname", "mailingcity", "leadowner", "companyaccount", "accountowner"}:
-            return "Salesforce"
-        if "connectedon" in h:
-            return "LinkedIn"
-        return "CSV"
-    own = {"id", "createdat", "updatedat"}
-    return "termcrm" if own <= h else "CSV"
 
 
 def known_headers(kind: str) -> set[str]:
@@ -381,15 +335,6 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
 # -- applying it to a row --------------------------------------------------------------------
 
 
-@dataclass
-class Row:
-    """The values of one record as read from the file, before validation."""
-
-    values: dict[str, str]
-    tags: list[str]
-    custom: dict[str, str]
-
-
 def _is_my_contacts(label: str) -> bool:
     """Google's system group that every contact is in: not a tag."""
     return label[:1] in ("m", "M") and len(label) < 14 and norm(label) == "mycontacts"
@@ -478,3 +423,6 @@ def apply(mapping: Mapping, cells: list[str]) -> Row:
         if v and not v.isspace() and v != placeholder:
             custom[key] = v.strip()
     return Row(values, tags, custom)
+
+
+__all__ = ["GOOGLE_MULTI", "Mapping", "Row", "apply", "build", "detect_format", "norm"]

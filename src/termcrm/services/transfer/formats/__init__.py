@@ -1,0 +1,1 @@
+"""File formats: readers yield rows, writers take records; none imports the pipeline."""

@@ -1,0 +1,212 @@
+"""Importing records from files: read -> map -> validate -> dedupe -> write, all or nothing.
+
+The file streams through in batches inside one write transaction: a reader (`formats/`)
+yields rows, `mapping.py` turns a CSV row's cells into field values, and the writer of the
+record kind (`writers/`) validates each row with the rules of the services, deduplicates it
+against the database (which holds the earlier batches of the same file, so no in-memory set
+grows with the file) and writes with bulk SQLAlchemy Core inserts. A bad row is remembered
+with its file line and reason and validation goes on to the end; if any row was bad, or this
+is a dry run, the transaction rolls back and nothing is written.
+
+Duplicates: contacts by email (case-insensitive), or by name and company when a row has no
+email; companies by name; interactions, deals, tasks and cases by their natural key (see
+`writers.base.NATURAL_KEYS`). `on_duplicate` skips them (default), updates the existing
+record from the file, or makes them bad rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from termcrm.errors import Invalid
+from termcrm.services import validate
+from termcrm.services.transfer import mapping as colmap
+from termcrm.services.transfer.formats import csv as csvfile
+from termcrm.services.transfer.formats import json as jsonfile
+from termcrm.services.transfer.formats import vcard
+from termcrm.services.transfer.rows import (
+    KINDS,
+    ON_DUPLICATE,
+    ImportFailed,
+    ImportResult,
+    Options,
+    Rejected,
+    Row,
+)
+from termcrm.store import bulk
+
+BATCH = 2000
+
+Progress = Callable[[int, int], None]
+Item = tuple[int, Row | Rejected]
+
+
+class _Rollback(Exception):
+    """Ends a dry run: the transaction rolls back."""
+
+
+def import_file(
+    store,
+    kind: str,
+    path: str | Path,
+    *,
+    overrides: Iterable[str] = (),
+    dry_run: bool = False,
+    on_duplicate: str = "skip",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    actor: str | None = None,
+    progress: Progress | None = None,
+) -> ImportResult:
+    """Import `path` as records of `kind`. Raises ImportFailed (exit 2) if any row is bad;
+    on a dry run returns the result with nothing written."""
+    if kind not in KINDS:
+        raise Invalid(f"Unknown record type {kind!r}; choose one of: {', '.join(KINDS)}")
+    on_duplicate = validate.choice(on_duplicate, ON_DUPLICATE, "--on-duplicate value")
+    path = Path(path).expanduser()
+    if kind == "contacts" and vcard.is_vcard(path):
+        return _import_vcard(store, path, dry_run, on_duplicate, actor, encoding)
+    if jsonfile.is_json(path):
+        return _import_json(store, kind, path, dry_run, on_duplicate, actor, progress)
+    over = colmap.parse_overrides(list(overrides))
+    with csvfile.open_source(
+        path,
+        colmap.known_headers(kind) | set(over),
+        encoding=encoding,
+        delimiter=delimiter,
+    ) as src:
+        mapping = colmap.build(kind, src.headers, over)
+        result = ImportResult(
+            kind=kind,
+            path=str(path),
+            source_format=mapping.source_format,
+            encoding=src.encoding,
+            delimiter=src.delimiter,
+            mapping=mapping.describe(),
+            dry_run=dry_run,
+        )
+        opts = Options(
+            on_duplicate=on_duplicate,
+            actor=actor,
+            own_format=mapping.source_format == "termcrm",
+            columns=set(mapping.sources),
+        )
+        rows = _csv_rows(src, mapping, opts)
+        run_import(store, kind, rows, result, opts, progress=progress, position=src)
+    return result
+
+
+def run_import(
+    store,
+    kind: str,
+    rows: Iterator[Item],
+    result: ImportResult,
+    opts: Options,
+    *,
+    progress: Progress | None = None,
+    position=None,
+) -> ImportResult:
+    """Validate and write `rows` (line, Row) in one transaction; roll back on any bad row."""
+    from termcrm.services.transfer.writers import WRITERS
+
+    writer_cls = WRITERS[kind]
+    try:
+        with store.write() as session, bulk.bulk_cache(session.connection()):
+            conn = session.connection()
+            writer = writer_cls(conn, result, opts)
+            batch: list[tuple[int, Row]] = []
+            for line, row in rows:
+                result.rows += 1
+                if row.__class__ is Rejected:
+                    result.add_bad(line, row.reason)
+                    continue
+                batch.append((line, row))
+                if len(batch) >= BATCH:
+                    writer.write(batch)
+                    batch = []
+                    if progress and position is not None:
+                        progress(position.position(), position.size)
+            if batch:
+                writer.write(batch)
+            writer.finish()
+            if progress and position is not None:
+                progress(position.size, position.size)
+            if not result.ok:
+                result.bad.sort(key=lambda b: b.line)
+                raise ImportFailed(result)
+            if result.dry_run:
+                raise _Rollback
+    except _Rollback:
+        pass
+    return result
+
+
+def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> Iterator[Item]:
+    """The file's non-blank records as mapped rows; a ragged record is rejected."""
+    width = len(mapping.headers)
+    own = opts.own_format
+    esc = csvfile.ESCAPED_SECOND
+    apply = colmap.apply
+    try:
+        for line, cells in src.records():
+            if len(cells) != width:
+                if not "".join(cells).strip():
+                    continue
+                yield (
+                    line,
+                    Rejected(f"has {len(cells)} fields, the header has {width} (a ragged row)"),
+                )
+                continue
+            if not "".join(cells).strip():
+                continue
+            if own:  # csvfile.unescape, inline: it runs for every cell
+                cells = [c[1:] if c[:1] == "'" and c[1:2] in esc else c for c in cells]
+            yield line, apply(mapping, cells)
+    except UnicodeDecodeError as exc:
+        raise Invalid(
+            f"{src.path} is not {src.encoding} ({exc.reason}); try --encoding cp1252"
+        ) from exc
+
+
+def _import_json(store, kind, path, dry_run, on_duplicate, actor, progress) -> ImportResult:
+    """termcrm's own JSON export (an array of records) read back; keys it does not know
+    (derived ones such as `due_date`) are ignored. Bad records are reported by number."""
+    data = jsonfile.read_array(path)
+    targets = set(colmap.ALIASES[kind])
+    keys = sorted({k for r in data for k in r})
+    result = ImportResult(
+        kind=kind,
+        path=str(path),
+        source_format="termcrm JSON",
+        encoding="utf-8",
+        delimiter="",
+        mapping=[(k, k if k in targets else "ignored") for k in keys],
+        dry_run=dry_run,
+    )
+    opts = Options(
+        on_duplicate=on_duplicate,
+        actor=actor,
+        own_format=True,
+        columns={k for k in keys if k in targets},
+    )
+    rows = jsonfile.rows(data, targets, with_fields=kind == "contacts")
+    return run_import(store, kind, rows, result, opts, progress=progress)
+
+
+def _import_vcard(store, path, dry_run, on_duplicate, actor, encoding) -> ImportResult:
+    enc, cards = vcard.read(path, encoding=encoding, actor=actor)
+    result = ImportResult(
+        kind="contacts",
+        path=str(path),
+        source_format="vCard",
+        encoding=enc,
+        delimiter="",
+        mapping=list(vcard.MAPPING),
+        dry_run=dry_run,
+    )
+    opts = Options(on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS))
+    return run_import(store, "contacts", cards, result, opts)
+
+
+__all__ = ["ImportFailed", "ImportResult", "import_file", "run_import"]

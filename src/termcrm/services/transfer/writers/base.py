@@ -1,0 +1,272 @@
+"""The writers' shared part: ids, stamps, owners, companies and contact references.
+
+A writer validates and writes batches of rows of one record kind inside the import's
+transaction (`pipeline.run_import`); one module per kind holds its own rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, func, select, update
+
+from termcrm import dates
+from termcrm.errors import Invalid
+from termcrm.services import validate
+from termcrm.services.transfer import values as cells
+from termcrm.services.transfer.rows import ImportResult, Options, Row
+from termcrm.store import bulk, sqlfunc
+from termcrm.store.models import Company, Contact
+
+
+class _Cache(dict):
+    """A dict that forgets everything when it grows big, so memory stays flat."""
+
+    def __init__(self, limit: int = 20_000) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key, value) -> None:
+        if len(self) >= self.limit:
+            self.clear()
+        super().__setitem__(key, value)
+
+
+def _chunks(items: list, size: int = 500) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class Writer:
+    """Validates and writes batches of rows of one record kind."""
+
+    table: Any = None
+
+    def __init__(self, conn: Connection, result: ImportResult, opts: Options) -> None:
+        self.conn = conn
+        self.result = result
+        self.opts = opts
+        self.now = dates.now()
+        self.companies = _Cache()
+        self.contacts = _Cache()
+        tbl = self.table.__table__
+        max_id = conn.execute(select(func.max(tbl.c.id))).scalar()
+        #: termcrm's own ids are kept when restoring into an empty table
+        self.keep_ids = opts.own_format and max_id is None
+        self.next_id = (max_id or 0) + 1
+        db_lower = sqlfunc.db_lower
+
+        def lower(value: str) -> str:
+            # ASCII lowers the same everywhere; only the rest needs the database's rule
+            return value.lower() if value.isascii() else db_lower(conn, value)
+
+        self.lower = lower
+
+    # shared helpers ---------------------------------------------------------------------
+
+    def file_id(self, value: str) -> str:
+        """The `id` cell of termcrm's own files, checked (it is kept when restoring)."""
+        if value.strip() and self.opts.own_format:
+            validate.record_id(value, self.result.kind[:-1])
+        return value
+
+    def take_id(self, values: dict[str, str]) -> int:
+        if self.keep_ids and values.get("id", "").strip():
+            wanted = validate.record_id(values["id"], self.result.kind[:-1])
+            self.next_id = max(self.next_id, wanted + 1)
+            return wanted
+        nid = self.next_id
+        self.next_id += 1
+        return nid
+
+    def owner(self, values: dict[str, str]) -> str | None:
+        if "owner" in self.opts.columns:
+            return validate.text(values.get("owner"), "owner", max_len=100)
+        return self.opts.actor
+
+    def stamps(self, values: dict[str, str]) -> tuple[datetime, datetime]:
+        c = values.get("created_at", "")
+        created = cells.parse_datetime(c, "created_at")[0] if c.strip() else self.now
+        u = values.get("updated_at", "")
+        if u.strip():
+            # most records were never edited: the same text is the same instant (and the
+            # same object lets the store's datetime conversion reuse its last result)
+            updated = created if u == c else cells.parse_datetime(u, "updated_at")[0]
+        else:
+            updated = created if "created_at" in values else self.now
+        return created, updated
+
+    def company_id(self, name: str | None) -> int | None:
+        """The id of the company of that name (any case), created when new."""
+        if not name:
+            return None
+        key = self.lower(name)
+        cid = self.companies.get(key)
+        if cid is None:
+            self.prefetch_companies([name])
+            cid = self.companies[key]
+        return cid
+
+    def prefetch_companies(self, names: Iterable[str]) -> None:
+        """Resolve the batch's company names in one query; create the new ones in one insert."""
+        wanted: dict[str, str] = {}
+        for n in names:
+            low = self.lower(n)
+            if low not in self.companies:
+                wanted.setdefault(low, n)
+        for cid, low in bulk.select_in(
+            self.conn,
+            lambda part: select(Company.id, func.lower(Company.name)).where(
+                func.lower(Company.name).in_(part)
+            ),
+            list(wanted),
+            "SELECT id, lower(name) FROM companies WHERE lower(name) IN ({marks})",
+        ):
+            self.companies[low] = cid
+            wanted.pop(low, None)
+        if not wanted:
+            return
+        next_id = (self.conn.execute(select(func.max(Company.id))).scalar() or 0) + 1
+        rows = []
+        for low, name in wanted.items():
+            rows.append((next_id, name, self.now, self.now))
+            self.companies[low] = next_id
+            next_id += 1
+        bulk.bulk_insert(
+            self.conn, Company.__table__, rows, ["id", "name", "created_at", "updated_at"]
+        )
+        self.result.companies_created += len(rows)
+        self.new_companies = True
+
+    def contact_ref(self, values: dict[str, str], *, required: bool) -> int | None:
+        """The contact a row refers to: by email, else id, else a unique name."""
+        email_ref = values.get("contact_email", "").strip()
+        id_ref = values.get("contact_id", "").strip()
+        other = values.get("contact", "").strip()
+        if not (email_ref or id_ref or other):
+            if required:
+                raise Invalid("names no contact (give contact_email or contact_id)")
+            return None
+        key = (email_ref.lower(), id_ref, other.lower())
+        if key in self.contacts:
+            return self.contacts[key]
+        cid = None
+        if email_ref or (other and "@" in other and not id_ref):
+            address = email_ref or other
+            cid = self.conn.execute(
+                select(Contact.id).where(func.lower(Contact.email) == self.lower(address))
+            ).scalar()
+            if cid is None:
+                raise Invalid(f"no contact with email {address!r}")
+        elif id_ref or other.lstrip("#").isdigit():
+            n = validate.record_id(id_ref or other, "contact")
+            cid = self.conn.execute(select(Contact.id).where(Contact.id == n)).scalar()
+            if cid is None:
+                raise Invalid(f"no contact #{n}")
+        else:
+            ids = self.conn.execute(
+                select(Contact.id).where(func.lower(Contact.name) == self.lower(other)).limit(2)
+            ).all()
+            if not ids:
+                raise Invalid(f"no contact named {other!r}")
+            if len(ids) > 1:
+                raise Invalid(f"{other!r} names several contacts; use contact_email")
+            cid = ids[0][0]
+        self.contacts[key] = cid
+        return cid
+
+    # the batch loop ---------------------------------------------------------------------------
+
+    def write(self, batch: list[tuple[int, Row]]) -> None:
+        raise NotImplementedError
+
+    new_companies = False
+
+    def finish(self) -> None:
+        bulk.sync_id_sequence(self.conn, self.table.__tablename__)
+        if self.new_companies and self.table is not Company:
+            bulk.sync_id_sequence(self.conn, "companies")
+
+
+#: How a row is recognised as already imported (besides its own id in termcrm files).
+NATURAL_KEYS = {
+    "companies": ("name",),
+    "interactions": ("contact_id", "kind", "occurred_at", "summary"),
+    "deals": ("contact_id", "title"),
+    "tasks": ("contact_id", "title", "due_at"),
+    "cases": ("contact_id", "subject", "opened_at"),
+}
+
+
+class RecordWriter(Writer):
+    """Companies, interactions, deals, tasks and cases: validated, deduplicated by their
+    natural key (in the database, which holds the earlier rows), bulk inserted."""
+
+    def parse(self, v: dict[str, str]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def after_insert(self, recs: list[dict]) -> None:
+        pass
+
+    def existing(self, rec: dict) -> int | None:
+        tbl = self.table.__table__
+        conds = []
+        for key in NATURAL_KEYS[self.result.kind]:
+            col = tbl.c[key]
+            val = rec.get(key)
+            if key == "name":
+                conds.append(func.lower(col) == self.lower(val))
+            elif key in ("opened_at",) and not rec.get("_has_" + key):
+                continue
+            elif val is None:
+                conds.append(col.is_(None))
+            else:
+                conds.append(col == val)
+        return self.conn.execute(select(tbl.c.id).where(*conds).limit(1)).scalar()
+
+    def write(self, batch: list[tuple[int, Row]]) -> None:
+        res = self.result
+        tbl = self.table.__table__
+        new: list[dict] = []
+        seen: dict[tuple, int] = {}
+        for line, row in batch:
+            try:
+                rec = self.parse(row.values)
+                self.file_id(row.values.get("id", ""))
+            except Invalid as exc:
+                res.add_bad(line, exc.message)
+                continue
+            key = tuple(
+                (rec.get(k) or "").lower() if k == "name" else rec.get(k)
+                for k in NATURAL_KEYS[res.kind]
+            )
+            existing = self.existing(rec)
+            earlier = seen.get(key)
+            if existing is None and earlier is None:
+                seen[key] = line
+                rec["id"] = self.take_id(row.values)
+                new.append(rec)
+                continue
+            mode = self.opts.on_duplicate
+            if mode == "error":
+                where = f"#{existing}" if existing else f"line {earlier}"
+                res.add_bad(line, f"duplicate of {res.kind[:-1]} {where}")
+            elif mode == "skip" or existing is None:
+                res.skipped += 1
+            else:
+                values = {
+                    k: val
+                    for k, val in rec.items()
+                    if k in tbl.c and k not in ("id", "created_at") and val is not None
+                }
+                values["updated_at"] = self.now
+                self.conn.execute(update(tbl).where(tbl.c.id == existing).values(**values))
+                res.updated += 1
+        if new:
+            rows = [{k: val for k, val in r.items() if k in tbl.c} for r in new]
+            if res.ok:
+                bulk.bulk_insert(self.conn, tbl, rows)
+                self.after_insert(new)
+            res.created += len(new)

@@ -1,0 +1,313 @@
+"""Contacts from import rows: validated, deduplicated by email (or name), bulk inserted."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import delete as sa_delete
+from sqlalchemy import func, insert, select, update
+
+from termcrm.errors import Invalid
+from termcrm.services import validate
+from termcrm.services.transfer import values as cells
+from termcrm.services.transfer.rows import Row
+from termcrm.services.transfer.sources import GOOGLE_MULTI
+from termcrm.services.transfer.writers.base import Writer, _chunks
+from termcrm.store import bulk
+from termcrm.store.models import Contact, ContactField, ContactStageChange, ContactTag
+
+
+class ContactWriter(Writer):
+    table = Contact
+
+    def __init__(self, conn, result, opts) -> None:
+        super().__init__(conn, result, opts)
+        self.c_contacts = Contact.__table__
+        self.c_tags = ContactTag.__table__
+        self.c_fields = ContactField.__table__
+        self.c_stages = ContactStageChange.__table__
+        self.dt = bulk.datetime_param(conn)
+
+    def parse(self, row: Row) -> dict[str, Any]:
+        """One row as a validated contact (values hold only non-blank cells)."""
+        v = row.values
+        get = v.get
+        text = validate.text
+        multi = GOOGLE_MULTI
+        fields = row.custom
+        mail = None
+        addr = get("email")
+        if addr is not None:
+            if multi in addr:
+                addr, *more = [p.strip() for p in addr.split(multi)]
+                fields["other emails"] = multi.join(more)
+            mail = cells.email(addr)
+        phone = get("phone")
+        if phone is not None and multi in phone:
+            phone, *more = [p.strip() for p in phone.split(multi)]
+            fields["other phones"] = multi.join(more)
+        # validate.text, skipped for the usual clean cell (it returns those as they are)
+        company = get("company")
+        if company is not None and not (
+            company and company == company.strip() and len(company) <= 200
+        ):
+            company = text(company, "company", max_len=200)
+        name = get("name")
+        if name is not None and not (name and name == name.strip() and len(name) <= 200):
+            name = text(name, "name", max_len=200)
+        if name is None:
+            parts = [
+                v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
+            ]
+            name = text(" ".join(parts), "name", max_len=200) if parts else None
+        named = name is not None
+        if name is None:
+            name = mail or company
+            if name is None:
+                raise Invalid("has no name, email or company")
+        if "fields" in v:
+            fields.update(_fields_json(v["fields"]))
+            for key in [k for k in fields if len(k) > 100]:
+                fields[key[:100]] = fields.pop(key)
+        cadence = None
+        if "cadence_days" in v:
+            from termcrm.services.contacts import parse_cadence
+
+            cadence = parse_cadence(v["cadence_days"])
+        if "created_at" in v or "updated_at" in v:
+            created, updated = self.stamps(v)
+        else:
+            created = updated = self.now
+        if phone is not None and not (phone and phone == phone.strip() and len(phone) <= 64):
+            phone = text(phone, "phone", max_len=64)
+        title = get("title")
+        if title is not None and not (title and title == title.strip() and len(title) <= 200):
+            title = text(title, "title", max_len=200)
+        stage = cells.contact_stage(v["stage"]) if "stage" in v else None
+        source = get("source")
+        if source is not None and not (source and source == source.strip() and len(source) <= 100):
+            source = text(source, "source", max_len=100)
+        owner = self.owner(v)
+        notes = get("notes")
+        if notes is not None and not (notes and notes == notes.strip() and len(notes) <= 20000):
+            notes = text(notes, "notes", max_len=20000)
+        tags = row.tags
+        raw_id = get("id", "")
+        rec = {
+            "name": name,
+            "named": named,
+            "email": mail,
+            "phone": phone,
+            "title": title,
+            "company": company,
+            "stage": stage,
+            "source": source,
+            "owner": owner,
+            "notes": notes,
+            "cadence_days": cadence,
+            "created_at": created,
+            "updated_at": updated,
+            "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
+            "fields": fields,
+            "id": raw_id,
+            "_nid": None,
+        }
+        if self.opts.own_format and raw_id.strip():  # checked last, as before
+            rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
+        return rec
+
+    def write(self, batch: list[tuple[int, Row]]) -> None:
+        res = self.result
+        recs: list[tuple[int, dict]] = []
+        for line, row in batch:
+            try:
+                rec = self.parse(row)
+            except Invalid as exc:
+                res.add_bad(line, exc.message)
+                continue
+            recs.append((line, rec))
+        self.prefetch_companies([r["company"] for _, r in recs if r["company"]])
+        companies = self.companies
+        for _, rec in recs:
+            company = rec["company"]
+            if company is None:
+                rec["company_id"] = None
+            else:
+                key = self.lower(company)
+                cid = companies.get(key)
+                rec["company_id"] = cid if cid is not None else self.company_id(company)
+        # duplicates: in the database (earlier batches included) and earlier in this batch
+        low = self.lower
+        own_ids = self.opts.own_format
+        for _, r in recs:
+            if r["email"]:
+                r["key"] = ("e", low(r["email"]))
+            elif own_ids and r["id"].strip():
+                # termcrm's own rows without email are the same record only by id and name
+                r["key"] = ("i", r["id"].strip(), low(r["name"]))
+            else:
+                r["key"] = ("n", low(r["name"]), r["company_id"])
+        emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
+        by_email: dict[str, int] = {}
+        for cid, lowered in bulk.select_in(
+            self.conn,
+            lambda part: select(Contact.id, func.lower(Contact.email)).where(
+                func.lower(Contact.email).in_(part)
+            ),
+            emails,
+            "SELECT id, lower(email) FROM contacts WHERE lower(email) IN ({marks})",
+        ):
+            by_email[lowered] = cid
+        names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
+        by_name: dict[tuple, int] = {}
+        for cid, lowered, comp in bulk.select_in(
+            self.conn,
+            lambda part: select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
+                Contact.email.is_(None), func.lower(Contact.name).in_(part)
+            ),
+            names,
+            "SELECT id, lower(name), company_id FROM contacts "
+            "WHERE email IS NULL AND lower(name) IN ({marks})",
+        ):
+            by_name.setdefault(("n", lowered, comp), cid)
+        ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
+        if ids and not self.keep_ids:
+            for chunk in _chunks(ids):
+                for cid, lowered in self.conn.execute(
+                    select(Contact.id, func.lower(Contact.name)).where(
+                        Contact.email.is_(None), Contact.id.in_(chunk)
+                    )
+                ):
+                    by_name[("i", str(cid), lowered)] = cid
+        pending: dict[Any, tuple[int, dict]] = {}
+        new: list[dict] = []
+        for line, rec in recs:
+            key = rec["key"]
+            existing = by_email.get(key[1]) if key[0] == "e" else by_name.get(key)
+            earlier = pending.get(key)
+            if existing is None and earlier is None:
+                pending[key] = (line, rec)
+                new.append(rec)
+                continue
+            mode = self.opts.on_duplicate
+            if mode == "error":
+                what = f"email {rec['email']}" if rec["email"] else f"name {rec['name']!r}"
+                where = f"contact #{existing}" if existing else f"line {earlier[0]}"
+                res.add_bad(line, f"duplicate: the {what} is already used by {where}")
+            elif mode == "skip":
+                res.skipped += 1
+            elif existing is not None:
+                self.update(existing, rec)
+                res.updated += 1
+            else:
+                _merge(earlier[1], rec)
+                res.updated += 1
+        if new and res.ok:
+            self.insert(new)
+        elif new:
+            res.created += len(new)  # counted for the report; rolled back anyway
+
+    CONTACT_COLUMNS = [
+        "id", "name", "email", "phone", "title", "company_id", "stage", "source", "owner",
+        "notes", "cadence_days", "created_at", "updated_at",
+    ]  # fmt: skip
+    STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
+
+    def insert(self, recs: list[dict]) -> None:
+        contacts, stages, tags, fields = [], [], [], []
+        actor = self.opts.actor
+        dt = self.dt
+        keep_ids = self.keep_ids
+        for rec in recs:
+            nid = rec["_nid"]
+            if keep_ids and nid is not None:  # `take_id`, with the id checked by `parse`
+                cid = nid
+                if nid >= self.next_id:
+                    self.next_id = nid + 1
+            else:
+                cid = self.next_id
+                self.next_id += 1
+            stage = rec["stage"] or "lead"
+            created = dt(rec["created_at"])
+            updated = created if rec["updated_at"] is rec["created_at"] else dt(rec["updated_at"])
+            contacts.append(
+                (
+                    cid, rec["name"], rec["email"], rec["phone"], rec["title"],
+                    rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
+                    rec["cadence_days"], created, updated,
+                )
+            )  # fmt: skip
+            stages.append((cid, None, stage, created, actor))
+            for t in rec["tags"]:
+                tags.append((cid, t))
+            for k, val in rec["fields"].items():
+                fields.append((cid, k, val))
+        conn = self.conn
+        bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+        bulk.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
+        bulk.bulk_insert(self.conn, self.c_tags, tags, ["contact_id", "tag"])
+        bulk.bulk_insert(self.conn, self.c_fields, fields, ["contact_id", "key", "value"])
+        self.result.created += len(recs)
+
+    def update(self, cid: int, rec: dict) -> None:
+        """Fill and overwrite the existing contact from the file's non-empty values."""
+        values: dict[str, Any] = {}
+        if rec["named"]:
+            values["name"] = rec["name"]
+        for key in ("email", "phone", "title", "company_id", "source", "notes", "cadence_days"):
+            if rec[key] is not None:
+                values[key] = rec[key]
+        if "owner" in self.opts.columns and rec["owner"]:
+            values["owner"] = rec["owner"]
+        old_stage = self.conn.execute(select(Contact.stage).where(Contact.id == cid)).scalar()
+        if rec["stage"] and rec["stage"] != old_stage:
+            values["stage"] = rec["stage"]
+            self.conn.execute(
+                insert(ContactStageChange).values(
+                    contact_id=cid,
+                    from_stage=old_stage,
+                    to_stage=rec["stage"],
+                    changed_at=self.now,
+                    changed_by=self.opts.actor,
+                )
+            )
+        values["updated_at"] = self.now
+        self.conn.execute(update(Contact).where(Contact.id == cid).values(**values))
+        have = set(
+            self.conn.execute(select(ContactTag.tag).where(ContactTag.contact_id == cid)).scalars()
+        )
+        for t in rec["tags"]:
+            if t not in have:
+                self.conn.execute(insert(ContactTag).values(contact_id=cid, tag=t))
+        if rec["fields"]:
+            self.conn.execute(
+                sa_delete(ContactField).where(
+                    ContactField.contact_id == cid, ContactField.key.in_(list(rec["fields"]))
+                )
+            )
+            self.conn.execute(
+                insert(ContactField),
+                [{"contact_id": cid, "key": k, "value": v} for k, v in rec["fields"].items()],
+            )
+
+
+def _merge(into: dict, rec: dict) -> None:
+    """A later row of the same file updates a pending one (`--on-duplicate update`)."""
+    if rec["named"]:
+        into["name"], into["named"] = rec["name"], True
+    for key in ("email", "phone", "title", "company_id", "stage", "source", "notes", "owner"):
+        if rec[key] is not None:
+            into[key] = rec[key]
+    into["tags"] = sorted(set(into["tags"]) | set(rec["tags"]))
+    into["fields"] = {**into["fields"], **rec["fields"]}
+
+
+def _fields_json(value: str) -> dict[str, str]:
+    try:
+        data = json.loads(value)
+    except ValueError as exc:
+        raise Invalid(f"Invalid fields {value[:40]!r}: not a JSON object") from exc
+    if not isinstance(data, dict):
+        raise Invalid(f"Invalid fields {value[:40]!r}: not a JSON object")
+    return {str(k): str(v) for k, v in data.items() if str(v) != ""}
