@@ -19,7 +19,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from termcrm.errors import Invalid
+from sqlalchemy.exc import IntegrityError
+
+from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.transfer import mapping as colmap
 from termcrm.services.transfer.formats import csv as csvfile
@@ -139,6 +141,15 @@ def run_import(
                 raise _Rollback
     except _Rollback:
         pass
+    except IntegrityError as exc:
+        # not a duplicate (those are skipped or updated above): a row another writer stored
+        # meanwhile under a constraint this import cannot resolve by itself
+        constraint = getattr(getattr(exc.orig, "diag", None), "constraint_name", None)
+        what = f" ({constraint})" if constraint else ""
+        raise Conflict(
+            f"Another writer stored conflicting records while the import ran{what}; "
+            "nothing was imported; run the import again"
+        ) from exc
     return result
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select, text, update
 
 from termcrm import dates
 from termcrm.errors import Invalid
@@ -39,6 +39,69 @@ def _chunks(items: list, size: int = 500) -> Iterator[list]:
         yield items[i : i + size]
 
 
+class Ids:
+    """New ids for one table, from the database.
+
+    PostgreSQL: its id sequence (`nextval`, one round trip per batch), so concurrent writers
+    never pick the same id. SQLite: the next rowid as SQLite itself assigns it (the largest
+    plus one), counted on from there; safe because an import holds the database's write
+    lock (`BEGIN IMMEDIATE`) from its first statement, so no other writer can take one.
+    """
+
+    def __init__(self, conn: Connection, table) -> None:
+        self.conn = conn
+        self.table = table
+        self.sequence = conn.dialect.name == "postgresql"
+        self.next: int | None = None
+
+    def empty(self) -> bool:
+        return self.conn.execute(select(self.table.c.id).limit(1)).first() is None
+
+    def take(self, n: int) -> list[int]:
+        if n <= 0:
+            return []
+        if self.sequence:
+            return list(
+                self.conn.execute(
+                    text(
+                        "SELECT nextval(pg_get_serial_sequence(:t, 'id')) "
+                        "FROM generate_series(1, :n)"
+                    ),
+                    {"t": self.table.name, "n": n},
+                ).scalars()
+            )
+        if self.next is None:
+            top = self.conn.execute(select(func.max(self.table.c.id))).scalar()
+            self.next = (top or 0) + 1
+        first = self.next
+        self.next += n
+        return list(range(first, first + n))
+
+    def keep(self, wanted: int) -> None:
+        """A file's own id is used (restoring into an empty table): count on past it."""
+        if not self.sequence and (self.next is None or wanted >= self.next):
+            self.next = wanted + 1
+
+
+def insert_new(conn: Connection, table, rows: list[dict[str, Any]]) -> set[int]:
+    """Insert `rows` (with their ids); returns the ids of the rows that went in.
+
+    On PostgreSQL a row that another transaction committed meanwhile (the same email or
+    company name: the unique indexes decide) is left out instead of failing the whole
+    import; the caller treats it as the duplicate it is. SQLite needs no such care: the
+    import holds the write lock, so the duplicate check before the insert saw everything.
+    """
+    if not rows:
+        return set()
+    if conn.dialect.name != "postgresql":
+        bulk.bulk_insert(conn, table, rows)
+        return {r["id"] for r in rows}
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+    stmt = pg_insert(table).on_conflict_do_nothing().returning(table.c.id)
+    return set(conn.execute(stmt, rows).scalars())
+
+
 class Writer:
     """Validates and writes batches of rows of one record kind."""
 
@@ -52,10 +115,10 @@ class Writer:
         self.companies = _Cache()
         self.contacts = _Cache()
         tbl = self.table.__table__
-        max_id = conn.execute(select(func.max(tbl.c.id))).scalar()
+        self.ids = Ids(conn, tbl)
+        self.company_ids = Ids(conn, Company.__table__)
         #: termcrm's own ids are kept when restoring into an empty table
-        self.keep_ids = opts.own_format and max_id is None
-        self.next_id = (max_id or 0) + 1
+        self.keep_ids = opts.own_format and self.ids.empty()
         db_lower = sqlfunc.db_lower
 
         def lower(value: str) -> str:
@@ -72,14 +135,13 @@ class Writer:
             validate.record_id(value, self.result.kind[:-1])
         return value
 
-    def take_id(self, values: dict[str, str]) -> int:
+    def wanted_id(self, values: dict[str, str]) -> int | None:
+        """The file's own id, kept when restoring termcrm's files into an empty table."""
         if self.keep_ids and values.get("id", "").strip():
             wanted = validate.record_id(values["id"], self.result.kind[:-1])
-            self.next_id = max(self.next_id, wanted + 1)
+            self.ids.keep(wanted)
             return wanted
-        nid = self.next_id
-        self.next_id += 1
-        return nid
+        return None
 
     def owner(self, values: dict[str, str]) -> str | None:
         if "owner" in self.opts.columns:
@@ -128,17 +190,25 @@ class Writer:
             wanted.pop(low, None)
         if not wanted:
             return
-        next_id = (self.conn.execute(select(func.max(Company.id))).scalar() or 0) + 1
-        rows = []
-        for low, name in wanted.items():
-            rows.append((next_id, name, self.now, self.now))
-            self.companies[low] = next_id
-            next_id += 1
-        bulk.bulk_insert(
-            self.conn, Company.__table__, rows, ["id", "name", "created_at", "updated_at"]
-        )
-        self.result.companies_created += len(rows)
-        self.new_companies = True
+        names = list(wanted.values())
+        rows = [
+            {"id": cid, "name": name, "created_at": self.now, "updated_at": self.now}
+            for cid, name in zip(self.company_ids.take(len(names)), names, strict=True)
+        ]
+        inserted = insert_new(self.conn, Company.__table__, rows)
+        for row in rows:
+            if row["id"] in inserted:
+                self.companies[self.lower(row["name"])] = row["id"]
+        self.result.companies_created += len(inserted)
+        if len(inserted) < len(rows):
+            # another writer created some of them meanwhile (PostgreSQL): use theirs
+            late = [low for low in wanted if low not in self.companies]
+            for cid, low in self.conn.execute(
+                select(Company.id, func.lower(Company.name)).where(
+                    func.lower(Company.name).in_(late)
+                )
+            ):
+                self.companies[low] = cid
 
     def contact_ref(self, values: dict[str, str], *, required: bool) -> int | None:
         """The contact a row refers to: by email, else id, else a unique name."""
@@ -182,12 +252,9 @@ class Writer:
     def write(self, batch: list[tuple[int, Row]]) -> None:
         raise NotImplementedError
 
-    new_companies = False
-
     def finish(self) -> None:
-        bulk.sync_id_sequence(self.conn, self.table.__tablename__)
-        if self.new_companies and self.table is not Company:
-            bulk.sync_id_sequence(self.conn, "companies")
+        if self.keep_ids:  # restored ids: the id sequence moves past them
+            bulk.sync_id_sequence(self.conn, self.table.__tablename__)
 
 
 #: How a row is recognised as already imported (besides its own id in termcrm files).
@@ -246,7 +313,7 @@ class RecordWriter(Writer):
             earlier = seen.get(key)
             if existing is None and earlier is None:
                 seen[key] = line
-                rec["id"] = self.take_id(row.values)
+                rec["id"] = self.wanted_id(row.values)
                 new.append(rec)
                 continue
             mode = self.opts.on_duplicate
@@ -265,6 +332,10 @@ class RecordWriter(Writer):
                 self.conn.execute(update(tbl).where(tbl.c.id == existing).values(**values))
                 res.updated += 1
         if new:
+            fresh = iter(self.ids.take(sum(1 for r in new if r["id"] is None)))
+            for r in new:
+                if r["id"] is None:
+                    r["id"] = next(fresh)
             rows = [{k: val for k, val in r.items() if k in tbl.c} for r in new]
             if res.ok:
                 bulk.bulk_insert(self.conn, tbl, rows)

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, insert, select, update
 
-from termcrm.errors import Invalid
+from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
-from termcrm.services.transfer.writers.base import Writer, _chunks
+from termcrm.services.transfer.writers.base import Writer, _chunks, insert_new
 from termcrm.store import bulk
 from termcrm.store.models import Contact, ContactField, ContactStageChange, ContactTag
 
@@ -188,6 +188,7 @@ class ContactWriter(Writer):
             earlier = pending.get(key)
             if existing is None and earlier is None:
                 pending[key] = (line, rec)
+                rec["_line"] = line
                 new.append(rec)
                 continue
             mode = self.opts.on_duplicate
@@ -208,47 +209,97 @@ class ContactWriter(Writer):
         elif new:
             res.created += len(new)  # counted for the report; rolled back anyway
 
+    #: the columns a new contact is inserted with, in the order of `contact_row`
     CONTACT_COLUMNS = [
         "id", "name", "email", "phone", "title", "company_id", "stage", "source", "owner",
         "notes", "cadence_days", "created_at", "updated_at",
     ]  # fmt: skip
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
+    @staticmethod
+    def contact_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
+        """A new contact's values in the order of `CONTACT_COLUMNS`."""
+        return (
+            cid, rec["name"], rec["email"], rec["phone"], rec["title"], rec["company_id"],
+            stage, rec["source"], rec["owner"], rec["notes"], rec["cadence_days"],
+            created, updated,
+        )  # fmt: skip
+
     def insert(self, recs: list[dict]) -> None:
         contacts, stages, tags, fields = [], [], [], []
         actor = self.opts.actor
         dt = self.dt
         keep_ids = self.keep_ids
+        row = self.contact_row
+        fresh = iter(self.ids.take(sum(1 for r in recs if not (keep_ids and r["_nid"]))))
         for rec in recs:
             nid = rec["_nid"]
-            if keep_ids and nid is not None:  # `take_id`, with the id checked by `parse`
+            if keep_ids and nid is not None:  # the file's own id, checked by `parse`
                 cid = nid
-                if nid >= self.next_id:
-                    self.next_id = nid + 1
+                self.ids.keep(nid)
             else:
-                cid = self.next_id
-                self.next_id += 1
+                cid = next(fresh)
+            rec["_cid"] = cid
             stage = rec["stage"] or "lead"
             created = dt(rec["created_at"])
             updated = created if rec["updated_at"] is rec["created_at"] else dt(rec["updated_at"])
-            contacts.append(
-                (
-                    cid, rec["name"], rec["email"], rec["phone"], rec["title"],
-                    rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
-                    rec["cadence_days"], created, updated,
-                )
-            )  # fmt: skip
+            contacts.append(row(cid, rec, stage, created, updated))
             stages.append((cid, None, stage, created, actor))
             for t in rec["tags"]:
                 tags.append((cid, t))
             for k, val in rec["fields"].items():
                 fields.append((cid, k, val))
         conn = self.conn
-        bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+        if self.ids.sequence:
+            # PostgreSQL: another import may have written some of these contacts meanwhile
+            inserted = insert_new(
+                conn,
+                self.c_contacts,
+                [dict(zip(self.CONTACT_COLUMNS, c, strict=True)) for c in contacts],
+            )
+            if len(inserted) < len(contacts):
+                self.written_meanwhile([r for r in recs if r["_cid"] not in inserted])
+                stages = [s for s in stages if s[0] in inserted]
+                tags = [x for x in tags if x[0] in inserted]
+                fields = [x for x in fields if x[0] in inserted]
+            self.result.created += len(inserted)
+        else:
+            bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+            self.result.created += len(recs)
         bulk.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
-        bulk.bulk_insert(self.conn, self.c_tags, tags, ["contact_id", "tag"])
-        bulk.bulk_insert(self.conn, self.c_fields, fields, ["contact_id", "key", "value"])
-        self.result.created += len(recs)
+        bulk.bulk_insert(conn, self.c_tags, tags, ["contact_id", "tag"])
+        bulk.bulk_insert(conn, self.c_fields, fields, ["contact_id", "key", "value"])
+
+    def written_meanwhile(self, recs: list[dict]) -> None:
+        """Contacts another writer committed while this import ran: duplicates after all,
+        skipped or updated as `--on-duplicate` says (`error` makes them bad rows)."""
+        emails = [self.lower(r["email"]) for r in recs if r["email"]]
+        found = dict(
+            self.conn.execute(
+                select(func.lower(Contact.email), Contact.id).where(
+                    func.lower(Contact.email).in_(emails)
+                )
+            ).all()
+        )
+        res = self.result
+        for rec in recs:
+            existing = found.get(self.lower(rec["email"])) if rec["email"] else None
+            if existing is None:
+                raise Conflict(
+                    f"Line {rec['_line']}: another writer stored a record with the same id "
+                    "while this import ran; nothing was imported, run it again"
+                )
+            if self.opts.on_duplicate == "update":
+                self.update(existing, rec)
+                res.updated += 1
+            elif self.opts.on_duplicate == "skip":
+                res.skipped += 1
+            else:
+                res.add_bad(
+                    rec["_line"],
+                    f"duplicate: the email {rec['email']} is already used by contact "
+                    f"#{existing} (stored by another writer during this import)",
+                )
 
     def update(self, cid: int, rec: dict) -> None:
         """Fill and overwrite the existing contact from the file's non-empty values."""
