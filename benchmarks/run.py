@@ -440,6 +440,7 @@ class Bench:
             r, [*self.crm, "--help"], env, "bare Typer --help", 1.2))  # fmt: skip
         self.figure("termcrm remind", lambda r: self.remind(r, env))
         self.figure("rc line in a new bash -i", lambda r: self.rc_line(r, env))
+        self.figure("TAB completion of a CONTACT", lambda r: self.completion(r, env))
         self.figure("termcrm today", lambda r: self.timed_row(
             r, [*self.crm, "today"], env, "libs floor", 1.15))  # fmt: skip
         self.figure(f"termcrm contact list --search {SEARCH}", lambda r: self.timed_row(
@@ -519,6 +520,28 @@ class Bench:
         st = self.timed_row(row, cmd, env, "bash -i + python -c pass", 3.0)
         lines = [ln for ln in st["stdout"].splitlines() if ln.strip()]
         row.note = f"{len(lines)} reminder line(s) printed; no stamp (worst case)"
+
+    def completion(self, row: Row, env: dict[str, str]) -> None:
+        """One TAB after `termcrm contact show PREFIX` in bash (the first 3 letters of a sample
+        contact's email, which begin names too): the completion protocol as the
+        script installed by `termcrm --install-completion` drives it. The warm-up run writes
+        the command tree's cache, as the first TAB after an install or upgrade does."""
+        prefix = self.sample_email[:3]
+        env = {
+            **env,
+            "_TERMCRM_COMPLETE": "complete_bash",
+            "COMP_WORDS": f"termcrm contact show {prefix}",
+            "COMP_CWORD": "3",
+        }
+        st = time_cmd(self.crm, env, self.runs, max(1, self.warmup))
+        row.value = fmt_stats(st)
+        row.data = {k: v for k, v in st.items() if k != "stdout"}
+        row.target = "≤ 150 ms"
+        row.result = "pass" if st["median"] <= 0.150 else "FAIL"
+        found = [ln for ln in st["stdout"].splitlines() if ln.strip()]
+        if not found:
+            raise Unavailable("no candidates offered")
+        row.note = f"{len(found)} candidates for {prefix!r}"
 
     def search(self, row: Row, env: dict[str, str]) -> None:
         result, _ = probe(["search", str(self.db), SEARCH, str(max(3, self.runs))], env)

@@ -124,6 +124,7 @@ def test_run_prints_one_table_and_writes_json(tmp_path: Path):
         "termcrm --help",
         "termcrm remind",
         "rc line in a new bash -i",
+        "TAB completion of a CONTACT",
         "termcrm today",
         "termcrm report",
         "KPI report, in-process",

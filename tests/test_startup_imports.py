@@ -154,3 +154,20 @@ def test_shell_init_imports_no_heavy_library(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "remind" in r.stdout and "--db 'x y.db'" in r.stdout
     assert not loaded, f"termcrm shell-init imported {sorted(loaded)}"
+
+
+def test_a_tab_imports_no_heavy_library_once_the_command_tree_is_cached(
+    tmp_path, db_path, monkeypatch
+):
+    """Completion runs on every TAB: after the first one (which caches the command tree)
+    it answers from the standard library alone."""
+    _due_task(db_path)
+    monkeypatch.setenv("_TERMCRM_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "termcrm contact show Ad")
+    monkeypatch.setenv("COMP_CWORD", "3")
+    body = "from termcrm.entry import main\nmain()"
+    _, r = _loaded(tmp_path, body)
+    assert r.stdout == "Ada\\ Lovelace\n", r.stderr
+    loaded, r = _loaded(tmp_path, body)
+    assert r.stdout == "Ada\\ Lovelace\n", r.stderr
+    assert not loaded, f"a TAB imported {sorted(loaded)}"

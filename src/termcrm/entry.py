@@ -1,7 +1,8 @@
 """The console-script entry point of `termcrm` and `crm`.
 
-`termcrm remind` and `termcrm shell-init` run in every new shell, so they are dispatched here
-before the Typer app (and with it typer, rich, pydantic and SQLAlchemy) is imported at all.
+`termcrm remind` and `termcrm shell-init` run in every new shell, and completion on every TAB,
+so they are dispatched here before the Typer app (and with it typer, rich, pydantic and
+SQLAlchemy) is imported at all.
 """
 
 from __future__ import annotations
@@ -34,6 +35,11 @@ def _subcommand(argv: list[str]) -> str | None:
 
 def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else argv
+    instruction = os.environ.get("_TERMCRM_COMPLETE")
+    if instruction and argv is None:  # a TAB: see termcrm.complete
+        from termcrm.complete import main as complete_main
+
+        sys.exit(complete_main(instruction))
     command = _subcommand(args)
     if command == "remind":
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -46,6 +47,29 @@ class CrmGroup(TyperGroup):
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+
+    def shell_complete(self, ctx, incomplete: str):
+        """Command names with their one-line help, without building every command."""
+        self._listing = True
+        try:
+            return super().shell_complete(ctx, incomplete)
+        finally:
+            self._listing = False
+
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
+        """Answer a TAB (`_TERMCRM_COMPLETE` set by the completion script), for `termcrm` and
+        `crm` alike; a failure gives no candidates and never a message in the prompt."""
+        if not os.environ.get(COMPLETE_VAR):
+            return
+        from termcrm.cli import _completion
+
+        _completion.register_shells()
+        for built in _built.values():  # built before completion began (in-process callers)
+            _completion.attach(built)
+        try:
+            super()._main_shell_completion(ctx_args, prog_name, COMPLETE_VAR)
+        except Exception:
+            sys.exit(1)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         argv = list(sys.argv[1:] if args is None else args)
@@ -96,6 +120,12 @@ class CrmGroup(TyperGroup):
 
 _built: dict[str, Any] = {}
 
+#: the options Typer adds to a sub-app, which only the root offers here
+_TYPER_COMPLETION_OPTIONS = ("install_completion", "show_completion")
+
+#: the environment variable of the completion protocol (the scripts in cli/_completion.py)
+COMPLETE_VAR = "_TERMCRM_COMPLETE"
+
 app = typer.Typer(
     cls=CrmGroup,
     name="termcrm",
@@ -111,6 +141,18 @@ def _version(value: bool) -> None:
     if value:
         typer.echo(f"termcrm {__version__}")
         raise typer.Exit()
+
+
+def _show_completion(ctx: typer.Context, param: Any, value: bool) -> None:
+    from termcrm.cli import _completion
+
+    _completion.show_callback(ctx, param, value)
+
+
+def _install_completion(ctx: typer.Context, param: Any, value: bool) -> None:
+    from termcrm.cli import _completion
+
+    _completion.install_callback(ctx, param, value)
 
 
 @app.callback()
@@ -133,6 +175,26 @@ def main(
     version: Annotated[
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+    install_completion: Annotated[
+        bool,
+        typer.Option(
+            "--install-completion",
+            callback=_install_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Install TAB completion for your shell ($SHELL: bash, zsh or fish).",
+        ),
+    ] = False,
+    show_completion: Annotated[
+        bool,
+        typer.Option(
+            "--show-completion",
+            callback=_show_completion,
+            is_eager=True,
+            expose_value=False,
+            help="Print the TAB completion script for your shell, to install it yourself.",
+        ),
     ] = False,
 ) -> None:
     """termcrm: a terminal CRM for small teams.
@@ -211,10 +273,16 @@ def _build(name: str) -> Any:
     if isinstance(target, typer.Typer):
         command = typer.main.get_command(target)
     else:
-        single = typer.Typer()
+        single = typer.Typer(add_completion=False)
         single.command(name)(target)
         command = typer.main.get_command(single)
     command.name = name
+    # completion is installed for the whole program, at the top (`termcrm --install-completion`)
+    command.params = [p for p in command.params if p.name not in _TYPER_COMPLETION_OPTIONS]
+    if os.environ.get(COMPLETE_VAR):
+        from termcrm.cli import _completion
+
+        _completion.attach(command)
     return command
 
 
