@@ -439,6 +439,7 @@ class Bench:
         self.figure("termcrm --help", lambda r: self.timed_row(
             r, [*self.crm, "--help"], env, "bare Typer --help", 1.2))  # fmt: skip
         self.figure("termcrm remind", lambda r: self.remind(r, env))
+        self.figure("termcrm remind (PostgreSQL)", lambda r: self.remind_pg(r, env))
         self.figure("rc line in a new bash -i", lambda r: self.rc_line(r, env))
         self.figure("TAB completion of a CONTACT", lambda r: self.completion(r, env))
         self.figure("termcrm today", lambda r: self.timed_row(
@@ -501,6 +502,43 @@ class Bench:
         st = self.timed_row(row, cmd, env, "python -c pass", 3.0)
         lines = [ln for ln in st["stdout"].splitlines() if ln.strip()]
         row.note = (row.note + "; " if row.note else "") + f"{len(lines)} line(s) printed"
+
+    def remind_pg(self, row: Row, env: dict[str, str]) -> None:
+        """`termcrm remind` on PostgreSQL with the data set loaded (`termcrm db copy` into a
+        throwaway database on the server at $TERMCRM_BENCH_PG, dropped afterwards)."""
+        import uuid
+
+        try:
+            import psycopg
+        except ImportError as exc:
+            raise Unavailable("psycopg is not installed (pip install 'termcrm[postgres]')") from exc
+        server = os.environ.get(
+            "TERMCRM_BENCH_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+        )
+        admin = server.replace("postgresql+psycopg://", "postgresql://")
+        name = f"termcrm_bench_{uuid.uuid4().hex[:12]}"
+        try:
+            with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        except Exception as exc:
+            raise Unavailable(f"no PostgreSQL server: {first_line(str(exc))}") from exc
+        target = f"{server.rsplit('/', 1)[0]}/{name}"
+        try:
+            copied = run_proc([*self.crm, "db", "copy", "--to", target], env, timeout=3600)
+            if copied.returncode != 0:
+                raise Unavailable(f"db copy failed: {first_line(copied.stderr)}")
+            pg_env = {**env, "TERMCRM_DB": target}
+            st = self.timed_row(
+                row, [*self.crm, "remind", "--always"], pg_env, "python -c pass", 5.0
+            )
+            lines = [ln for ln in st["stdout"].splitlines() if ln.strip()]
+            row.note = f"{len(lines)} line(s) printed; the data set copied to PostgreSQL"
+        finally:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            for role in ("admin", "member", "viewer"):
+                with psycopg.connect(admin, autocommit=True) as conn:
+                    conn.execute(f'DROP ROLE IF EXISTS "{name}_{role}"')
 
     def rc_line(self, row: Row, env: dict[str, str]) -> None:
         """A new interactive bash whose rc file holds the README's line (shell-init, then the

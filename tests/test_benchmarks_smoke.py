@@ -123,6 +123,7 @@ def test_run_prints_one_table_and_writes_json(tmp_path: Path):
         "ref: libs floor",
         "termcrm --help",
         "termcrm remind",
+        "termcrm remind (PostgreSQL)",
         "rc line in a new bash -i",
         "TAB completion of a CONTACT",
         "termcrm today",

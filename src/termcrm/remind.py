@@ -8,9 +8,10 @@ Python itself costs and must never get in the way:
 - It prints at most 3 short lines, and nothing at all when nothing is due.
 - At most once per day per user and database (a stamp file in the platformdirs state dir),
   unless `--always`. Only a reminder actually shown sets the stamp.
-- A missing, locked or corrupt database, a schema revision other than this termcrm's, a
-  server (PostgreSQL) database, or any error at all: it prints nothing and exits 0.
+- A missing, locked or corrupt database, a schema revision other than this termcrm's, an
+  unreachable server, or any error at all: it prints nothing and exits 0.
   `--debug` says why on stderr.
+- On PostgreSQL (a team's CRM) `remind_pg` reads the login's tasks through libpq.
 
 It shows the acting user's tasks (`--user`, `TERMCRM_USER`, the login name) plus unowned
 ones, and honours `TERMCRM_NOW`. What "overdue" and "due today" mean is the rule of
@@ -95,7 +96,9 @@ def db_file(explicit: str | None) -> str:
     target = explicit or os.environ.get("TERMCRM_DB") or os.path.join(data_dir(), "termcrm.db")
     if "://" in target:
         if not target.startswith("sqlite:///"):
-            raise Quiet("remind reads SQLite files only; for a server database run `crm today`")
+            raise Quiet(
+                "remind reads SQLite files and PostgreSQL; for this database run `crm today`"
+            )
         target = target[len("sqlite:///") :].split("?", 1)[0]
         if not target or target == ":memory:":
             raise Quiet("an in-memory database has no tasks")
@@ -144,7 +147,8 @@ def stamp_path(user: str, db: str) -> str:
     import zlib
 
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in user)[:64]
-    key = zlib.crc32(os.path.abspath(db).encode("utf-8", "surrogateescape"))
+    where = db if "://" in db else os.path.abspath(db)
+    key = zlib.crc32(where.encode("utf-8", "surrogateescape"))
     return os.path.join(state_dir(), f"remind-{safe}-{key:08x}.stamp")
 
 
@@ -309,19 +313,29 @@ def reminder(
     *, db: str | None = None, user: str | None = None, always: bool = False, stamp: bool = True
 ) -> list[str]:
     """The lines to print (maybe none). Raises `Quiet` (or anything) when there is nothing."""
-    path = db_file(db)
-    who = current_user(user)
+    from termcrm import remind_pg  # a team's CRM on PostgreSQL (the login is who)
+
+    server = remind_pg.conninfo(db or os.environ.get("TERMCRM_DB") or "")
+    path = db_file(db) if server is None else remind_pg.place(server)
+    who = current_user(user) if server is None else (remind_pg.login(server) or current_user(None))
     current = now()
     today = current.astimezone().date().isoformat()
     marker = stamp_path(who, path)
     if not always and already_shown(marker, today):
         raise Quiet(f"already reminded today (stamp {marker}); --always shows it again")
-    conn = _connect(path)
-    try:
-        _check_schema(conn)
-        found = gather(conn, who, current)
-    finally:
-        conn.close()
+    if server is not None:
+        from termcrm.store.revision import HEAD
+
+        found = remind_pg.gather(
+            server, current, head=HEAD, cap=COUNT_CAP, local_midnight=local_midnight
+        )
+    else:
+        conn = _connect(path)
+        try:
+            _check_schema(conn)
+            found = gather(conn, who, current)
+        finally:
+            conn.close()
     prog = os.path.basename(sys.argv[0] or "")
     lines = compose(found, "termcrm" if prog == "termcrm" else "crm")
     if lines and stamp:

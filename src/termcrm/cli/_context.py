@@ -33,6 +33,7 @@ class State:
             from termcrm.store.engine import open_store
 
             store = open_store(self.db, memory_map=memory_map)
+            _warn_network_filesystem(store)
             try:
                 store.actor = team.acting_user(store, self.user)
             except BaseException:
@@ -55,3 +56,19 @@ def state() -> State:
     if not isinstance(root.obj, State):
         root.obj = State()
     return root.obj
+
+
+def _warn_network_filesystem(store: Store) -> None:
+    """SQLite's locking is not reliable over a network filesystem: say so, and what to use."""
+    from termcrm.paths import sqlite_path
+    from termcrm.store.sqlite import network_filesystem
+
+    path = sqlite_path(store.target)
+    kind = network_filesystem(path) if path is not None else None
+    if kind:
+        from termcrm.cli._output import out
+
+        out.hint(
+            f"Warning: {path} is on a network filesystem ({kind}), where SQLite's locking "
+            "cannot be relied on; a team shares a CRM on PostgreSQL (docs/team.md)"
+        )

@@ -1,16 +1,20 @@
-"""Database maintenance: checks and backups (through the store's SQLite seam)."""
+"""Database maintenance: checks, backups and restores, on SQLite (its own file tools) and
+PostgreSQL (pg_dump/pg_restore, and the team's roles, grants and policies)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from termcrm.store import engine, sqlite
+from sqlalchemy import Connection, text
+
+from termcrm.store import engine, postgres, sqlite, teamsql
 from termcrm.store.revision import HEAD
 
 
 def check(target: str | None) -> dict[str, Any]:
-    """Integrity, foreign keys and schema revision, without migrating anything."""
+    """Integrity, references, schema revision and (PostgreSQL) the team's roles, grants,
+    policies and audit triggers, without migrating anything."""
     store = engine.open_store(target, migrate=False)
     try:
         revision = engine.current_revision(store)
@@ -19,6 +23,11 @@ def check(target: str | None) -> dict[str, Any]:
             revision = engine.current_revision(store)
         with store.engine.connect() as conn:
             problems = sqlite.integrity_problems(conn)
+            if store.dialect == "postgresql":
+                problems += postgres.invalid_constraints(conn)
+                problems += orphans(conn)
+                if revision == HEAD:
+                    problems += teamsql.problems(conn)
         if revision != HEAD:
             problems.append(
                 f"schema {revision} is not the newest ({HEAD}); run `termcrm db upgrade`"
@@ -35,5 +44,41 @@ def check(target: str | None) -> dict[str, Any]:
         store.close()
 
 
+def orphans(conn: Connection) -> list[str]:
+    """Rows whose reference points at no row (SQLite's `foreign_key_check`, for any engine)."""
+    from sqlmodel import SQLModel
+
+    import termcrm.store.models  # noqa: F401  (registers the tables)
+
+    found = []
+    for table in SQLModel.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            child, parent = fk.parent, fk.column
+            n = conn.execute(
+                text(
+                    f"SELECT count(*) FROM {table.name} c WHERE c.{child.name} IS NOT NULL "
+                    f"AND NOT EXISTS (SELECT 1 FROM {parent.table.name} p "
+                    f"WHERE p.{parent.name} = c.{child.name})"
+                )
+            ).scalar()
+            if n:
+                found.append(f"{n} {table.name} rows refer to a missing {parent.table.name} row")
+    return found
+
+
 def backup(store: engine.Store, dest: Path) -> None:
-    sqlite.backup(store.engine, dest)
+    """SQLite: the online backup API; PostgreSQL: pg_dump's custom format. File mode 0600."""
+    if store.dialect == "postgresql":
+        postgres.dump(store.engine, dest)
+    else:
+        sqlite.backup(store.engine, dest)
+
+
+def restore(store: engine.Store, source: Path) -> None:
+    """Put a backup made by `backup` back in place of the database's contents."""
+    if store.dialect == "postgresql":
+        postgres.restore(store.engine, source)
+        with store.engine.begin() as conn:  # grants for this database's own roles
+            teamsql.install(conn)
+    else:
+        sqlite.restore(store.engine, source)

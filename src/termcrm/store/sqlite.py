@@ -139,3 +139,58 @@ def backup(engine: Engine, dest: Path) -> None:
     finally:
         raw.close()
     os.chmod(dest, 0o600)
+
+
+def restore(engine: Engine, source: Path) -> None:
+    """Replace the database's contents with a backup file (the online backup API, the
+    other way round), in one step that other connections see whole or not at all."""
+    source = source.expanduser()
+    if not source.is_file():
+        raise StoreError(f"No backup file at {source}")
+    with source.open("rb") as fh:
+        if fh.read(16) != SQLITE_MAGIC:
+            raise StoreError(f"{source} is not a termcrm backup (not a SQLite file)")
+    raw = engine.raw_connection()
+    try:
+        src = sqlite3.connect(source)
+        try:
+            src.backup(raw.driver_connection)
+        finally:
+            src.close()
+    except sqlite3.Error as exc:
+        raise StoreError(f"Restore failed: {exc}") from exc
+    finally:
+        raw.close()
+
+
+#: where the kernel lists what is mounted (a test points it elsewhere)
+MOUNTS = "/proc/mounts"
+#: filesystem types on which SQLite's locking cannot be relied on
+_NETWORK = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "9p", "afs", "ceph")
+
+
+def network_filesystem(path: Path) -> str | None:
+    """The type of the network filesystem (nfs, cifs/smb, sshfs, fuse) `path` is on, None
+    for a local one or when the mounts cannot be read."""
+    try:
+        with open(MOUNTS, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    path = path.expanduser()
+    where = os.path.realpath(path if path.exists() else path.parent)
+    best, kind = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = where == point or where.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, parts[2]
+    if kind is None:
+        return None
+    base = kind.split(".", 1)[0]
+    if kind in _NETWORK or kind.startswith("fuse.") or kind == "fuse" or base in _NETWORK:
+        return kind
+    return None

@@ -194,3 +194,70 @@ def _grants(conn: Connection, database: str, schema: str) -> None:
     for table in (AUDIT_TABLE, "alembic_version"):
         run(f"REVOKE INSERT, UPDATE, DELETE ON {table} FROM {admin}, {member}")
     run(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {sch} TO {admin}, {member}, {viewer}")
+
+
+def problems(conn: Connection) -> list[str]:
+    """What `db check` finds missing of the above: empty when all is in place."""
+    if conn.dialect.name != "postgresql":
+        return []
+    database = conn.exec_driver_sql("SELECT current_database()").scalar()
+    found = []
+    roles = [group_role(database, r) for r in ROLES]
+    present = {
+        r[0]
+        for r in conn.exec_driver_sql(
+            "SELECT rolname FROM pg_roles WHERE rolname = ANY(%(n)s)", {"n": roles}
+        )
+    }
+    found += [
+        f"role {r} is missing; the database owner runs `termcrm db upgrade`"
+        for r in roles
+        if r not in present
+    ]
+    if not found:
+        viewer, member = roles[2], roles[1]
+        for table in (*OWNED, *CONTACT_CHILDREN, *HISTORY, AUDIT_TABLE):
+            if not _may(conn, viewer, table, "SELECT"):
+                found.append(f"{viewer} may not read {table}")
+            if table != AUDIT_TABLE and not _may(conn, member, table, "INSERT"):
+                found.append(f"{member} may not add to {table}")
+        if _may(conn, member, AUDIT_TABLE, "UPDATE"):
+            found.append(f"{member} may change the audit trail")
+    policies = {
+        (t, p)
+        for t, p in conn.exec_driver_sql(
+            "SELECT tablename, policyname FROM pg_policies WHERE schemaname = current_schema()"
+        )
+    }
+    secured = {
+        r[0]
+        for r in conn.exec_driver_sql(
+            "SELECT relname FROM pg_class WHERE relrowsecurity "
+            "AND relnamespace = current_schema()::regnamespace"
+        )
+    }
+    for table in (*OWNED, *CONTACT_CHILDREN, *HISTORY, AUDIT_TABLE):
+        if table not in secured:
+            found.append(f"row-level security is off on {table}")
+        for policy in ("termcrm_read", "termcrm_add", "termcrm_change", "termcrm_delete"):
+            if (table, policy) not in policies:
+                found.append(f"policy {policy} is missing on {table}")
+    triggers = {
+        r[0]
+        for r in conn.exec_driver_sql(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'termcrm_audit' AND t.tgenabled <> 'D' "
+            "AND c.relnamespace = current_schema()::regnamespace"
+        )
+    }
+    found += [f"the audit trigger is missing on {t}" for t in AUDITED if t not in triggers]
+    return found
+
+
+def _may(conn: Connection, role: str, table: str, privilege: str) -> bool:
+    return bool(
+        conn.exec_driver_sql(
+            "SELECT has_table_privilege(%(r)s, %(t)s, %(p)s)",
+            {"r": role, "t": table, "p": privilege},
+        ).scalar()
+    )
