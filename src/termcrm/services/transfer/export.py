@@ -18,12 +18,22 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from termcrm import dates
+from termcrm.dates import iso
 from termcrm.errors import Invalid, StoreError
 from termcrm.services import records
 from termcrm.services.transfer.formats import json as jsonfile
 from termcrm.services.transfer.formats.csv import cell, writer
 from termcrm.services.transfer.rows import KINDS
-from termcrm.store.models import Case, Company, Contact, Deal, Interaction, Task
+from termcrm.store.models import (
+    Case,
+    Company,
+    Contact,
+    ContactStageChange,
+    Deal,
+    DealStageChange,
+    Interaction,
+    Task,
+)
 
 FORMATS = ("csv", "json", "vcf", "ics")
 PAGE = 1000
@@ -68,7 +78,25 @@ def _company_names(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(session.exec(select(Company.id, Company.name).where(Company.id.in_(ids))).all())
 
 
+def _histories(session: Session, model, key: str, ids: list[int]) -> dict[int, list[dict]]:
+    """Record id -> its stage changes, oldest first, as `stage_history` holds them."""
+    out: dict[int, list[dict]] = {}
+    if not ids:
+        return out
+    col = getattr(model, key)
+    rows = session.exec(
+        select(col, model.from_stage, model.to_stage, model.changed_at, model.changed_by)
+        .where(col.in_(ids))
+        .order_by(col, model.changed_at, model.id)
+    ).all()
+    for rid, old, new, at, by in rows:
+        out.setdefault(rid, []).append({"from": old, "to": new, "at": iso(at), "by": by})
+    return out
+
+
 def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Iterator[dict]:
+    """Every record of `kind` as a dict, oldest id first. Contacts and deals carry their
+    `stage_history` (last), so that a copy keeps what the KPI report reads."""
     """Every record of `kind` as a dict, oldest id first."""
     from termcrm.services.contacts import ContactView, fields_of, tags_of
 
@@ -78,11 +106,12 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
             tags, fields = tags_of(session, ids), fields_of(session, ids)
             comp_ids = {c.company_id for c in page if c.company_id}
             names = _company_names(session, comp_ids)
+            history = _histories(session, ContactStageChange, "contact_id", ids)
             for c in page:
                 view = ContactView(
                     c, names.get(c.company_id), tags.get(c.id, []), fields.get(c.id, {})
                 )
-                yield records.contact(view)
+                yield {**records.contact(view), "stage_history": history.get(c.id, [])}
     elif kind == "companies":
         for page in _paged(session, Company):
             yield from (records.company(c) for c in page)
@@ -97,12 +126,14 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
             info = _contact_info(session, {d.contact_id for d in page})
             comp_ids = {d.company_id for d in page if d.company_id}
             names = _company_names(session, comp_ids)
+            history = _histories(session, DealStageChange, "deal_id", [d.id for d in page])
             for d in page:
                 rec = records.deal(
                     d,
                     contact_name=info.get(d.contact_id, (None,))[0],
                     company_name=names.get(d.company_id),
                 )
+                rec["stage_history"] = history.get(d.id, [])
                 yield _with_email(rec, info, d.contact_id)
     elif kind == "tasks":
         where = (Task.done_at.is_(None),) if open_only else ()
@@ -139,6 +170,8 @@ def columns(kind: str) -> list[str]:
         "tasks": lambda: records.task(Task(title="x", **base)),
         "cases": lambda: records.case(Case(contact_id=1, subject="x", opened_at=stamp, **base)),
     }[kind]()
+    if kind in ("contacts", "deals"):
+        sample["stage_history"] = []
     return list(_with_email(sample, {}, None))
 
 

@@ -81,6 +81,7 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "created_at": ("createdat", "createdate", "createddate", "connectedon", "dateadded"),
     "updated_at": ("updatedat", "lastmodifieddate", "lastmodified"),
     "fields": ("fields", "customfields"),
+    "stage_history": ("stagehistory",),
 }
 
 _REFS = {
@@ -129,6 +130,7 @@ DEAL_ALIASES: dict[str, tuple[str, ...]] = {
     "closed_at": ("closedat",),
     "lost_reason": ("lostreason", "closedlostreason"),
     "owner": ("owner", "dealowner", "opportunityowner"),
+    "stage_history": ("stagehistory",),
     **_STAMPS,
 }
 

@@ -6,6 +6,7 @@ the column. Foreign date shapes and stage names come from `sources.py`.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, date, datetime
 
@@ -111,3 +112,23 @@ def contact_stage(value: str) -> str:
     if mapped:
         return mapped
     return validate.choice(value, CONTACT_STAGES, "stage")
+
+
+def stage_history(value: str, choices) -> list[tuple[str | None, str, datetime, str | None]]:
+    """termcrm's `stage_history` cell (a JSON list of {from, to, at, by}) as rows."""
+    try:
+        items = json.loads(value)
+    except ValueError as exc:
+        raise Invalid(f"Invalid stage_history {value[:40]!r}: not a JSON list") from exc
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise Invalid(f"Invalid stage_history {value[:40]!r}: not a list of changes")
+    out = []
+    for item in items:
+        old = item.get("from")
+        new = validate.choice(str(item.get("to") or ""), choices, "stage_history stage")
+        if old is not None:
+            old = validate.choice(str(old), choices, "stage_history stage")
+        at = parse_datetime(str(item.get("at") or ""), "stage_history date")[0]
+        by = validate.text(item.get("by"), "stage_history user", max_len=100)
+        out.append((old, new, at, by))
+    return out

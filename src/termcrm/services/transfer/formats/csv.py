@@ -111,20 +111,37 @@ class Source:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(file line where the record starts, cells) for each non-blank record.
 
-        A malformed record (a quote that never closes) becomes (line, None)... and ends
-        the file, since nothing after it can be read reliably.
+        A quote that never closes swallows the rest of the file into one value; that is
+        found after the last record and raised as an unclosed quote at its line.
         """
         reader = csv.reader(self._rest, delimiter=self.delimiter, strict=False)
         offset = self.header_line
-        last = 0
+        last = start = 0
+        span = 1
         try:
             for cells in reader:
                 start = offset + last + 1
+                span = reader.line_num - last
                 last = reader.line_num
                 if cells and (len(cells) > 1 or cells[0].strip()):
                     yield start, cells
         except csv.Error as exc:
             raise Invalid(f"line {offset + last + 1}: cannot read the file: {exc}") from exc
+        if span > 1 and self._unclosed_from(start):
+            raise Invalid(
+                f"line {start}: a quoted value starts here and its closing quote is missing "
+                "(an unclosed quote), so the rest of the file reads as one value"
+            )
+
+    def _unclosed_from(self, line: int) -> bool:
+        """Whether the file from `line` on holds an odd number of quote characters (a
+        multi-line last record: either a long quoted value or a quote left open)."""
+        quotes = 0
+        with open(self.path, encoding=self.encoding, errors="replace", newline="") as fh:
+            for no, text in enumerate(fh, 1):
+                if no >= line:
+                    quotes += text.count('"')
+        return quotes % 2 == 1
 
     def close(self) -> None:
         self._text.close()
@@ -221,6 +238,9 @@ def unescape(value: str) -> str:
 
 
 def _list_cell(items: Iterable[Any]) -> str:
+    items = list(items)
+    if not all(isinstance(v, str) for v in items):  # e.g. a stage history: JSON
+        return json.dumps(items, ensure_ascii=False) if items else ""
     items = [str(v) for v in items]
     plain = all(v and ";" not in v and v == v.strip() and not v.startswith("[") for v in items)
     if plain:

@@ -160,6 +160,15 @@ class Writer:
             updated = created if "created_at" in values else self.now
         return created, updated
 
+    def history(self, values: dict[str, str], stages) -> list[tuple] | None:
+        """The record's stage history from termcrm's own `stage_history` column (an empty
+        cell there: none); None when the file has no such column (one entry is made)."""
+        if "stage_history" in values:
+            return cells.stage_history(values["stage_history"], stages)
+        if self.opts.own_format and "stage_history" in self.opts.columns:
+            return []
+        return None
+
     def company_id(self, name: str | None) -> int | None:
         """The id of the company of that name (any case), created when new."""
         if not name:

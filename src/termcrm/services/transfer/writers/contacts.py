@@ -16,6 +16,7 @@ from termcrm.services.transfer.sources import GOOGLE_MULTI
 from termcrm.services.transfer.writers.base import Writer, _chunks, insert_new
 from termcrm.store import bulk
 from termcrm.store.models import Contact, ContactField, ContactStageChange, ContactTag
+from termcrm.vocab import CONTACT_STAGES
 
 
 class ContactWriter(Writer):
@@ -85,6 +86,7 @@ class ContactWriter(Writer):
         if title is not None and not (title and title == title.strip() and len(title) <= 200):
             title = text(title, "title", max_len=200)
         stage = cells.contact_stage(v["stage"]) if "stage" in v else None
+        history = self.history(v, CONTACT_STAGES)
         source = get("source")
         if source is not None and not (source and source == source.strip() and len(source) <= 100):
             source = text(source, "source", max_len=100)
@@ -112,6 +114,7 @@ class ContactWriter(Writer):
             "fields": fields,
             "id": raw_id,
             "_nid": None,
+            "history": history,
         }
         if self.opts.own_format and raw_id.strip():  # checked last, as before
             rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
@@ -244,7 +247,10 @@ class ContactWriter(Writer):
             created = dt(rec["created_at"])
             updated = created if rec["updated_at"] is rec["created_at"] else dt(rec["updated_at"])
             contacts.append(row(cid, rec, stage, created, updated))
-            stages.append((cid, None, stage, created, actor))
+            if rec["history"] is not None:  # termcrm's own file: the history as it was
+                stages.extend((cid, a, b, dt(at), by) for a, b, at, by in rec["history"])
+            else:
+                stages.append((cid, None, stage, created, actor))
             for t in rec["tags"]:
                 tags.append((cid, t))
             for k, val in rec["fields"].items():

@@ -41,22 +41,21 @@ class DealWriter(RecordWriter):
             "closed_at": closed_at,
             "lost_reason": validate.text(v.get("lost_reason"), "lost reason", max_len=500),
             "owner": self.owner(v),
+            "_history": self.history(v, DEAL_STAGES),
             "created_at": created,
             "updated_at": updated,
         }
 
     def after_insert(self, recs):
-        bulk.bulk_insert(
-            self.conn,
-            DealStageChange.__table__,
-            [
-                {
-                    "deal_id": r["id"],
-                    "from_stage": None,
-                    "to_stage": r["stage"],
-                    "changed_at": r["created_at"],
-                    "changed_by": self.opts.actor,
-                }
-                for r in recs
-            ],
-        )
+        """Each new deal's stage history: as the file has it (termcrm's own), else one entry."""
+        rows = []
+        for r in recs:
+            history = r["_history"]
+            if history is None:
+                history = [(None, r["stage"], r["created_at"], self.opts.actor)]
+            rows.extend(
+                {"deal_id": r["id"], "from_stage": a, "to_stage": b, "changed_at": at,
+                 "changed_by": by}
+                for a, b, at, by in history
+            )  # fmt: skip
+        bulk.bulk_insert(self.conn, DealStageChange.__table__, rows)
