@@ -47,6 +47,21 @@ DelimiterOpt = Annotated[
         "--delimiter", "-d", help="Field delimiter: ',', ';' or 'tab' (default: detected)."
     ),
 ]
+SkipBadOpt = Annotated[
+    bool,
+    typer.Option(
+        "--skip-bad",
+        help="Import the good rows and write the bad ones to --rejects (default: all or nothing).",
+    ),
+]
+RejectsOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects",
+        help="With --skip-bad: the CSV for the bad rows (default NAME.rejects.csv beside the "
+        "file; mode 0600), with 'line' and 'error' columns.",
+    ),
+]
 OutputOpt = Annotated[
     Path | None, typer.Option("--output", "-o", help="Write to FILE (mode 0600) instead of stdout.")
 ]
@@ -83,10 +98,15 @@ def _progress_for(path: Path):
 
 
 def _report_bad(result) -> None:
-    for bad in result.bad:
-        sys.stderr.write(f"  line {bad.line}: {bad.reason}\n")
-    if result.bad_total > len(result.bad):
-        sys.stderr.write(f"  ... and {result.bad_total - len(result.bad)} more bad rows\n")
+    """Bad rows grouped by reason (most frequent first, at most 20 reasons)."""
+    groups, rest = result.grouped()
+    for reason, n, lines in groups:
+        if n == 1:
+            sys.stderr.write(f"  {lines}: {reason}\n")
+        else:
+            sys.stderr.write(f"  {n} rows: {reason}, {lines}\n")
+    if rest:
+        sys.stderr.write(f"  ... and {rest} more bad rows (--json lists every row)\n")
 
 
 def _print_mapping(result) -> None:
@@ -104,6 +124,10 @@ def _summary(result) -> str:
     if result.companies_created:
         n = result.companies_created
         text += f"; {n} new compan{'ies' if n != 1 else 'y'}"
+    if result.skip_bad and result.bad_total:
+        n = result.bad_total
+        where = f" written to {result.rejects}" if result.rejects else ""
+        text += f"; {n} bad row{'s' if n != 1 else ''}{where}"
     return text
 
 
@@ -116,6 +140,8 @@ def _run_import(
     encoding: str | None,
     delimiter: str | None,
     json_: bool,
+    skip_bad: bool = False,
+    rejects: Path | None = None,
 ) -> None:
     from termcrm.services.transfer import pipeline
 
@@ -135,6 +161,8 @@ def _run_import(
             delimiter=delimiter,
             actor=st.actor,
             progress=update,
+            skip_bad=skip_bad,
+            rejects=rejects,
         )
     except pipeline.ImportFailed as exc:
         if bar is not None:
@@ -157,6 +185,8 @@ def _run_import(
         out.ok(f"Dry run, nothing was written: {_summary(result)}.")
     else:
         out.ok(f"Imported {kind} from {file}: {_summary(result)}.")
+    if result.skip_bad and result.bad_total and not json_:
+        _report_bad(result)
 
 
 def _import_command(kind: str, example: str):
@@ -167,9 +197,13 @@ def _import_command(kind: str, example: str):
         on_duplicate: OnDuplicateOpt = "skip",
         encoding: EncodingOpt = None,
         delimiter: DelimiterOpt = None,
+        skip_bad: SkipBadOpt = False,
+        rejects: RejectsOpt = None,
         json_: JsonOpt = False,
     ) -> None:
-        _run_import(kind, file, map_, dry_run, on_duplicate, encoding, delimiter, json_)
+        _run_import(
+            kind, file, map_, dry_run, on_duplicate, encoding, delimiter, json_, skip_bad, rejects
+        )
 
     command.__doc__ = (
         f"Import {kind} from a CSV file{' or vCard (.vcf)' if kind == 'contacts' else ''}; "
@@ -199,13 +233,14 @@ FORMAT_HELP = "csv (default), json, vcf (contacts) or ics (open tasks)."
 
 def _run_export(kind: str, fmt: str, output: Path | None) -> None:
     from termcrm.services.transfer import export
+    from termcrm.services.transfer.formats.csv import open_private
 
     fmt = fmt.strip().lower()
     with state().store().read() as s:
         if output is None:
             export.export(s, kind, sys.stdout, fmt)
             return
-        fh = export.open_private(output)
+        fh = open_private(output)
         try:
             n = export.export(s, kind, fh, fmt)
         finally:

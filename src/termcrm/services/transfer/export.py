@@ -8,10 +8,8 @@ hold personal data.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import func
@@ -19,7 +17,7 @@ from sqlmodel import Session, select
 
 from termcrm import dates
 from termcrm.dates import iso
-from termcrm.errors import Invalid, StoreError
+from termcrm.errors import Invalid
 from termcrm.services import records
 from termcrm.services.transfer.formats import json as jsonfile
 from termcrm.services.transfer.formats.csv import cell, writer
@@ -235,17 +233,6 @@ def export_ics(session: Session, fh: IO[str]) -> int:
 
 
 # -- files ----------------------------------------------------------------------------------
-
-
-def open_private(path: str | Path) -> IO[str]:
-    """A new or truncated text file readable only by its owner (mode 0600)."""
-    p = Path(path).expanduser()
-    try:
-        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.fchmod(fd, 0o600)
-    except OSError as exc:
-        raise StoreError(f"Cannot write {p}: {exc.strerror or exc}") from exc
-    return os.fdopen(fd, "w", encoding="utf-8", newline="")
 
 
 def count(session: Session, kind: str) -> int:

@@ -281,6 +281,11 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
                 )
             targets[i] = target
             overridden.add(i)
+    if normed[-2:] == ["line", "error"] and not overridden & {len(normed) - 2, len(normed) - 1}:
+        # a rejects file of an earlier `--skip-bad` import: its two columns are not data
+        for i in (len(normed) - 2, len(normed) - 1):
+            targets[i] = SKIP
+            overridden.add(i)
     missing = set(overrides) - seen_sources
     if missing:
         raise Invalid(

@@ -60,17 +60,25 @@ def import_file(
     delimiter: str | None = None,
     actor: str | None = None,
     progress: Progress | None = None,
+    skip_bad: bool = False,
+    rejects: str | Path | None = None,
 ) -> ImportResult:
     """Import `path` as records of `kind`. Raises ImportFailed (exit 2) if any row is bad;
-    on a dry run returns the result with nothing written."""
+    on a dry run returns the result with nothing written. `skip_bad`: the good rows are
+    imported and the bad ones written to `rejects` (default `<name>.rejects.csv`)."""
     if kind not in KINDS:
         raise Invalid(f"Unknown record type {kind!r}; choose one of: {', '.join(KINDS)}")
     on_duplicate = validate.choice(on_duplicate, ON_DUPLICATE, "--on-duplicate value")
     path = Path(path).expanduser()
+    out = None
+    if skip_bad and not dry_run:
+        out = Path(rejects).expanduser() if rejects else csvfile.rejects_path(path)
     if kind == "contacts" and vcard.is_vcard(path):
-        return _import_vcard(store, path, dry_run, on_duplicate, actor, encoding)
+        return _import_vcard(store, path, dry_run, on_duplicate, actor, encoding, skip_bad, out)
     if jsonfile.is_json(path):
-        return _import_json(store, kind, path, dry_run, on_duplicate, actor, progress)
+        return _import_json(
+            store, kind, path, dry_run, on_duplicate, actor, progress, skip_bad, out
+        )
     over = colmap.parse_overrides(list(overrides))
     with csvfile.open_source(
         path,
@@ -87,6 +95,7 @@ def import_file(
             delimiter=src.delimiter,
             mapping=mapping.describe(),
             dry_run=dry_run,
+            skip_bad=skip_bad,
         )
         opts = Options(
             on_duplicate=on_duplicate,
@@ -95,7 +104,8 @@ def import_file(
             columns=set(mapping.sources),
         )
         rows = _csv_rows(src, mapping, opts)
-        run_import(store, kind, rows, result, opts, progress=progress, position=src)
+        sink = csvfile.Rejects(out, src.headers) if out else None
+        run_import(store, kind, rows, result, opts, progress=progress, position=src, rejects=sink)
     return result
 
 
@@ -108,11 +118,30 @@ def run_import(
     *,
     progress: Progress | None = None,
     position=None,
+    rejects: csvfile.Rejects | None = None,
 ) -> ImportResult:
-    """Validate and write `rows` (line, Row) in one transaction; roll back on any bad row."""
+    """Validate and write `rows` (line, Row) in one transaction; roll back on any bad row
+    (with `result.skip_bad`: write the good ones and each bad one to `rejects`)."""
     from termcrm.services.transfer.writers import WRITERS
 
     writer_cls = WRITERS[kind]
+    current: dict[int, list[str] | None] = {}  # line -> cells, of the rows being written
+    if rejects is not None:
+        result.sink = lambda line, reason: rejects.add(line, reason, current.get(line))
+    try:
+        _run(store, writer_cls, rows, result, opts, progress, position, current, rejects)
+    except BaseException:
+        if rejects is not None:
+            rejects.discard()
+        raise
+    if rejects is not None:
+        rejects.close()
+        result.rejects = str(rejects.path) if rejects.count else None
+    return result
+
+
+def _run(store, writer_cls, rows, result, opts, progress, position, current, rejects) -> None:
+    keep = rejects is not None
     try:
         with store.write() as session, bulk.bulk_cache(session.connection()):
             conn = session.connection()
@@ -121,21 +150,29 @@ def run_import(
             for line, row in rows:
                 result.rows += 1
                 if row.__class__ is Rejected:
+                    if keep:
+                        current[line] = row.raw
                     result.add_bad(line, row.reason)
                     continue
                 batch.append((line, row))
                 if len(batch) >= BATCH:
+                    if keep:
+                        current.clear()
+                        current.update((n, r.raw) for n, r in batch)
                     writer.write(batch)
                     batch = []
                     if progress and position is not None:
                         progress(position.position(), position.size)
             if batch:
+                if keep:
+                    current.clear()
+                    current.update((n, r.raw) for n, r in batch)
                 writer.write(batch)
             writer.finish()
             if progress and position is not None:
                 progress(position.size, position.size)
-            if not result.ok:
-                result.bad.sort(key=lambda b: b.line)
+            result.bad.sort(key=lambda b: b.line)
+            if not result.writing:
                 raise ImportFailed(result)
             if result.dry_run:
                 raise _Rollback
@@ -150,7 +187,6 @@ def run_import(
             f"Another writer stored conflicting records while the import ran{what}; "
             "nothing was imported; run the import again"
         ) from exc
-    return result
 
 
 def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> Iterator[Item]:
@@ -166,21 +202,28 @@ def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> It
                     continue
                 yield (
                     line,
-                    Rejected(f"has {len(cells)} fields, the header has {width} (a ragged row)"),
+                    Rejected(
+                        f"has {len(cells)} fields, the header has {width} (a ragged row)", cells
+                    ),
                 )
                 continue
             if not "".join(cells).strip():
                 continue
+            raw = cells
             if own:  # csvfile.unescape, inline: it runs for every cell
                 cells = [c[1:] if c[:1] == "'" and c[1:2] in esc else c for c in cells]
-            yield line, apply(mapping, cells)
+            row = apply(mapping, cells)
+            row.raw = raw
+            yield line, row
     except UnicodeDecodeError as exc:
         raise Invalid(
             f"{src.path} is not {src.encoding} ({exc.reason}); try --encoding cp1252"
         ) from exc
 
 
-def _import_json(store, kind, path, dry_run, on_duplicate, actor, progress) -> ImportResult:
+def _import_json(
+    store, kind, path, dry_run, on_duplicate, actor, progress, skip_bad, out
+) -> ImportResult:
     """termcrm's own JSON export (an array of records) read back; keys it does not know
     (derived ones such as `due_date`) are ignored. Bad records are reported by number."""
     data = jsonfile.read_array(path)
@@ -194,6 +237,7 @@ def _import_json(store, kind, path, dry_run, on_duplicate, actor, progress) -> I
         delimiter="",
         mapping=[(k, k if k in targets else "ignored") for k in keys],
         dry_run=dry_run,
+        skip_bad=skip_bad,
     )
     opts = Options(
         on_duplicate=on_duplicate,
@@ -202,10 +246,13 @@ def _import_json(store, kind, path, dry_run, on_duplicate, actor, progress) -> I
         columns={k for k in keys if k in targets},
     )
     rows = jsonfile.rows(data, targets, with_fields=kind == "contacts")
-    return run_import(store, kind, rows, result, opts, progress=progress)
+    sink = csvfile.Rejects(out, None) if out else None
+    return run_import(store, kind, rows, result, opts, progress=progress, rejects=sink)
 
 
-def _import_vcard(store, path, dry_run, on_duplicate, actor, encoding) -> ImportResult:
+def _import_vcard(
+    store, path, dry_run, on_duplicate, actor, encoding, skip_bad, out
+) -> ImportResult:
     enc, cards = vcard.read(path, encoding=encoding, actor=actor)
     result = ImportResult(
         kind="contacts",
@@ -215,9 +262,11 @@ def _import_vcard(store, path, dry_run, on_duplicate, actor, encoding) -> Import
         delimiter="",
         mapping=list(vcard.MAPPING),
         dry_run=dry_run,
+        skip_bad=skip_bad,
     )
     opts = Options(on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS))
-    return run_import(store, "contacts", cards, result, opts)
+    sink = csvfile.Rejects(out, None) if out else None
+    return run_import(store, "contacts", cards, result, opts, rejects=sink)
 
 
 __all__ = ["ImportFailed", "ImportResult", "import_file", "run_import"]

@@ -24,12 +24,14 @@ class Row:
     values: dict[str, str]
     tags: list[str]
     custom: dict[str, str]
+    raw: list[str] | None = None  # the cells as in the file (CSV), for the rejects file
 
 
 class Rejected(NamedTuple):
     """A record a reader could not read (a ragged row, a broken vCard): a bad row."""
 
     reason: str
+    raw: list[str] | None = None
 
 
 @dataclass
@@ -62,12 +64,32 @@ class ImportResult:
     bad: list[BadRow] = field(default_factory=list)
     bad_total: int = 0
     dry_run: bool = False
+    skip_bad: bool = False
+    rejects: str | None = None  # where the bad rows were written (--skip-bad)
+    sink: Any = field(default=None, repr=False)  # called with each bad row (the rejects)
 
     @property
     def ok(self) -> bool:
         return self.bad_total == 0
 
+    @property
+    def writing(self) -> bool:
+        """Whether good rows are written: no bad row so far, or `--skip-bad`."""
+        return self.skip_bad or self.bad_total == 0
+
+    def grouped(self, limit: int = 20) -> tuple[list[tuple[str, int, str]], int]:
+        """Bad rows with the same reason together: ([(reason, rows, "lines 2-9, 12")], how
+        many rows the `limit` groups leave out), most frequent reason first."""
+        by_reason: dict[str, list[int]] = {}
+        for b in self.bad:
+            by_reason.setdefault(b.reason, []).append(b.line)
+        groups = sorted(by_reason.items(), key=lambda kv: (-len(kv[1]), kv[1][0]))
+        shown = [(reason, len(lines), _ranges(lines)) for reason, lines in groups[:limit]]
+        return shown, self.bad_total - sum(n for _r, n, _l in shown)
+
     def add_bad(self, line: int, reason: str) -> None:
+        if self.sink is not None:
+            self.sink(line, reason)
         self.bad_total += 1
         if len(self.bad) < MAX_REPORTED:
             self.bad.append(BadRow(line, reason))
@@ -88,6 +110,8 @@ class ImportResult:
             "mapping": [{"column": c, "field": f} for c, f in self.mapping],
             "errors": [{"line": b.line, "reason": b.reason} for b in self.bad],
             "error_count": self.bad_total,
+            "skip_bad": self.skip_bad,
+            "rejects": self.rejects,
         }
 
 
@@ -100,3 +124,18 @@ class ImportFailed(Invalid):
             f"{n} bad row{'s' if n != 1 else ''} in {result.path}; nothing was imported"
         )
         self.result = result
+
+
+def _ranges(lines: list[int], most: int = 8) -> str:
+    """`[2, 3, 4, 9]` -> "lines 2-4, 9" (at most `most` ranges, then how many more lines)."""
+    lines = sorted(lines)
+    spans: list[list[int]] = []
+    for n in lines:
+        if spans and n == spans[-1][1] + 1:
+            spans[-1][1] = n
+        else:
+            spans.append([n, n])
+    parts = [f"{a}-{b}" if b > a else str(a) for a, b in spans[:most]]
+    rest = sum(b - a + 1 for a, b in spans[most:])
+    text = ("line " if len(lines) == 1 else "lines ") + ", ".join(parts)
+    return text + (f" and {rest} more" if rest else "")

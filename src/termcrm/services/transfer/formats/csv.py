@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from termcrm.errors import Invalid
+from termcrm.errors import Invalid, StoreError
 from termcrm.services.transfer.sources import norm
 
 csv.field_size_limit(64 * 1024 * 1024)
@@ -295,3 +295,54 @@ def write_csv(
         w.writerow([cell(first.get(c)) for c in columns])
     for row in it:
         w.writerow([cell(row.get(c)) for c in columns])
+
+
+def open_private(path: str | Path) -> IO[str]:
+    """A new or truncated text file readable only by its owner (mode 0600)."""
+    p = Path(path).expanduser()
+    try:
+        fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(fd, 0o600)
+    except OSError as exc:
+        raise StoreError(f"Cannot write {p}: {exc.strerror or exc}") from exc
+    return os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+def rejects_path(source: Path) -> Path:
+    """Where `--skip-bad` writes the bad rows by default: `contacts.csv` ->
+    `contacts.rejects.csv`, beside the input."""
+    return source.with_name(source.stem + ".rejects.csv")
+
+
+class Rejects:
+    """The bad rows of an import as a CSV to fix and import again: the original header
+    plus `line` and `error` columns, cells as the file had them (mode 0600; created at
+    the first bad row). A ragged row is padded to the header's width."""
+
+    def __init__(self, path: Path, header: list[str] | None) -> None:
+        self.path = path
+        self.header = header
+        self.count = 0
+        self._fh: IO[str] | None = None
+        self._w: Any = None
+
+    def add(self, line: int, reason: str, raw: list[str] | None) -> None:
+        if self._fh is None:
+            self._fh = open_private(self.path)
+            self._w = writer(self._fh)
+            self._w.writerow([*(self.header or []), "line", "error"])
+        cells = list(raw or []) if self.header is not None else []
+        if self.header is not None and len(cells) < len(self.header):
+            cells += [""] * (len(self.header) - len(cells))
+        self._w.writerow([*cells, line, reason])
+        self.count += 1
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    def discard(self) -> None:
+        """The import failed: no rejects file is left behind."""
+        self.close()
+        if self.count:
+            self.path.unlink(missing_ok=True)

@@ -346,7 +346,7 @@ class RecordWriter(Writer):
                 if r["id"] is None:
                     r["id"] = next(fresh)
             rows = [{k: val for k, val in r.items() if k in tbl.c} for r in new]
-            if res.ok:
+            if res.writing:
                 bulk.bulk_insert(self.conn, tbl, rows)
                 self.after_insert(new)
             res.created += len(new)

@@ -207,7 +207,7 @@ class ContactWriter(Writer):
             else:
                 _merge(earlier[1], rec)
                 res.updated += 1
-        if new and res.ok:
+        if new and res.writing:
             self.insert(new)
         elif new:
             res.created += len(new)  # counted for the report; rolled back anyway
