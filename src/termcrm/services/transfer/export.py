@@ -14,7 +14,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from termcrm import dates
@@ -246,15 +245,3 @@ def open_private(path: str | Path) -> IO[str]:
     except OSError as exc:
         raise StoreError(f"Cannot write {p}: {exc.strerror or exc}") from exc
     return os.fdopen(fd, "w", encoding="utf-8", newline="")
-
-
-def count(session: Session, kind: str) -> int:
-    model = {
-        "contacts": Contact,
-        "companies": Company,
-        "interactions": Interaction,
-        "deals": Deal,
-        "tasks": Task,
-        "cases": Case,
-    }[kind]
-    return session.exec(select(func.count(model.id))).one()
