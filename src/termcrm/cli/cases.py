@@ -46,11 +46,11 @@ def open_(
 
     Example: crm case open ada "Invoice shows the wrong VAT" --priority high
     """
-    from termcrm.services import cases, contacts
+    from termcrm.services import cases, refs
 
     st = state()
     with st.store().write() as s:
-        person = contacts.resolve_contact(s, contact)
+        person = refs.contact(s, contact)
         case = cases.open_case(
             s, person, subject, priority=priority, owner=owner, when=when, actor=st.actor
         )
@@ -74,11 +74,11 @@ def list_(
 
     Example: crm case list --open --owner alice
     """
-    from termcrm.services import cases, contacts
+    from termcrm.services import cases, refs
 
     status = cases.check_status_filter(open_, resolved)
     with state().store().read() as s:
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         rows = [_record(v) for v in cases.list_cases(s, status=status, owner=owner, contact=person)]
     if json_:
         out.json(rows)
@@ -118,10 +118,10 @@ def show(case: CaseArg, json_: JsonOpt = False) -> None:
 
     Example: crm case show 3
     """
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     with state().store().read() as s:
-        record = _record(cases.view(s, cases.get_case(s, case)))
+        record = _record(cases.view(s, refs.case(s, case)))
     if json_:
         out.json(record)
         return
@@ -152,10 +152,10 @@ def resolve(
 
     Example: crm case resolve 3 --note "Credit note sent"
     """
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     with state().store().write() as s:
-        record = cases.resolve_case(s, cases.get_case(s, case), note=note)
+        record = cases.resolve_case(s, refs.case(s, case), note=note)
         data = _record(cases.view(s, record))
     if json_:
         out.json(data)
@@ -169,10 +169,10 @@ def reopen(case: CaseArg, json_: JsonOpt = False) -> None:
 
     Example: crm case reopen 3
     """
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     with state().store().write() as s:
-        record = cases.reopen_case(s, cases.get_case(s, case))
+        record = cases.reopen_case(s, refs.case(s, case))
         data = _record(cases.view(s, record))
     if json_:
         out.json(data)

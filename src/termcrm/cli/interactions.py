@@ -28,12 +28,12 @@ def interactions(
     Example: crm interactions --contact ada --since 30d --kind call
     """
     from termcrm import dates
-    from termcrm.services import contacts, interactions, records
+    from termcrm.services import interactions, records, refs
 
     table = not (json_ or csv_)
     cap = limit if limit is not None else (TABLE_LIMIT + 1 if table else None)
     with state().store().read() as s:
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         rows = interactions.list_interactions(
             s, contact=person, kind=kind, since=since, until=until, logged_by=by, limit=cap
         )

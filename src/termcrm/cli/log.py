@@ -70,11 +70,11 @@ def _make(kind: str) -> Callable[..., None]:
         ] = None,
         json_: JsonOpt = False,
     ) -> None:
-        from termcrm.services import contacts, interactions, records
+        from termcrm.services import interactions, records, refs
 
         st = state()
         with st.store().write() as s:
-            person = contacts.resolve_contact(s, contact)
+            person = refs.contact(s, contact)
             logged = interactions.log_interaction(
                 s,
                 person,

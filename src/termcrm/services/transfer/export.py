@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from termcrm import dates
@@ -230,18 +229,3 @@ def export_ics(session: Session, fh: IO[str]) -> int:
     data = tasks_ics(session).decode("utf-8")
     fh.write(data)  # CRLF line ends, as RFC 5545 wants
     return data.count("BEGIN:VEVENT")
-
-
-# -- files ----------------------------------------------------------------------------------
-
-
-def count(session: Session, kind: str) -> int:
-    model = {
-        "contacts": Contact,
-        "companies": Company,
-        "interactions": Interaction,
-        "deals": Deal,
-        "tasks": Task,
-        "cases": Case,
-    }[kind]
-    return session.exec(select(func.count(model.id))).one()
