@@ -8,6 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from termcrm import dates
+from termcrm.render.safe import clean
+from termcrm.render.safe import text as safe_text
 from termcrm.services import records
 
 KIND_ICONS = {
@@ -46,7 +48,8 @@ def profile_table(detail) -> Table:
     rows.append(("Notes", c.notes))
     for label, value in rows:
         if value:
-            grid.add_row(label, str(value))
+            multiline = label == "Notes"
+            grid.add_row(safe_text(label), safe_text(value, multiline=multiline))
     return grid
 
 
@@ -64,14 +67,19 @@ def _entry_text(entry) -> Text:
             extra.append(f"{r.duration_min} min")
         if r.outcome:
             extra.append(r.outcome)
-        line = Text.assemble((f"{when}  ", "dim"), f"{icon} {r.kind:<8} ", (r.summary, "bold"))
+        line = Text.assemble(
+            (f"{when}  ", "dim"), f"{icon} {clean(r.kind):<8} ", (clean(r.summary), "bold")
+        )
         if extra:
-            line.append(f"  ({', '.join(extra)})", style="dim")
+            line.append(clean(f"  ({', '.join(extra)})"), style="dim")
         return line
     if entry.type == "deal":
         value = f"{records.money(r.value_minor)} {r.currency}"
         return Text.assemble(
-            (f"{when}  ", "dim"), "$ deal     ", (r.title, "bold"), f"  {value} · {r.stage}"
+            (f"{when}  ", "dim"),
+            "$ deal     ",
+            (clean(r.title), "bold"),
+            clean(f"  {value} · {r.stage}"),
         )
     if entry.type == "task":
         state = (
@@ -79,9 +87,14 @@ def _entry_text(entry) -> Text:
             if r.done_at
             else (f"due {dates.show(r.due_at, with_time=r.due_has_time)}" if r.due_at else "open")
         )
-        return Text.assemble((f"{when}  ", "dim"), "☐ task     ", (r.title, "bold"), f"  ({state})")
+        return Text.assemble(
+            (f"{when}  ", "dim"), "☐ task     ", (clean(r.title), "bold"), f"  ({state})"
+        )
     return Text.assemble(
-        (f"{when}  ", "dim"), "! case     ", (r.subject, "bold"), f"  ({r.status}, {r.priority})"
+        (f"{when}  ", "dim"),
+        "! case     ",
+        (clean(r.subject), "bold"),
+        clean(f"  ({r.status}, {r.priority})"),
     )
 
 
@@ -101,7 +114,7 @@ def _change_text(change, contact_id: int) -> Text:
 
 def contact_card(detail) -> Group:
     c = detail.view.contact
-    title = f"{c.name}  #{c.id}"
+    title = safe_text(f"{c.name}  #{c.id}")
     timeline = [_entry_text(e) for e in detail.timeline]
     changes = [_change_text(ch, c.id) for ch in detail.changes[:CHANGES_SHOWN]]
     body = Group(

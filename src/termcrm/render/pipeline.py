@@ -7,6 +7,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
+from termcrm.render.safe import clean
 from termcrm.services.records import money
 
 STAGE_STYLES = {
@@ -22,7 +23,7 @@ STAGE_STYLES = {
 def totals(by_currency: dict[str, int]) -> str:
     if not by_currency:
         return "0"
-    return " + ".join(f"{money(v)} {cur}" for cur, v in sorted(by_currency.items()))
+    return clean(" + ".join(f"{money(v)} {cur}" for cur, v in sorted(by_currency.items())))
 
 
 def board(board, *, cards: int = 8) -> Columns:
@@ -32,9 +33,9 @@ def board(board, *, cards: int = 8) -> Columns:
         for row in column.deals[:cards]:
             d = row.deal
             card = Text()
-            card.append(f"#{d.id} {d.title}\n", style="bold")
-            card.append(f"{row.contact or '-'}\n", style="dim")
-            card.append(f"{money(d.value_minor)} {d.currency}")
+            card.append(f"#{d.id} {clean(d.title)}\n", style="bold")
+            card.append(f"{clean(row.contact) or '-'}\n", style="dim")
+            card.append(clean(f"{money(d.value_minor)} {d.currency}"))
             if d.expected_close:
                 card.append(f" · {d.expected_close.isoformat()}", style="dim")
             body.append(card)
@@ -43,7 +44,7 @@ def board(board, *, cards: int = 8) -> Columns:
         panels.append(
             Panel(
                 Group(*body),
-                title=f"{column.stage} ({column.count})",
+                title=Text(clean(f"{column.stage} ({column.count})")),
                 border_style=STAGE_STYLES.get(column.stage, "white"),
                 width=30,
             )

@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ListItem, ListView
 
+from termcrm.render.safe import clean
 from termcrm.services.records import money
 
 
@@ -28,15 +29,15 @@ class DealCard(ListItem):
 
     def compose(self) -> ComposeResult:
         d = self.row.deal
-        text = Text(d.title, style="bold", overflow="ellipsis", no_wrap=True)
-        who = self.row.contact or self.row.company or ""
+        text = Text(clean(d.title), style="bold", overflow="ellipsis", no_wrap=True)
+        who = clean(self.row.contact or self.row.company)
         if who:
             text.append("\n" + who, style="")
-        text.append(f"\n{money(d.value_minor)} {d.currency}")
+        text.append(clean(f"\n{money(d.value_minor)} {d.currency}", multiline=True))
         if d.expected_close and d.stage not in ("won", "lost"):
             text.append(f"\nclose {d.expected_close.isoformat()}", style="dim")
         if d.stage == "lost" and d.lost_reason:
-            text.append(f"\n{d.lost_reason}", style="italic")
+            text.append(f"\n{clean(d.lost_reason)}", style="italic")
         yield Label(text)
 
 
