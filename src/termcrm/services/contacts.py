@@ -54,10 +54,11 @@ def resolve_contact(session: Session, ref: str | int) -> Contact:
     s = str(ref).strip()
     if not s:
         raise Invalid("Empty contact reference")
-    if s.lstrip("#").isdigit():
-        contact = session.get(Contact, int(s.lstrip("#")))
+    number = validate.numeric_id(s, "contact")
+    if number is not None:
+        contact = session.get(Contact, number)
         if contact is None:
-            raise NotFound(f"No contact with id {s.lstrip('#')}")
+            raise NotFound(f"No contact with id {number}")
         return contact
     if "@" in s:
         contact = find_by_email(session, s)
@@ -145,7 +146,7 @@ def add_contact(
         source=validate.text(source, "source", max_len=100),
         owner=validate.text(owner, "owner", max_len=100) or actor,
         notes=validate.text(notes, "notes", max_len=20000),
-        cadence_days=validate.positive_int(cadence_days, "cadence"),
+        cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
     )
     if company:
         contact.company_id = company_for(session, company).id
@@ -197,7 +198,9 @@ def edit_contact(
     if company is not None:
         contact.company_id = company_for(session, company).id if company.strip() else None
     if cadence_days is not _UNSET:
-        contact.cadence_days = validate.positive_int(cadence_days, "cadence")
+        contact.cadence_days = validate.positive_int(
+            cadence_days, "cadence", validate.MAX_CADENCE_DAYS
+        )
     if stage is not None:
         new_stage = validate.choice(stage, CONTACT_STAGES, "stage")
         if new_stage != contact.stage:
@@ -422,10 +425,15 @@ def parse_cadence(value: str | None) -> int | None:
     raw = (value or "").strip().lower()
     if not raw:
         return None
-    if raw.isdigit():
-        return int(raw)
+    if raw.isascii() and raw.isdigit():
+        return validate.positive_int(raw, "cadence", validate.MAX_CADENCE_DAYS)
     duration = parse_duration(raw)
     factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}
     if duration is None or duration[1] not in factor:
-        raise Invalid(f"Invalid cadence {value!r}: use days like '30d', '6w' or '2mo'")
-    return duration[0] * factor[duration[1]]
+        raise Invalid(
+            f"Invalid cadence {value!r}: use days like '30d', '6w' or '2mo'", field="cadence"
+        )
+    days = duration[0] * factor[duration[1]]
+    if days > validate.MAX_CADENCE_DAYS:
+        raise Invalid(f"Invalid cadence {value!r}: at most 10 years", field="cadence")
+    return days

@@ -79,7 +79,7 @@ def add_deal(
         currency=validate.currency(currency, DEFAULT_CURRENCY),
         stage=stage,
         probability=validate.percent(probability),
-        expected_close=dates.parse_date(close) if close else None,
+        expected_close=dates.parse_date(close, field="close") if close else None,
         owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
     )
     if company:
@@ -151,7 +151,7 @@ def edit_deal(
     if probability is not None:
         deal.probability = validate.percent(probability)
     if close is not None:
-        deal.expected_close = dates.parse_date(close) if close.strip() else None
+        deal.expected_close = dates.parse_date(close, field="close") if close.strip() else None
     if owner is not None:
         deal.owner = validate.text(owner, "owner", max_len=100)
     if contact is not None:
