@@ -26,6 +26,7 @@ from termcrm.store.models import (
     ContactField,
     ContactStageChange,
     ContactTag,
+    email_key,
 )
 from termcrm.vocab import CONTACT_STAGES
 
@@ -46,7 +47,11 @@ class ContactView:
 
 
 def find_by_email(session: Session, email: str) -> Contact | None:
-    return session.exec(select(Contact).where(ieq(Contact.email, email))).first()
+    """The contact with this address in any letter case (`Contact.email_key`, unique)."""
+    key = email_key(email.strip())
+    if key is None:
+        return None
+    return session.exec(select(Contact).where(Contact.email_key == key)).first()
 
 
 def resolve_contact(session: Session, ref: str | int) -> Contact:

@@ -18,7 +18,7 @@ from termcrm.services import validate
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import ImportResult, Options, Row
 from termcrm.store import bulk, sqlfunc
-from termcrm.store.models import Company, Contact
+from termcrm.store.models import Company, Contact, email_key
 
 
 class _Cache(dict):
@@ -235,7 +235,7 @@ class Writer:
         if email_ref or (other and "@" in other and not id_ref):
             address = email_ref or other
             cid = self.conn.execute(
-                select(Contact.id).where(func.lower(Contact.email) == self.lower(address))
+                select(Contact.id).where(Contact.email_key == email_key(address))
             ).scalar()
             if cid is None:
                 raise Invalid(f"no contact with email {address!r}")
