@@ -160,9 +160,20 @@ def already_shown(path: str, today: str) -> bool:
         return False
 
 
+def _private_dirs(folder: str) -> None:
+    """`folder` and its missing parents, each 0700 whatever the umask (as the store's)."""
+    missing = []
+    while folder and not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for made in reversed(missing):
+        os.makedirs(made, mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)
+
+
 def write_stamp(path: str, today: str) -> None:
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        _private_dirs(os.path.dirname(path))
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(today + "\n")

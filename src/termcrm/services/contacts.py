@@ -221,9 +221,12 @@ def edit_contact(
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
-    """Delete a contact with its interactions, tasks and cases (deals keep their history)."""
+    """Delete a contact with its interactions, tasks and cases (deals keep their history),
+    and its row in the search index, in the same transaction: the index holds personal data."""
+    cid = contact.id
     session.delete(contact)
     session.flush()
+    search_index.forget_contacts(session, [cid])
 
 
 def _set_tags(

@@ -147,6 +147,23 @@ SEARCH_ROW = """
 """
 
 
+def forget_contacts(session, ids: list[int]) -> None:
+    """Remove deleted contacts from the search index at once, in the caller's transaction
+    (their name, email, company and tags must not outlive them until the next refresh)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" or not ids:
+        return
+    exists = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+        {"n": CONTACT_SEARCH},
+    ).first()
+    if exists is None:
+        return
+    marks = ", ".join(str(int(i)) for i in ids)
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH} WHERE rowid IN ({marks})"))
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id IN ({marks})"))
+
+
 def refresh_contact_search(session, *, batch: int = 2000) -> int:
     """Fold up to `batch` changed contacts into the search index (call it inside a write
     transaction); returns how many were folded in, 0 when the index is up to date or there
