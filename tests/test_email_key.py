@@ -91,3 +91,36 @@ def test_migration_0007_reports_a_clash_instead_of_merging(crm, db_path):
     crm.ok("contact", "edit", "2", "--email", "juergen.gross@example.com")
     assert crm("db", "check").exit_code == 0
     assert crm.json("contact", "show", "juergen.gross@example.com")["id"] == 2
+
+
+# -- search: one meaning on both engines --------------------------------------------------------
+
+
+def _search(crm, *queries):
+    return {q: [c["name"] for c in crm.json("contact", "list", "--search", q)] for q in queries}
+
+
+SEARCHES = ("ölstad", "OLSTAD", "zoe", "Zoë", "strasse", "Öl")
+
+
+def _people(crm):
+    crm.ok("contact", "add", "Zoë Ölstad", "--tag", "Straße", "--email", "zoe@example.com")
+    crm.ok("contact", "add", "Ada Lovelace")
+
+
+def test_search_folds_case_and_accents_on_sqlite(crm, store):
+    from termcrm.services import search
+
+    _people(crm)
+    found_fresh = _search(crm, *SEARCHES)  # changed contacts: matched as they stand
+    with store.write() as s:
+        search.refresh_index(s)  # folded into the index, as the TUI does
+    assert _search(crm, *SEARCHES) == found_fresh == {q: ["Zoë Ölstad"] for q in SEARCHES}
+    assert _search(crm, "love") == {"love": ["Ada Lovelace"]}
+
+
+@pytest.mark.postgres
+def test_search_folds_case_and_accents_on_postgresql(crm, pg_url, monkeypatch):
+    monkeypatch.setenv("TERMCRM_DB", pg_url)
+    _people(crm)
+    assert _search(crm, *SEARCHES) == {q: ["Zoë Ölstad"] for q in SEARCHES}

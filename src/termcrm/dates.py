@@ -150,6 +150,15 @@ def check_range(at: datetime | date, raw: object = None, field: str | None = Non
     return at
 
 
+def _naming(message: str, field: str) -> str:
+    """`message` naming the input it is about: "Cannot read 'x' as a date (due); ..."."""
+    name = field.replace("_", "-")
+    for phrase in (" as a date", "Empty date"):
+        if phrase in message:
+            return message.replace(phrase, f"{phrase} ({name})", 1)
+    return f"{_label(field)}{message}"
+
+
 def _label(field: str | None) -> str:
     return f"Invalid {field.replace('_', '-')}: " if field else ""
 
@@ -214,7 +223,7 @@ def parse_when(
     except Invalid as exc:
         if field is None or exc.field is not None:
             raise
-        raise Invalid(f"{_label(field)}{exc.message}", field=field) from exc
+        raise Invalid(_naming(exc.message, field), field=field) from exc
     check_range(when.local_date, (text or "").strip(), field)
     return when
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, event, text
 
 from termcrm.errors import StoreError
+from termcrm.store.sqlfunc import SEARCH_KEY_SQL, sqlite_search_key
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -133,6 +134,7 @@ def setup_sqlite_engine(
         cur.execute("PRAGMA secure_delete=ON")
         cur.execute(f"PRAGMA mmap_size={int(mmap_size)}")
         cur.close()
+        dbapi_conn.create_function(SEARCH_KEY_SQL, 1, sqlite_search_key, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
