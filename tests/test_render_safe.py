@@ -122,6 +122,8 @@ PRINTING = [
     ("interactions",),
     ("interactions", "--csv"),
     ("report", "--owner", "tester"),
+    ("history",),
+    ("history", "eve@example.com"),
 ]
 
 

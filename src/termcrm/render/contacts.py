@@ -104,11 +104,13 @@ def _change_text(change, contact_id: int) -> Text:
     e = change.entry
     verb = {"create": "created", "change": "changed", "delete": "deleted"}.get(e.action, e.action)
     own = e.entity == "contact" and e.record_id == contact_id
-    line = Text.assemble((f"{dates.show(e.at)}  ", "dim"), (e.actor or "?", "bold"), f" {verb}")
+    line = Text.assemble(
+        (f"{dates.show(e.at)}  ", "dim"), (clean(e.actor) or "?", "bold"), f" {verb}"
+    )
     if not own:
-        line.append(f" {change.record}")
+        line.append(f" {clean(change.record)}")
     if e.action == "change":
-        line.append(f" {change.summary}", style="dim")
+        line.append(f" {clean(change.summary)}", style="dim")
     return line
 
 
