@@ -253,6 +253,7 @@ class Generator:
                 cid,
                 name,
                 email,
+                email and email.casefold(),  # textfold.fold of an ASCII address
                 phone,
                 TITLES[rnd.randrange(len(TITLES))],
                 company,
@@ -522,7 +523,7 @@ class Generator:
 # (table, columns, generator method) in dependency order
 TABLES = (
     ("companies", "created_at updated_at id name domain industry notes", "companies"),
-    ("contacts", "created_at updated_at id name email phone title company_id stage source owner "
+    ("contacts", "created_at updated_at id name email email_key phone title company_id stage source owner "
      "notes cadence_days", "contacts"),
     ("contact_tags", "contact_id tag", "contact_tags"),
     ("contact_fields", "contact_id key value", "contact_fields"),

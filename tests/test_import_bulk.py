@@ -71,8 +71,9 @@ def test_bulk_insert_restores_the_trigger_when_the_insert_fails(searchable):
     store = searchable
     before = _triggers(store)
     now = "2026-11-18 09:00:00.000000"
-    rows = [(i, f"P{i}", "same@example.com", "lead", now, now) for i in range(1, 301)]
-    columns = ["id", "name", "email", "stage", "created_at", "updated_at"]
+    same = "same@example.com"
+    rows = [(i, f"P{i}", same, same, "lead", now, now) for i in range(1, 301)]
+    columns = ["id", "name", "email", "email_key", "stage", "created_at", "updated_at"]
     with pytest.raises(Conflict), store.write() as s:
         conn = s.connection()
         try:

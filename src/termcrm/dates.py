@@ -20,6 +20,11 @@ local midnight starting that day, in UTC. Callers decide what a date means for t
 
 The clock can be frozen with the environment variable `TERMCRM_NOW` (ISO datetime; naive is
 local): tests, demos and scripts that need a fixed "today" use it.
+
+Every date termcrm reads lies in the years `MIN_YEAR`-`MAX_YEAR` (1900-2999, docs/security.md):
+`9999-12-31` or `in 9999 years` is refused here with `Invalid` naming the field, so no later
+step (an agenda, a recurrence, an iCalendar export, local time east of UTC) meets a date at
+the edge of what Python can represent.
 """
 
 from __future__ import annotations
@@ -55,6 +60,10 @@ UNITS = {
 
 _DURATION = re.compile(r"^(\d{1,4})\s*([a-z]+)$")
 _TIME_SUFFIX = re.compile(r"^(.*?)\s*(?:at\s+)?(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
+
+#: the range of every stored date (docs/security.md)
+MIN_YEAR = 1900
+MAX_YEAR = 2999
 
 HINT = "try 2026-12-01, '2026-12-01 14:30', 'tomorrow', 'next fri', 'in 3 days', '3d' or 'eow'"
 
@@ -122,7 +131,36 @@ def as_utc(dt: datetime) -> datetime:
 
 
 def to_local(dt: datetime) -> datetime:
-    return as_utc(dt).astimezone()
+    """Local time; a stored value at the very edge of the calendar stays in UTC rather than
+    fail (only data written before the range check can be there)."""
+    try:
+        return as_utc(dt).astimezone()
+    except (OverflowError, ValueError):
+        return as_utc(dt)
+
+
+def check_range(at: datetime | date, raw: object = None, field: str | None = None):
+    """`at` itself if its year is within `MIN_YEAR`-`MAX_YEAR`; else `Invalid` naming `field`."""
+    if not MIN_YEAR <= at.year <= MAX_YEAR:
+        shown = raw if raw is not None else at.isoformat()
+        raise Invalid(
+            f"{_label(field)}{shown!r} is out of range: dates run from {MIN_YEAR} to {MAX_YEAR}",
+            field=field,
+        )
+    return at
+
+
+def _naming(message: str, field: str) -> str:
+    """`message` naming the input it is about: "Cannot read 'x' as a date (due); ..."."""
+    name = field.replace("_", "-")
+    for phrase in (" as a date", "Empty date"):
+        if phrase in message:
+            return message.replace(phrase, f"{phrase} ({name})", 1)
+    return f"{_label(field)}{message}"
+
+
+def _label(field: str | None) -> str:
+    return f"Invalid {field.replace('_', '-')}: " if field else ""
 
 
 # -- calendar arithmetic ----------------------------------------------------------------------
@@ -132,17 +170,28 @@ def add_months(d: date, months: int) -> date:
     """Calendar months, clamped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
     month0 = d.month - 1 + months
     year, month = d.year + month0 // 12, month0 % 12 + 1
+    if not 1 <= year <= 9999:
+        raise Invalid(
+            f"{months} months from {d.isoformat()} is out of range: "
+            f"dates run from {MIN_YEAR} to {MAX_YEAR}"
+        )
     return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
 
 
 def shift(dt: datetime, amount: int, unit: str) -> datetime:
     """`dt` moved by `amount` units; months and years move on the local calendar."""
-    if unit in ("months", "years"):
-        months = amount * (12 if unit == "years" else 1)
-        local = to_local(dt)
-        moved = add_months(local.date(), months)
-        return _aware(datetime.combine(moved, local.time().replace(tzinfo=None)))
-    return dt + timedelta(**{unit: amount})
+    try:
+        if unit in ("months", "years"):
+            months = amount * (12 if unit == "years" else 1)
+            local = to_local(dt)
+            moved = add_months(local.date(), months)
+            return _aware(datetime.combine(moved, local.time().replace(tzinfo=None)))
+        return dt + timedelta(**{unit: amount})
+    except (OverflowError, ValueError) as exc:
+        raise Invalid(
+            f"{amount} {unit} from {dt.date().isoformat()} is out of range: "
+            f"dates run from {MIN_YEAR} to {MAX_YEAR}"
+        ) from exc
 
 
 def parse_duration(text: str) -> tuple[int, str] | None:
@@ -156,12 +205,30 @@ def parse_duration(text: str) -> tuple[int, str] | None:
 # -- parsing ----------------------------------------------------------------------------------
 
 
-def parse_when(text: str, *, backwards: bool = False, base: datetime | None = None) -> When:
+def parse_when(
+    text: str,
+    *,
+    backwards: bool = False,
+    base: datetime | None = None,
+    field: str | None = None,
+) -> When:
     """Read a date or datetime as users type it (see the module docstring).
 
     `backwards=True` reads a bare duration (`30d`) as that long ago, for `--since`.
-    Raises `Invalid` with a hint for anything else, at once.
+    Raises `Invalid` with a hint for anything else, at once, and for a date outside
+    `MIN_YEAR`-`MAX_YEAR`; `field` (`"due"`, `"when"`) is named in the message.
     """
+    try:
+        when = _parse_when(text, backwards, base)
+    except Invalid as exc:
+        if field is None or exc.field is not None:
+            raise
+        raise Invalid(_naming(exc.message, field), field=field) from exc
+    check_range(when.local_date, (text or "").strip(), field)
+    return when
+
+
+def _parse_when(text: str, backwards: bool, base: datetime | None) -> When:
     raw = (text or "").strip()
     if not raw:
         raise Invalid(f"Empty date; {HINT}")
@@ -193,13 +260,16 @@ def _parse_iso(raw: str) -> When | None:
         candidate = candidate[:-1] + "+00:00"
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", candidate):
         try:
-            return When(local_midnight(date.fromisoformat(candidate)), False)
-        except ValueError as exc:
+            day = check_range(date.fromisoformat(candidate), raw)
+            return When(local_midnight(day), False)
+        except (ValueError, OverflowError) as exc:
             raise Invalid(f"Cannot read {raw!r} as a date: {exc}") from exc
     if re.match(r"^\d{4}-\d{2}-\d{2}[T ]\d", candidate):
         try:
-            return When(_aware(datetime.fromisoformat(candidate)), True)
-        except ValueError as exc:
+            moment = datetime.fromisoformat(candidate)
+            check_range(moment, raw)
+            return When(_aware(moment), True)
+        except (ValueError, OverflowError) as exc:
             raise Invalid(f"Cannot read {raw!r} as a date: {exc}") from exc
     return None
 

@@ -160,9 +160,20 @@ def already_shown(path: str, today: str) -> bool:
         return False
 
 
+def _private_dirs(folder: str) -> None:
+    """`folder` and its missing parents, each 0700 whatever the umask (as the store's)."""
+    missing = []
+    while folder and not os.path.isdir(folder):
+        missing.append(folder)
+        folder = os.path.dirname(folder)
+    for made in reversed(missing):
+        os.makedirs(made, mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)
+
+
 def write_stamp(path: str, today: str) -> None:
     try:
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        _private_dirs(os.path.dirname(path))
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(today + "\n")
@@ -278,8 +289,24 @@ def _n(count: int) -> str:
     return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
+#: C0 controls and DEL as control pictures (ESC as ␛), C1 as `\x9b`, newline and tab a space
+_NEUTRAL = {
+    code: chr(0x2400 + code) if code < 0x20 else "␡" if code == 0x7F else f"\\x{code:02x}"
+    for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
+} | {0x0A: " ", 0x09: " "}
+
+
+def neutral(text: str) -> str:
+    """Stored text that cannot drive the terminal: a task titled `Pay \\e]52;c;...\\a` must not
+    write the clipboard in every new shell. The one-line rule of `termcrm.render.safe.clean`,
+    restated without its imports; `tests/test_render_safe.py` keeps the two equal."""
+    if text.isprintable():
+        return text
+    return text.replace("\r\n", "\n").translate(_NEUTRAL)
+
+
 def _clip(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
+    text = " ".join(neutral(str(text)).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 

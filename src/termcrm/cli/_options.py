@@ -12,7 +12,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON (snake_case ke
 CsvOpt = Annotated[bool, typer.Option("--csv", help="Print CSV with a header row.")]
 YesOpt = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
 LimitOpt = Annotated[
-    int | None, typer.Option("--limit", "-n", min=0, help="Show at most N records.")
+    int | None,
+    typer.Option("--limit", "-n", min=0, max=10**9, help="Show at most N records (up to 10^9)."),
 ]
 
 ContactArg = Annotated[

@@ -2,6 +2,10 @@
 
 On a terminal tables are rich-formatted; piped, they are plain aligned text that scripts can
 rely on. `NO_COLOR` is honoured by rich.
+
+Stored text never drives the terminal (`termcrm.render.safe`): every table cell, line and
+message is neutralised here, rich renderables are built from `Text` and the console reads no
+markup, `--csv` on stdout is neutralised and JSON escapes every control character.
 """
 
 from __future__ import annotations
@@ -10,6 +14,21 @@ import json
 import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
+
+from termcrm.render.safe import clean, escape_json
+
+
+class NeutralStream:
+    """A text stream that neutralises what passes through (data written to a terminal)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(clean(text, multiline=True))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.stream, name)
 
 
 class Out:
@@ -26,20 +45,24 @@ class Out:
         from rich.console import Console
 
         if self._console is None or self._console.file is not sys.stdout:
-            self._console = Console(file=sys.stdout, highlight=False, soft_wrap=not self.is_tty)
+            self._console = Console(
+                file=sys.stdout, highlight=False, markup=False, soft_wrap=not self.is_tty
+            )
         return self._console
 
     # -- records ------------------------------------------------------------------------------
 
     def json(self, data: Any) -> None:
         """A record (object) or a list (array) as JSON; `[]` for an empty list."""
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+        encoded = json.dumps(data, indent=2, ensure_ascii=False, default=str)
+        sys.stdout.write(escape_json(encoded) + "\n")
 
     def csv(self, rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> None:
-        """Records as CSV (formula-injection safe), lists and dicts as JSON text in a cell."""
+        """Records as CSV (formula-injection safe), lists and dicts as JSON text in a cell;
+        control characters neutralised, since stdout may well be a terminal."""
         from termcrm.services.transfer.formats.csv import write_csv
 
-        write_csv(sys.stdout, list(rows), columns)
+        write_csv(NeutralStream(sys.stdout), list(rows), columns)
 
     def table(
         self,
@@ -50,24 +73,29 @@ class Out:
         empty: str = "Nothing to show.",
         justify: dict[str, str] | None = None,
     ) -> None:
-        rows = [["" if v is None else str(v) for v in row] for row in rows]
+        rows = [[clean(v) for v in row] for row in rows]
         if not rows:
             self.hint(empty)
             return
         if self.is_tty:
             from rich.table import Table
+            from rich.text import Text
 
-            table = Table(title=title, header_style="bold", title_justify="left")
+            table = Table(
+                title=None if title is None else Text(clean(title)),
+                header_style="bold",
+                title_justify="left",
+            )
             for col in columns:
                 table.add_column(col, justify=(justify or {}).get(col, "left"), overflow="fold")
             for row in rows:
-                table.add_row(*row)
+                table.add_row(*(Text(v) for v in row))
             self.console.print(table)
             return
         widths = [max(len(c), *(len(r[i]) for r in rows)) for i, c in enumerate(columns)]
         lines = [columns, *rows]
         for line in lines:
-            cells = [v.replace("\n", " ").ljust(w) for v, w in zip(line, widths, strict=True)]
+            cells = [v.ljust(w) for v, w in zip(line, widths, strict=True)]
             sys.stdout.write("  ".join(cells).rstrip() + "\n")
 
     def print(self, renderable: Any = "") -> None:
@@ -75,19 +103,19 @@ class Out:
         self.console.print(renderable)
 
     def line(self, text: str = "") -> None:
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(clean(text, multiline=True) + "\n")
 
     # -- messages -----------------------------------------------------------------------------
 
     def ok(self, text: str) -> None:
         """Confirmation of a change, on stdout."""
-        sys.stdout.write(text + "\n")
+        sys.stdout.write(clean(text, multiline=True) + "\n")
 
     def hint(self, text: str) -> None:
-        sys.stderr.write(text + "\n")
+        sys.stderr.write(clean(text, multiline=True) + "\n")
 
     def error(self, text: str) -> None:
-        first = (text.strip().splitlines() or [""])[0]
+        first = (clean(text, multiline=True).strip().splitlines() or [""])[0]
         sys.stderr.write(f"Error: {first}\n")
 
 

@@ -76,6 +76,7 @@ class CrmGroup(TyperGroup):
         debug = "--debug" in argv
         code = 0
         try:
+            _check_decodable(argv)
             rv = super().main(
                 args=argv,
                 prog_name=prog_name,
@@ -116,6 +117,21 @@ class CrmGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _check_decodable(argv: list[str]) -> None:
+    """Bytes the shell handed over that are not UTF-8 (Python keeps them as lone surrogates)
+    can be neither stored nor compared: refuse them before any command runs."""
+    from termcrm.errors import Invalid
+
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+            raise Invalid(
+                f"'{shown}' is not valid UTF-8 text; check the terminal's encoding"
+            ) from exc
 
 
 _built: dict[str, Any] = {}

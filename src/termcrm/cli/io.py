@@ -10,7 +10,7 @@ import typer
 
 from termcrm.cli._context import state
 from termcrm.cli._options import JsonOpt
-from termcrm.cli._output import out
+from termcrm.cli._output import NeutralStream, out
 
 import_app = typer.Typer(help="Import records from CSV or vCard files.", no_args_is_help=True)
 export_app = typer.Typer(
@@ -89,7 +89,11 @@ def _progress_for(path: Path):
         console=Console(file=sys.stderr),
         transient=True,
     )
-    task = bar.add_task(f"Importing {path.name}", total=size)
+    from rich.markup import escape
+
+    from termcrm.render.safe import clean
+
+    task = bar.add_task(f"Importing {escape(clean(path.name))}", total=size)
 
     def update(done: int, total: int) -> None:
         bar.update(task, completed=done, total=total)
@@ -98,15 +102,16 @@ def _progress_for(path: Path):
 
 
 def _report_bad(result) -> None:
-    """Bad rows grouped by reason (most frequent first, at most 20 reasons)."""
+    """Bad rows grouped by reason (most frequent first, at most 20 reasons); the reasons
+    quote cells of the file, so they go out neutralised (`out.hint`)."""
     groups, rest = result.grouped()
     for reason, n, lines in groups:
         if n == 1:
-            sys.stderr.write(f"  {lines}: {reason}\n")
+            out.hint(f"  {lines}: {reason}")
         else:
-            sys.stderr.write(f"  {n} rows: {reason}, {lines}\n")
+            out.hint(f"  {n} rows: {reason}, {lines}")
     if rest:
-        sys.stderr.write(f"  ... and {rest} more bad rows (--json lists every row)\n")
+        out.hint(f"  ... and {rest} more bad rows (--json lists every row)")
 
 
 def _print_mapping(result) -> None:
@@ -238,7 +243,9 @@ def _run_export(kind: str, fmt: str, output: Path | None) -> None:
     fmt = fmt.strip().lower()
     with state().store().read() as s:
         if output is None:
-            export.export(s, kind, sys.stdout, fmt)
+            # a file keeps the exact text; a terminal is shown it neutralised
+            stream = NeutralStream(sys.stdout) if out.is_tty else sys.stdout
+            export.export(s, kind, stream, fmt)
             return
         fh = open_private(output)
         try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from termcrm import dates
 from termcrm.render.money import amount
+from termcrm.render.safe import clean
 from termcrm.services import tasks
 from termcrm.services.agenda import Agenda
 
@@ -47,8 +48,8 @@ def _task_rows(agenda: Agenda, items, *, late: bool) -> list[list[Cell]]:
         rows.append(
             [
                 (f"#{t.id}", "dim"),
-                (t.title, "bold" if t.priority == "high" else ""),
-                (agenda.contact_name(t.contact_id) or "", "cyan"),
+                (clean(t.title), "bold" if t.priority == "high" else ""),
+                (clean(agenda.contact_name(t.contact_id)), "cyan"),
                 (when, "red" if late else ""),
             ]
         )
@@ -66,9 +67,9 @@ def _deal_rows(agenda: Agenda) -> list[list[Cell]]:
         rows.append(
             [
                 (f"#{d.id}", "dim"),
-                (d.title, ""),
-                (agenda.contact_name(d.contact_id) or "", "cyan"),
-                (amount(d.value_minor, d.currency), ""),
+                (clean(d.title), ""),
+                (clean(agenda.contact_name(d.contact_id)), "cyan"),
+                (clean(amount(d.value_minor, d.currency)), ""),
                 when,
             ]
         )
@@ -82,8 +83,8 @@ def _cold_rows(agenda: Agenda) -> list[list[Cell]]:
         rows.append(
             [
                 (f"#{c.contact.id}", "dim"),
-                (c.contact.name, "cyan"),
-                (c.contact.stage, ""),
+                (clean(c.contact.name), "cyan"),
+                (clean(c.contact.stage), ""),
                 (f"{last} {c.days_since} days ago (every {c.cadence_days} days)", ""),
             ]
         )
@@ -91,7 +92,7 @@ def _cold_rows(agenda: Agenda) -> list[list[Cell]]:
 
 
 def title(agenda: Agenda) -> str:
-    who = f" · {agenda.owner}" if agenda.owner else ""
+    who = f" · {clean(agenda.owner)}" if agenda.owner else ""
     return f"Today · {agenda.today.strftime('%A %d %B %Y')}{who}"
 
 

@@ -9,6 +9,8 @@ from rich.text import Text
 
 from termcrm import dates
 from termcrm.render.money import amount
+from termcrm.render.safe import clean
+from termcrm.render.safe import text as safe_text
 
 KIND_ICONS = {
     "call": "☎",
@@ -46,7 +48,8 @@ def profile_table(detail) -> Table:
     rows.append(("Notes", c.notes))
     for label, value in rows:
         if value:
-            grid.add_row(label, str(value))
+            multiline = label == "Notes"
+            grid.add_row(safe_text(label), safe_text(value, multiline=multiline))
     return grid
 
 
@@ -64,14 +67,19 @@ def _entry_text(entry) -> Text:
             extra.append(f"{r.duration_min} min")
         if r.outcome:
             extra.append(r.outcome)
-        line = Text.assemble((f"{when}  ", "dim"), f"{icon} {r.kind:<8} ", (r.summary, "bold"))
+        line = Text.assemble(
+            (f"{when}  ", "dim"), f"{icon} {clean(r.kind):<8} ", (clean(r.summary), "bold")
+        )
         if extra:
-            line.append(f"  ({', '.join(extra)})", style="dim")
+            line.append(clean(f"  ({', '.join(extra)})"), style="dim")
         return line
     if entry.type == "deal":
         value = amount(r.value_minor, r.currency)
         return Text.assemble(
-            (f"{when}  ", "dim"), "$ deal     ", (r.title, "bold"), f"  {value} · {r.stage}"
+            (f"{when}  ", "dim"),
+            "$ deal     ",
+            (clean(r.title), "bold"),
+            clean(f"  {value} · {r.stage}"),
         )
     if entry.type == "task":
         state = (
@@ -79,9 +87,14 @@ def _entry_text(entry) -> Text:
             if r.done_at
             else (f"due {dates.show(r.due_at, with_time=r.due_has_time)}" if r.due_at else "open")
         )
-        return Text.assemble((f"{when}  ", "dim"), "☐ task     ", (r.title, "bold"), f"  ({state})")
+        return Text.assemble(
+            (f"{when}  ", "dim"), "☐ task     ", (clean(r.title), "bold"), f"  ({state})"
+        )
     return Text.assemble(
-        (f"{when}  ", "dim"), "! case     ", (r.subject, "bold"), f"  ({r.status}, {r.priority})"
+        (f"{when}  ", "dim"),
+        "! case     ",
+        (clean(r.subject), "bold"),
+        clean(f"  ({r.status}, {r.priority})"),
     )
 
 
@@ -91,17 +104,19 @@ def _change_text(change, contact_id: int) -> Text:
     e = change.entry
     verb = {"create": "created", "change": "changed", "delete": "deleted"}.get(e.action, e.action)
     own = e.entity == "contact" and e.record_id == contact_id
-    line = Text.assemble((f"{dates.show(e.at)}  ", "dim"), (e.actor or "?", "bold"), f" {verb}")
+    line = Text.assemble(
+        (f"{dates.show(e.at)}  ", "dim"), (clean(e.actor) or "?", "bold"), f" {verb}"
+    )
     if not own:
-        line.append(f" {change.record}")
+        line.append(f" {clean(change.record)}")
     if e.action == "change":
-        line.append(f" {change.summary}", style="dim")
+        line.append(f" {clean(change.summary)}", style="dim")
     return line
 
 
 def contact_card(detail) -> Group:
     c = detail.view.contact
-    title = f"{c.name}  #{c.id}"
+    title = safe_text(f"{c.name}  #{c.id}")
     timeline = [_entry_text(e) for e in detail.timeline]
     changes = [_change_text(ch, c.id) for ch in detail.changes[:CHANGES_SHOWN]]
     body = Group(

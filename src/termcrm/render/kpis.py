@@ -23,6 +23,7 @@ from termcrm.render.kpis_text import (
     section_rows,
     weeks_line,
 )
+from termcrm.render.safe import clean
 
 
 def _change(c: Change) -> Text:
@@ -38,7 +39,7 @@ def _section_table(name: str, data: dict[str, Any]) -> Table:
     table.add_column(HEADER[2], justify="right", style="dim")
     table.add_column(HEADER[3], justify="right")
     for label, now, before, delta in section_rows(name, data):
-        table.add_row(label, now, before, _change(delta))
+        table.add_row(Text(clean(label)), Text(clean(now)), Text(clean(before)), _change(delta))
     return table
 
 
@@ -50,10 +51,10 @@ def _pipeline_table(data: dict[str, Any]) -> Table:
     for stage, deals, value, weighted, delta in pipeline_rows(data):
         style = "bold" if stage == "open" else ""
         table.add_row(
-            Text(stage, style=style),
+            Text(clean(stage), style=style),
             Text(deals, style=style),
-            Text("\n".join(value), style=style),
-            Text("\n".join(weighted), style=style),
+            Text("\n".join(map(clean, value)), style=style),
+            Text("\n".join(map(clean, weighted)), style=style),
             _change(delta),
         )
     return table
@@ -68,7 +69,7 @@ def _activity_extra(data: dict[str, Any]) -> Group:
         grid.add_column(justify="right")
         grid.add_column(style="cyan")
         for row in bars:
-            grid.add_row(*row)
+            grid.add_row(*(Text(clean(cell)) for cell in row))
         parts += [Text("By kind", style="bold"), grid]
     weeks = weeks_line(data)
     if weeks:
@@ -79,7 +80,7 @@ def _activity_extra(data: dict[str, Any]) -> Group:
 
 def report_view(data: dict[str, Any]) -> Group:
     """The whole report as one renderable."""
-    panels: list[Any] = [Text(heading(data), style="bold")]
+    panels: list[Any] = [Text(clean(heading(data)), style="bold")]
     panels.append(
         Panel(_pipeline_table(data["pipeline"]), title=TITLES["pipeline"], title_align="left")
     )

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from termcrm.render.money import amount, totals
+from termcrm.render.safe import clean
 
 STAGE_STYLES = {
     "lead": "cyan",
@@ -22,13 +23,13 @@ STAGE_STYLES = {
 def board(board, *, cards: int = 8) -> Columns:
     panels = []
     for column in board.columns:
-        body = [Text(totals(column.total), style="bold")]
+        body = [Text(clean(totals(column.total)), style="bold")]
         for row in column.deals[:cards]:
             d = row.deal
             card = Text()
-            card.append(f"#{d.id} {d.title}\n", style="bold")
-            card.append(f"{row.contact or '-'}\n", style="dim")
-            card.append(amount(d.value_minor, d.currency))
+            card.append(f"#{d.id} {clean(d.title)}\n", style="bold")
+            card.append(f"{clean(row.contact) or '-'}\n", style="dim")
+            card.append(clean(amount(d.value_minor, d.currency)))
             if d.expected_close:
                 card.append(f" · {d.expected_close.isoformat()}", style="dim")
             body.append(card)
@@ -37,7 +38,7 @@ def board(board, *, cards: int = 8) -> Columns:
         panels.append(
             Panel(
                 Group(*body),
-                title=f"{column.stage} ({column.count})",
+                title=Text(clean(f"{column.stage} ({column.count})")),
                 border_style=STAGE_STYLES.get(column.stage, "white"),
                 width=30,
             )

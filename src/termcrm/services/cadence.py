@@ -67,8 +67,11 @@ def effective_cadence(
 
 
 def cold_cutoff(cadence_days: int, today: date) -> datetime:
-    """Interactions before this instant are too old for a contact with this cadence."""
-    return dates.day_bounds(today - timedelta(days=cadence_days))[0]
+    """Interactions before this instant are too old for a contact with this cadence (a value
+    stored before cadences had a range counts as the longest one, 10 years)."""
+    from termcrm.services.validate import MAX_CADENCE_DAYS
+
+    return dates.day_bounds(today - timedelta(days=min(cadence_days, MAX_CADENCE_DAYS)))[0]
 
 
 @dataclass

@@ -37,8 +37,7 @@ def open_case(
     actor: str | None = None,
 ) -> Case:
     """Open a case for `contact`; `owner` defaults to the acting user."""
-    with validate.about("when"):
-        opened = dates.parse_when(when, backwards=True) if isinstance(when, str) else when
+    opened = dates.parse_when(when, backwards=True, field="when") if isinstance(when, str) else when
     case = Case(
         contact_id=contact.id,
         subject=validate.text(subject, "subject", required=True, max_len=500),

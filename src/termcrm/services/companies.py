@@ -46,7 +46,7 @@ def company_for(session: Session, ref: str) -> Company:
     try:
         return resolve_company(session, ref)
     except NotFound:
-        if ref.strip().lstrip("#").isdigit():
+        if validate.numeric_id(ref, "company") is not None:
             raise
         return get_or_create_company(session, ref)
 
@@ -55,8 +55,9 @@ def resolve_company(session: Session, ref: str | int) -> Company:
     """A company by id or exact name (case-insensitive)."""
     s = str(ref).strip()
     company = None
-    if s.lstrip("#").isdigit():
-        company = session.get(Company, int(s.lstrip("#")))
+    number = validate.numeric_id(s, "company")
+    if number is not None:
+        company = session.get(Company, number)
     if company is None and s:
         company = _by_name(session, s)
     if company is None:

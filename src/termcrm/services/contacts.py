@@ -18,6 +18,7 @@ from termcrm.errors import Conflict, Invalid
 from termcrm.services import refs, validate
 from termcrm.services.companies import company_for
 from termcrm.services.search import ContactQuery, narrowed
+from termcrm.store import search_index
 from termcrm.store.models import (
     Company,
     Contact,
@@ -103,7 +104,7 @@ def add_contact(
         source=validate.text(source, "source", max_len=100),
         owner=validate.text(owner, "owner", max_len=100) or actor,
         notes=validate.text(notes, "notes", max_len=20000),
-        cadence_days=validate.positive_int(cadence_days, "cadence"),
+        cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
     )
     if company:
         contact.company_id = company_for(session, company).id
@@ -157,7 +158,9 @@ def edit_contact(
     if company is not None:
         contact.company_id = company_for(session, company).id if company.strip() else None
     if cadence_days is not _UNSET:
-        contact.cadence_days = validate.positive_int(cadence_days, "cadence")
+        contact.cadence_days = validate.positive_int(
+            cadence_days, "cadence", validate.MAX_CADENCE_DAYS
+        )
     if stage is not None:
         new_stage = validate.choice(stage, CONTACT_STAGES, "stage")
         if new_stage != contact.stage:
@@ -175,9 +178,12 @@ def edit_contact(
 
 
 def delete_contact(session: Session, contact: Contact) -> None:
-    """Delete a contact with its interactions, tasks and cases (deals keep their history)."""
+    """Delete a contact with its interactions, tasks and cases (deals keep their history),
+    and its row in the search index, in the same transaction: the index holds personal data."""
+    cid = contact.id
     session.delete(contact)
     session.flush()
+    search_index.forget_contacts(session, [cid])
 
 
 def _set_tags(
@@ -296,12 +302,15 @@ def parse_cadence(value: str | None) -> int | None:
     raw = (value or "").strip().lower()
     if not raw:
         return None
-    if raw.isdigit():
-        return int(raw)
+    if raw.isascii() and raw.isdigit():
+        return validate.positive_int(raw, "cadence", validate.MAX_CADENCE_DAYS)
     duration = parse_duration(raw)
     factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}
     if duration is None or duration[1] not in factor:
         raise Invalid(
             f"Invalid cadence {value!r}: use days like '30d', '6w' or '2mo'", field="cadence"
         )
-    return duration[0] * factor[duration[1]]
+    days = duration[0] * factor[duration[1]]
+    if days > validate.MAX_CADENCE_DAYS:
+        raise Invalid(f"Invalid cadence {value!r}: at most 10 years", field="cadence")
+    return days

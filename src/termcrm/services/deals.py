@@ -39,8 +39,7 @@ def weighted_minor(deal: Deal) -> int:
 def _close_date(close: str | None):
     if not (close or "").strip():
         return None
-    with validate.about("close"):
-        return dates.parse_date(close)
+    return dates.parse_date(close, field="close")
 
 
 def _record(session: Session, deal: Deal, old: str | None, actor: str | None) -> None:

@@ -32,8 +32,7 @@ def occurred_at(when: str | None) -> datetime:
     """
     if not when:
         return dates.now()
-    with validate.about("when"):
-        parsed = dates.parse_when(when, backwards=True)
+    parsed = dates.parse_when(when, backwards=True, field="when")
     if parsed.has_time:
         return parsed.at
     time_of_day = dates.now().astimezone().time().replace(tzinfo=None)
@@ -65,15 +64,14 @@ def log_interaction(
         occurred_at=occurred_at(when),
         summary=validate.text(summary, "summary", required=True, max_len=500),
         body=validate.text(body, "body", max_len=100_000),
-        duration_min=validate.positive_int(duration, "duration"),
+        duration_min=validate.positive_int(duration, "duration", validate.MAX_DURATION_MIN),
         outcome=validate.text(outcome, "outcome", max_len=200),
         metric=metric,
         score=score,
         logged_by=actor,
     )
     # parse the follow-up before writing anything, so a bad date changes nothing
-    with validate.about("follow_up"):
-        follow = dates.parse_when(follow_up) if follow_up else None
+    follow = dates.parse_when(follow_up, field="follow_up") if follow_up else None
     session.add(interaction)
     session.flush()
     task = None
@@ -122,10 +120,10 @@ def list_interactions(
 
 def period(since: str | None, until: str | None) -> tuple[datetime | None, datetime | None]:
     """[start, end) from `--since`/`--until`; a date-only `until` includes that whole day."""
-    start = dates.parse_when(since, backwards=True).at if since else None
+    start = dates.parse_when(since, backwards=True, field="since").at if since else None
     end = None
     if until:
-        u = dates.parse_when(until, backwards=True)
+        u = dates.parse_when(until, backwards=True, field="until")
         end = u.at if u.has_time else dates.day_bounds(u.local_date)[1]
     if start is not None and end is not None and start >= end:
         raise Invalid("--since must be before --until")

@@ -32,6 +32,8 @@ def check(target: str | None) -> dict[str, Any]:
             problems.append(
                 f"schema {revision} is not the newest ({HEAD}); run `termcrm db upgrade`"
             )
+        else:
+            problems += _email_clashes(store)
         return {
             "database": store.display_name,
             "dialect": store.dialect,
@@ -64,6 +66,31 @@ def orphans(conn: Connection) -> list[str]:
             if n:
                 found.append(f"{n} {table.name} rows refer to a missing {parent.table.name} row")
     return found
+
+
+def _email_clashes(store: engine.Store) -> list[str]:
+    """Contacts whose address another contact has in another letter case: migration 0007
+    left them without the unique key rather than merge two people (docs/security.md)."""
+    from sqlmodel import col, select
+
+    from termcrm.store.models import Contact, email_key
+
+    with store.read() as s:
+        left = s.exec(
+            select(Contact).where(col(Contact.email).is_not(None), col(Contact.email_key).is_(None))
+        ).all()
+        problems = []
+        for c in left:
+            key = email_key(c.email)
+            if key is None:
+                continue
+            holder = s.exec(select(Contact).where(Contact.email_key == key)).first()
+            other = f"#{holder.id}" if holder is not None else "another contact"
+            problems.append(
+                f"contact #{c.id} <{c.email}> has the address of {other} in another letter "
+                f"case; give it its own address (`termcrm contact edit {c.id} --email ...`)"
+            )
+        return problems
 
 
 def backup(store: engine.Store, dest: Path) -> None:

@@ -102,6 +102,21 @@ def _local_naive(dt: datetime) -> datetime:
 
 
 def _step(d: date, rule: Rule, times: int, anchor: int) -> date:
+    """`d` moved `times` steps; past `dates.MAX_YEAR` it is `Invalid` (the series ends)."""
+    try:
+        moved = _move(d, rule, times, anchor)
+    except (OverflowError, ValueError, Invalid):
+        moved = None
+    if moved is None or moved.year > dates.MAX_YEAR:
+        raise Invalid(
+            f"The next occurrence after {d.isoformat()} is out of range: dates run from "
+            f"{dates.MIN_YEAR} to {dates.MAX_YEAR}; edit the task's due date or its rule",
+            field="due",
+        )
+    return moved
+
+
+def _move(d: date, rule: Rule, times: int, anchor: int) -> date:
     if rule.unit == "d":
         return d + timedelta(days=rule.amount * times)
     if rule.unit == "w":

@@ -29,8 +29,8 @@ from termcrm.errors import Ambiguous, Invalid, NotFound, TermcrmError
 from termcrm.services import validate
 from termcrm.services._query import icontains, ieq
 from termcrm.store import sqlfunc
-from termcrm.store.models import Case, Contact, Deal, Task
-from termcrm.textfold import fold, search_key
+from termcrm.store.models import Case, Contact, Deal, Task, email_key
+from termcrm.textfold import search_key
 
 #: at most this many candidates are named in an `Ambiguous` error
 LISTED = 20
@@ -70,19 +70,13 @@ def _connection(session):
 
 
 def email_owner(session: Session, address: str) -> int | None:
-    """The id of the contact whose email is `address` by `textfold.fold`, or None.
-
-    The database's unique index is on `lower(email)`: the candidates come from it (and, for
-    an address outside ASCII, from the addresses outside ASCII), Python decides."""
-    key = fold(address)
+    """The id of the contact whose email is `address` by `textfold.fold`, or None: the
+    unique `contacts.email_key` column holds every address folded the same way."""
+    key = email_key(address.strip())
     if not key:
         return None
-    conn = _connection(session)
-    cond = ieq(Contact.email, address)
-    if not key.isascii():
-        cond = cond | sqlfunc.not_plain_ascii(conn, Contact.email)
-    rows = session.execute(select(Contact.id, Contact.email).where(cond)).all()
-    return next((cid for cid, email in rows if email and fold(email) == key), None)
+    row = session.execute(select(Contact.id).where(Contact.email_key == key)).first()
+    return row[0] if row else None
 
 
 def contact_id(session: Session, ref: str | int) -> int:
@@ -90,8 +84,8 @@ def contact_id(session: Session, ref: str | int) -> int:
     s = str(ref).strip()
     if not s:
         raise Invalid("Empty contact reference", field="contact")
-    if s.lstrip("#").isdigit():
-        cid = int(s.lstrip("#"))
+    cid = validate.numeric_id(s, "contact")
+    if cid is not None:
         if session.execute(select(Contact.id).where(Contact.id == cid)).first() is None:
             raise NotFound(f"No contact with id {cid}")
         return cid
@@ -178,7 +172,7 @@ def contact_ids(session: Session, refs: Iterable[str]) -> dict[str, int | Termcr
     for ref in dict.fromkeys(refs):
         s = str(ref).strip()
         try:
-            if s and not s.lstrip("#").isdigit() and "@" not in s:
+            if s and validate.numeric_id(s, "contact") is None and "@" not in s:
                 found = _sql_name_matches(session, s)
                 if found is None:
                     unfound.append(ref)

@@ -15,9 +15,10 @@ from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
 from termcrm.services import owners, validate
-from termcrm.services._query import icontains, ieq, like_pattern
-from termcrm.store import search_index
+from termcrm.services._query import ieq, like_pattern
+from termcrm.store import search_index, sqlfunc
 from termcrm.store.models import Company, Contact, ContactTag
+from termcrm.textfold import search_key
 from termcrm.vocab import CONTACT_STAGES
 
 
@@ -54,17 +55,14 @@ def _filtered(session: Session, stmt, query: ContactQuery):
         query.owner,
     )
     if search:
-        tag_match = exists().where(
-            ContactTag.contact_id == Contact.id, icontains(ContactTag.tag, search)
-        )
-        stmt = stmt.where(
-            or_(
-                icontains(Contact.name, search),
-                icontains(Contact.email, search),
-                icontains(Company.name, search),
-                tag_match,
-            )
-        )
+        # case and accents folded on both engines: "olstad" and "ölstad" find "Zoë Ölstad"
+        bind, pattern = session.get_bind(), like_pattern(search_key(search))
+
+        def has(column):
+            return sqlfunc.search_folded(bind, column).like(pattern, escape="\\")
+
+        tag_match = exists().where(ContactTag.contact_id == Contact.id, has(ContactTag.tag))
+        stmt = stmt.where(or_(has(Contact.name), has(Contact.email), has(Company.name), tag_match))
     if tag:
         stmt = stmt.where(
             exists().where(
@@ -105,7 +103,7 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
         # matches are common ("an": 31,505) and slow when they are rare ("kw", none: the
         # whole table in name order); the index's copy of the fields tells which
         if ordered_by_name:
-            pattern = like_pattern(text_)
+            pattern = like_pattern(search_key(text_))  # the index holds folded text
             hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
             if hits is not None and hits < SAMPLE // 50:  # rarer than 1 in 50
                 ids = search_index.contact_search_scan(session, pattern, limit=FEW + 1)

@@ -206,8 +206,7 @@ def _parse_due(due: str | dates.When | None) -> dates.When | None:
         return due
     if not due.strip():
         return None
-    with validate.about("due"):
-        return dates.parse_when(due)
+    return dates.parse_when(due, field="due")
 
 
 def add_task(
@@ -295,8 +294,7 @@ def snooze_task(
     """
     task = open_task(session, task)
     current = now or dates.now()
-    with validate.about("until"):
-        when = dates.parse_when(phrase, base=current)
+    when = dates.parse_when(phrase, base=current, field="until")
     at, has_time = when.at, when.has_time
     if not has_time and task.due_has_time and task.due_at is not None:
         tod = dates.to_local(task.due_at).time().replace(tzinfo=None)

@@ -1,4 +1,8 @@
-"""Validation of single values, shared by every service (and so by CLI, TUI and imports)."""
+"""Validation of single values, shared by every service (and so by CLI, TUI and imports).
+
+Every stored quantity has a documented range (docs/security.md), checked here once: a value
+outside it is `Invalid` (exit 2) naming its field, never an overflow deep in a query.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,18 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
 from termcrm.errors import Invalid
+
+#: ids are 64-bit signed integers on every engine
+MAX_ID = 2**63 - 1
+#: money: below 10^15 minor units (9,999,999,999,999.99), so a sum of a thousand deals
+#: still fits a signed 64-bit integer of cents on SQLite and PostgreSQL
+MAX_AMOUNT_MINOR = 10**15 - 1
+#: the stay-in-touch cadence: up to 10 years
+MAX_CADENCE_DAYS = 3650
+#: an interaction's duration: up to a week, in minutes
+MAX_DURATION_MIN = 7 * 24 * 60
+#: whole-number options (limits, counts) stop here
+MAX_COUNT = 10**9
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _FIELD_KEY = re.compile(r"^[A-Za-z0-9_.\- ]{1,100}$")
@@ -56,7 +72,8 @@ def text(
     max_len: int = 500,
     field: str | None = None,
 ) -> str | None:
-    """Trimmed text; blank is None (or Invalid when required)."""
+    """Trimmed text; blank is None (or Invalid when required). NUL (which PostgreSQL cannot
+    store) and text that is not valid Unicode (undecodable bytes) are refused."""
     v = (value or "").strip()
     if not v:
         if required:
@@ -66,7 +83,19 @@ def text(
         raise Invalid(
             f"{what.capitalize()} is longer than {max_len} characters", field=field or what
         )
+    unicode_text(v, field or what)
     return v
+
+
+def unicode_text(value: str, what: str) -> str:
+    """`value` if it can be stored on every engine: no NUL, no undecodable bytes."""
+    if "\x00" in value:
+        raise Invalid(f"{what.capitalize()} contains a NUL character", field=what)
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise Invalid(f"{what.capitalize()} is not valid UTF-8 text", field=what) from exc
+    return value
 
 
 def amount_minor(value: str | int | Decimal) -> int:
@@ -80,19 +109,22 @@ def amount_minor(value: str | int | Decimal) -> int:
 
 def _amount_minor(value: str | int | Decimal) -> int:
     raw = str(value).strip().replace("_", "").replace(",", "")
+    if len(raw) > 40:
+        raise Invalid(f"Invalid amount {raw[:20]!r}...: too long", field="value")
     try:
         dec = Decimal(raw)
     except InvalidOperation as exc:
-        raise Invalid(f"Invalid amount {value!r}: not a number") from exc
+        raise Invalid(f"Invalid amount {value!r}: not a number", field="value") from exc
     if not dec.is_finite():
-        raise Invalid(f"Invalid amount {value!r}: not a number")
+        raise Invalid(f"Invalid amount {value!r}: not a number", field="value")
     if dec < 0:
-        raise Invalid(f"Invalid amount {value!r}: must not be negative")
+        raise Invalid(f"Invalid amount {value!r}: must not be negative", field="value")
+    if dec * 100 > MAX_AMOUNT_MINOR:
+        top = Decimal(MAX_AMOUNT_MINOR) / 100
+        raise Invalid(f"Invalid amount {value!r}: at most {top:,}", field="value")
     cents = dec * 100
     if cents != cents.to_integral_value():
-        raise Invalid(f"Invalid amount {value!r}: at most two decimals")
-    if cents > 10**15:
-        raise Invalid(f"Invalid amount {value!r}: too large")
+        raise Invalid(f"Invalid amount {value!r}: at most two decimals", field="value")
     return int(cents)
 
 
@@ -116,35 +148,55 @@ def _percent(value: int | str | None, what: str) -> int | None:
     try:
         pct = int(str(value).strip().rstrip("%"))
     except ValueError as exc:
-        raise Invalid(f"Invalid {what} {value!r}: a whole number from 0 to 100") from exc
+        raise Invalid(
+            f"Invalid {what} {value!r}: a whole number from 0 to 100", field=what
+        ) from exc
     if not 0 <= pct <= 100:
-        raise Invalid(f"Invalid {what} {value!r}: a whole number from 0 to 100")
+        raise Invalid(f"Invalid {what} {value!r}: a whole number from 0 to 100", field=what)
     return pct
 
 
-def positive_int(value: int | str | None, what: str, *, field: str | None = None) -> int | None:
+def positive_int(
+    value: int | str | None, what: str, maximum: int = MAX_COUNT, *, field: str | None = None
+) -> int | None:
+    """A whole number from 0 to `maximum`; blank is None."""
     with about(field or what):
-        return _positive_int(value, what)
+        return _positive_int(value, what, maximum)
 
 
-def _positive_int(value: int | str | None, what: str) -> int | None:
+def _positive_int(value: int | str | None, what: str, maximum: int) -> int | None:
     if value is None or str(value).strip() == "":
         return None
+    raw = str(value).strip()
     try:
-        n = int(str(value).strip())
+        n = int(raw) if len(raw) <= 30 else None
     except ValueError as exc:
-        raise Invalid(f"Invalid {what} {value!r}: a whole number") from exc
+        raise Invalid(f"Invalid {what} {value!r}: a whole number", field=what) from exc
+    if n is None or n > maximum:
+        raise Invalid(f"Invalid {what} {raw[:30]!r}: at most {maximum:,}", field=what)
     if n < 0:
-        raise Invalid(f"Invalid {what} {value!r}: must not be negative")
+        raise Invalid(f"Invalid {what} {value!r}: must not be negative", field=what)
+    return n
+
+
+def numeric_id(ref: str | int, what: str) -> int | None:
+    """The id a reference names when it is a number (`12`, `#12`), else None; a number no
+    record can have (beyond 64 bits) is `Invalid`."""
+    s = str(ref).strip().lstrip("#")
+    if not (s.isascii() and s.isdigit()):
+        return None
+    n = int(s) if len(s) <= 20 else MAX_ID + 1
+    if n > MAX_ID:
+        raise Invalid(f"Invalid {what} id {s[:24]!r}: ids go up to {MAX_ID}", field=what)
     return n
 
 
 def record_id(ref: str | int, what: str) -> int:
     """A numeric id from user input (`12` or `#12`)."""
-    s = str(ref).strip().lstrip("#")
-    if not s.isdigit():
+    n = numeric_id(ref, what)
+    if n is None:
         raise Invalid(f"Invalid {what} id {ref!r}: expected a number", field=what)
-    return int(s)
+    return n
 
 
 def field_pair(pair: str) -> tuple[str, str]:

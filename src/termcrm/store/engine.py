@@ -105,9 +105,8 @@ def _translate_errors() -> Iterator[None]:
         raise Conflict(f"The change conflicts with stored data: {_first_line(exc.orig)}") from exc
     except OperationalError as exc:
         msg = _first_line(exc.orig)
-        if "locked" in msg or "busy" in msg:
-            raise StoreError("The database is locked by another program; try again") from exc
-        raise StoreError(f"Database error: {msg}") from exc
+        state = sqlite.state_error(msg) if sqlite.is_sqlite_error(exc.orig) else None
+        raise StoreError(state or f"Database error: {msg}") from exc
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == "42501":  # insufficient_privilege
             raise Forbidden(f"Not allowed: {_first_line(exc.orig)}") from exc

@@ -2,18 +2,21 @@
 
 Conventions: integer ids; `created_at`/`updated_at` in UTC on every table; money as integer
 minor units (`value_minor`, cents) with a 3-letter currency, never a float; emails unique
-case-insensitively through a unique index on `lower(email)` (the database enforces it, so two
-writers cannot both insert the same address).
+case-insensitively through a unique index on `email_key`, the address folded in Python
+(`termcrm.textfold.fold`, filled on every ORM write by `_fill_email_key` and by the bulk
+importer), so "JÜRGEN@example.com" and "jürgen@example.com" are one address on SQLite as on
+PostgreSQL, and the database enforces it (two writers cannot both insert the same address).
 """
 
 from datetime import date, datetime
 
 from pydantic import ConfigDict
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, String, Text, event, text
 from sqlmodel import Field, SQLModel
 
 from termcrm.dates import now
 from termcrm.store.types import UTCDateTime
+from termcrm.textfold import fold
 
 
 def _ts(**kw) -> Field:
@@ -59,7 +62,7 @@ class Company(Timestamps, table=True):
 class Contact(Timestamps, table=True):
     __tablename__ = "contacts"
     __table_args__ = (
-        Index("ux_contacts_email_lower", text("lower(email)"), unique=True),
+        Index("ux_contacts_email_key", "email_key", unique=True),
         Index("ix_contacts_name_lower", text("lower(name)")),
         # the few contacts with their own cadence, for the agenda's "going cold" (migration
         # 0006); partial on SQLite only: a `postgresql_where` here would import SQLAlchemy's
@@ -70,6 +73,8 @@ class Contact(Timestamps, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(sa_type=String(200), nullable=False)
     email: str | None = Field(default=None, sa_type=String(320))
+    #: `fold(email)`: what "the same email" means, unique (migration 0007)
+    email_key: str | None = Field(default=None, sa_type=String(320))
     phone: str | None = Field(default=None, sa_type=String(64))
     title: str | None = Field(default=None, sa_type=String(200))
     company_id: int | None = _fk("companies.id")
@@ -79,6 +84,26 @@ class Contact(Timestamps, table=True):
     notes: str | None = Field(default=None, sa_type=Text)
     #: stay-in-touch cadence in days; None falls back to the default of the contact's stage
     cadence_days: int | None = Field(default=None)
+
+
+def email_key(email: str | None) -> str | None:
+    """The unique key of an address: `textfold.fold`, None for no address."""
+    return fold(email) if email else None
+
+
+@event.listens_for(Contact, "before_insert")
+def _fill_email_key(mapper, connection, contact: Contact) -> None:
+    contact.email_key = email_key(contact.email)
+
+
+@event.listens_for(Contact, "before_update")
+def _refill_email_key(mapper, connection, contact: Contact) -> None:
+    """Only when the address changes: a contact left without a key by migration 0007 (its
+    address clashed) can still be edited otherwise."""
+    from sqlalchemy import inspect
+
+    if inspect(contact).attrs.email.history.has_changes():
+        contact.email_key = email_key(contact.email)
 
 
 class ContactTag(Base, table=True):

@@ -7,6 +7,9 @@ import weakref
 
 from sqlalchemy import Engine, text
 
+from termcrm.store.sqlfunc import SEARCH_KEY_SQL
+from termcrm.textfold import search_key
+
 #: the FTS5 trigram table of migration 0004 (SQLite only)
 CONTACT_SEARCH = "contact_search"
 
@@ -57,7 +60,7 @@ def contact_search_candidates(session, text_: str):
     PostgreSQL, SQLite without FTS5, or fewer than 3 characters (trigrams)."""
     from sqlalchemy import Integer, column
 
-    needle = text_.strip()
+    needle = search_key(text_)
     if len(needle) < 3:
         return None
     if not _search_index_usable(session):
@@ -138,13 +141,32 @@ def contact_search_sample(session, pattern: str, *, rows: int) -> int | None:
 _CONTENT_LIKE = " OR ".join(f"c{n} LIKE :p ESCAPE '\\'" for n in range(4))
 
 
-#: the indexed row of each contact (name, email, company, tags), by contact id
-SEARCH_ROW = """
-    SELECT c.id, c.name, coalesce(c.email, ''), coalesce(co.name, ''),
-           coalesce((SELECT group_concat(t.tag, ' ') FROM contact_tags t
-                     WHERE t.contact_id = c.id), '')
+#: the indexed row of each contact (name, email, company, tags), by contact id, each as
+#: `textfold.search_key` gives it (case and accents folded: searches fold their text too)
+SEARCH_ROW = f"""
+    SELECT c.id, {SEARCH_KEY_SQL}(c.name), coalesce({SEARCH_KEY_SQL}(c.email), ''),
+           coalesce({SEARCH_KEY_SQL}(co.name), ''),
+           coalesce({SEARCH_KEY_SQL}((SELECT group_concat(t.tag, ' ') FROM contact_tags t
+                     WHERE t.contact_id = c.id)), '')
     FROM contacts c LEFT JOIN companies co ON co.id = c.company_id
 """
+
+
+def forget_contacts(session, ids: list[int]) -> None:
+    """Remove deleted contacts from the search index at once, in the caller's transaction
+    (their name, email, company and tags must not outlive them until the next refresh)."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" or not ids:
+        return
+    exists = session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+        {"n": CONTACT_SEARCH},
+    ).first()
+    if exists is None:
+        return
+    marks = ", ".join(str(int(i)) for i in ids)
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH} WHERE rowid IN ({marks})"))
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id IN ({marks})"))
 
 
 def refresh_contact_search(session, *, batch: int = 2000) -> int:

@@ -14,8 +14,30 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine, event, text
 
 from termcrm.errors import StoreError
+from termcrm.store.sqlfunc import SEARCH_KEY_SQL, sqlite_search_key
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+
+LOCKED = "The database is locked by another writer; try again in a moment"
+READ_ONLY = (
+    "The database is read-only here (its file or its directory cannot be written); "
+    "nothing was changed"
+)
+
+
+def is_sqlite_error(exc: object) -> bool:
+    return isinstance(exc, sqlite3.Error)
+
+
+def state_error(message: str) -> str | None:
+    """What a SQLite error says about the database's own state, in words a user acts on;
+    None when it says something else."""
+    low = message.lower()
+    if "locked" in low or "busy" in low:
+        return LOCKED
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        return READ_ONLY
+    return None
 
 
 def prepare_sqlite_file(path: Path) -> None:
@@ -27,8 +49,7 @@ def prepare_sqlite_file(path: Path) -> None:
     path = path.expanduser()
     parent = path.parent
     try:
-        if not parent.exists():
-            parent.mkdir(parents=True, mode=0o700)
+        private_dirs(parent)
     except OSError as exc:
         raise StoreError(
             f"Cannot create the database directory {parent}: {exc.strerror or exc}"
@@ -36,6 +57,7 @@ def prepare_sqlite_file(path: Path) -> None:
     if path.exists():
         if path.is_dir():
             raise StoreError(f"{path} is a directory, not a termcrm database")
+        tighten(path)
         try:
             with path.open("rb") as fh:
                 head = fh.read(16)
@@ -52,6 +74,30 @@ def prepare_sqlite_file(path: Path) -> None:
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}") from exc
     os.chmod(path, 0o600)
+
+
+def private_dirs(folder: Path) -> None:
+    """Create `folder` and its missing parents with mode 0700, whatever the umask (a mode
+    given to mkdir is masked by it, and parents get no mode at all)."""
+    missing = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        made.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(made, 0o700)
+
+
+def tighten(path: Path) -> None:
+    """An existing database file (and its -wal and -shm) readable by group or others is
+    made 0600 when it belongs to the user opening it: it holds personal data."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            st = file.stat()
+            if st.st_uid == os.geteuid() and st.st_mode & 0o077:
+                os.chmod(file, 0o600)
+        except OSError:
+            continue  # not there, or not ours to change: SQLite says what matters
 
 
 #: Reads map the database file instead of copying each page in with a system call: a short
@@ -81,12 +127,14 @@ def setup_sqlite_engine(
             cur.execute("PRAGMA journal_mode=WAL")
         except sqlite3.DatabaseError as exc:
             cur.close()
-            raise StoreError(f"Not a termcrm database: {exc}") from exc
+            state = state_error(str(exc)) if isinstance(exc, sqlite3.OperationalError) else None
+            raise StoreError(state or f"Not a termcrm database: {exc}") from exc
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cur.execute("PRAGMA secure_delete=ON")
         cur.execute(f"PRAGMA mmap_size={int(mmap_size)}")
         cur.close()
+        dbapi_conn.create_function(SEARCH_KEY_SQL, 1, sqlite_search_key, deterministic=True)
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -205,3 +205,10 @@ class CrmApp(App[None]):
     def show_error(self, message: str) -> None:
         """A domain error, as the one line the CLI would print."""
         self.notify(message, title="Error", severity="error")
+
+    def notify(self, message: str, *, title: str = "", markup: bool = False, **kwargs) -> None:
+        """Every notification quotes stored text ("Done: <title>"), so none reads markup
+        and each is neutralised (`termcrm.render.safe`)."""
+        from termcrm.render.safe import clean
+
+        super().notify(clean(message, multiline=True), title=clean(title), markup=False, **kwargs)

@@ -44,7 +44,7 @@ def resolve_period(
     """
     end = _next_second(dates.now())
     if until:
-        w = dates.parse_when(until, backwards=True)
+        w = dates.parse_when(until, backwards=True, field="until")
         end = (
             _next_second(w.at)
             if w.has_time
@@ -52,7 +52,7 @@ def resolve_period(
         )
     start = end - timedelta(days=days)
     if since:
-        start = dates.parse_when(since, backwards=True).at
+        start = dates.parse_when(since, backwards=True, field="since").at
     if start >= end:
         raise Invalid(
             f"The period is empty: --since ({dates.show(start)}) must be before "

@@ -36,10 +36,11 @@ def parse_datetime(value: str, what: str) -> tuple[datetime, bool]:
             break
         else:
             try:
-                when = dates.parse_when(v)
+                when = dates.parse_when(v, field=what)
             except Invalid as exc:
                 raise Invalid(f"Invalid {what} {value!r}: not a date") from exc
             return when.at, when.has_time
+    dates.check_range(dt, value, what)
     if dt.tzinfo is None:
         dt = dt.astimezone()  # naive = local time
     return dt.astimezone(UTC), has_time
@@ -48,7 +49,7 @@ def parse_datetime(value: str, what: str) -> tuple[datetime, bool]:
 def parse_day(value: str, what: str) -> date:
     v = value.strip()
     try:
-        return date.fromisoformat(v)
+        return dates.check_range(date.fromisoformat(v), value, what)
     except ValueError:
         return parse_datetime(v, what)[0].astimezone().date()
 

@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from termcrm.render.safe import clean
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Asks a question; dismisses with True for yes."""
@@ -24,7 +26,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.question, classes="question")
+            yield Label(clean(self.question), classes="question", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary")
                 yield Button(f"{self.no} (n)", id="no")
@@ -54,7 +56,7 @@ class ReasonScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.question, classes="question")
+            yield Label(clean(self.question), classes="question", markup=False)
             yield Input(placeholder=self.placeholder, id="reason")
             with Horizontal(classes="buttons"):
                 yield Button("OK (enter)", id="ok", variant="primary")

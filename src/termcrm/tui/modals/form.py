@@ -22,6 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from termcrm.errors import Invalid, TermcrmError
+from termcrm.render.safe import clean
 
 
 @dataclass(frozen=True)
@@ -90,14 +91,14 @@ class FormScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
-            yield Label(self.title_text, classes="form-title")
+            yield Label(clean(self.title_text), classes="form-title", markup=False)
             with VerticalScroll(classes="fields"):
                 for spec in self.FIELDS:
                     with Horizontal(classes="field", id=f"row-{spec.name}"):
                         yield Label(spec.label, classes="field-label")
                         yield self._widget(spec)
-                    yield Static("", classes="field-error", id=f"error-{spec.name}")
-            yield Static("", classes="form-error", id="error-form")
+                    yield Static("", classes="field-error", id=f"error-{spec.name}", markup=False)
+            yield Static("", classes="form-error", id="error-form", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 from termcrm import dates
 from termcrm.errors import TermcrmError
 from termcrm.render.money import amount
+from termcrm.render.safe import text as safe_text
 from termcrm.tui.screens.base import CrmScreen
 
 #: (the Agenda attribute, the title shown)
@@ -186,7 +186,7 @@ class AgendaScreen(CrmScreen):
             cursor = table.cursor_row
             table.clear()
             for row in rows:
-                table.add_row(*(Text(c) for c in row.cells), key=row.key)
+                table.add_row(*(safe_text(c) for c in row.cells), key=row.key)
             if table.row_count:
                 table.move_cursor(row=min(cursor, table.row_count - 1), animate=False)
             table.display = bool(table.row_count)

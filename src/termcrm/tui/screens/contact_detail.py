@@ -18,6 +18,8 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from termcrm import dates
 from termcrm.errors import NotFound, TermcrmError
 from termcrm.render.money import amount
+from termcrm.render.safe import clean
+from termcrm.render.safe import text as safe_text
 from termcrm.tui.screens.base import CrmScreen
 
 
@@ -99,7 +101,7 @@ class ContactDetailScreen(CrmScreen):
         self.detail = detail = message.detail
         c = detail.view.contact
         self.name_shown = c.name
-        self.sub_title = c.name
+        self.sub_title = clean(c.name)
         self.query_one("#profile", Static).update(_profile(detail.view))
 
         tl = self.query_one("#timeline", DataTable)
@@ -110,7 +112,8 @@ class ContactDetailScreen(CrmScreen):
         deals.clear()
         for d in detail.deals:
             close = d.expected_close.isoformat() if d.expected_close else ""
-            deals.add_row(d.title, d.stage, amount(d.value_minor, d.currency), close, key=str(d.id))
+            cells = (d.title, d.stage, amount(d.value_minor, d.currency), close)
+            deals.add_row(*map(safe_text, cells), key=str(d.id))
         tasks = self.query_one("#tasks", DataTable)
         tasks.clear()
         for t in sorted(
@@ -119,7 +122,7 @@ class ContactDetailScreen(CrmScreen):
         ):
             due = dates.show(t.due_at, with_time=t.due_has_time) if t.due_at else ""
             status = "done" if t.done_at else _due_status(t)
-            tasks.add_row(due, t.title, status, key=str(t.id))
+            tasks.add_row(due, safe_text(t.title), status, key=str(t.id))
 
     def contact_in_focus(self) -> tuple[int, str] | None:
         return self.contact_id, self.name_shown
@@ -156,21 +159,21 @@ def _what(entry) -> Text:
     r = entry.record
     if entry.type == "interaction":
         arrow = {"in": "← ", "out": "→ "}.get(r.direction or "", "")
-        return Text.assemble((f"{r.kind} ", "bold"), arrow, r.summary)
+        return Text.assemble((f"{clean(r.kind)} ", "bold"), arrow, clean(r.summary))
     if entry.type == "deal":
-        return Text.assemble(("deal ", "bold"), f"{r.title} ({r.stage})")
+        return Text.assemble(("deal ", "bold"), clean(f"{r.title} ({r.stage})"))
     if entry.type == "task":
         mark = "✓ " if r.done_at else ""
-        return Text.assemble(("task ", "bold"), mark, r.title)
-    return Text.assemble(("case ", "bold"), f"{r.subject} ({r.status})")
+        return Text.assemble(("task ", "bold"), mark, clean(r.title))
+    return Text.assemble(("case ", "bold"), clean(f"{r.subject} ({r.status})"))
 
 
 def _profile(view) -> Group:
     c = view.contact
-    head = Text(c.name, style="bold")
+    head = safe_text(c.name, style="bold")
     role = " at ".join(x for x in (c.title, view.company) if x)
     if role:
-        head.append("\n" + role)
+        head.append("\n" + clean(role))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column()
@@ -184,9 +187,9 @@ def _profile(view) -> Group:
         ("Cadence", f"every {c.cadence_days} days" if c.cadence_days else None),
     ):
         if value:
-            grid.add_row(label, value)
+            grid.add_row(label, safe_text(value))
     for key, value in view.fields.items():
-        grid.add_row(key, value)
+        grid.add_row(safe_text(key), safe_text(value))
     if c.notes:
-        grid.add_row("Notes", c.notes)
+        grid.add_row("Notes", safe_text(c.notes, multiline=True))
     return Group(head, Text(""), grid)

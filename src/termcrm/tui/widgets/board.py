@@ -8,6 +8,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, ListItem, ListView
 
 from termcrm.render.money import amount, totals
+from termcrm.render.safe import clean
 
 
 class DealCard(ListItem):
@@ -21,15 +22,15 @@ class DealCard(ListItem):
 
     def compose(self) -> ComposeResult:
         d = self.row.deal
-        text = Text(d.title, style="bold", overflow="ellipsis", no_wrap=True)
-        who = self.row.contact or self.row.company or ""
+        text = Text(clean(d.title), style="bold", overflow="ellipsis", no_wrap=True)
+        who = clean(self.row.contact or self.row.company)
         if who:
             text.append("\n" + who, style="")
-        text.append("\n" + amount(d.value_minor, d.currency))
+        text.append(clean("\n" + amount(d.value_minor, d.currency), multiline=True))
         if d.expected_close and d.stage not in ("won", "lost"):
             text.append(f"\nclose {d.expected_close.isoformat()}", style="dim")
         if d.stage == "lost" and d.lost_reason:
-            text.append(f"\n{d.lost_reason}", style="italic")
+            text.append(f"\n{clean(d.lost_reason)}", style="italic")
         yield Label(text)
 
 

@@ -28,6 +28,7 @@ from textual.strip import Strip
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
+from termcrm.render.safe import clean
 from termcrm.services import pager
 from termcrm.services.search import ContactQuery
 
@@ -61,8 +62,9 @@ def _cells(r: pager.ContactRow) -> tuple[str, ...]:
         due = f" · {dates.show(r.next_due, with_time=False)}" if r.next_due else ""
         nxt = f"{r.next_task}{due}"
     last = dates.show(r.last_interaction, with_time=False) if r.last_interaction else ""
-    # plain strings: a name like "[b]" is shown as typed, never read as markup
-    return (r.name, r.company or "", r.stage, r.owner or "", last, nxt)
+    # plain strings: a name like "[b]" is shown as typed, never read as markup, and
+    # neutralised: the segments go to the terminal as they are
+    return tuple(clean(v) for v in (r.name, r.company, r.stage, r.owner, last, nxt))
 
 
 class ContactTable(ScrollView, can_focus=True):

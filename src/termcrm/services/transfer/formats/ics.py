@@ -11,7 +11,7 @@ done (and can count from completion, which RRULE cannot say), so the next export
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from termcrm import dates
 from termcrm.services import recurrence, tasks
@@ -42,7 +42,7 @@ def calendar(found: Iterable, names: dict[int, str], stamp: datetime) -> bytes:
         else:
             day = tasks.due_date(t)
             ev.add("dtstart", day)
-            ev.add("dtend", day + timedelta(days=1))
+            ev.add("dtend", day + timedelta(days=1) if day < date.max else day)
             ev.add("transp", "TRANSPARENT")  # an all-day to-do does not block the day
         details = [f"termcrm task #{t.id}", f"Priority: {t.priority}"]
         if contact_name:

@@ -15,7 +15,13 @@ from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
 from termcrm.services.transfer.writers.base import Writer, _chunks, insert_new
 from termcrm.store import bulk
-from termcrm.store.models import Contact, ContactField, ContactStageChange, ContactTag
+from termcrm.store.models import (
+    Contact,
+    ContactField,
+    ContactStageChange,
+    ContactTag,
+    email_key,
+)
 from termcrm.vocab import CONTACT_STAGES
 
 
@@ -145,7 +151,7 @@ class ContactWriter(Writer):
         own_ids = self.opts.own_format
         for _, r in recs:
             if r["email"]:
-                r["key"] = ("e", low(r["email"]))
+                r["key"] = ("e", email_key(r["email"]))
             elif own_ids and r["id"].strip():
                 # termcrm's own rows without email are the same record only by id and name
                 r["key"] = ("i", r["id"].strip(), low(r["name"]))
@@ -155,11 +161,9 @@ class ContactWriter(Writer):
         by_email: dict[str, int] = {}
         for cid, lowered in bulk.select_in(
             self.conn,
-            lambda part: select(Contact.id, func.lower(Contact.email)).where(
-                func.lower(Contact.email).in_(part)
-            ),
+            lambda part: select(Contact.id, Contact.email_key).where(Contact.email_key.in_(part)),
             emails,
-            "SELECT id, lower(email) FROM contacts WHERE lower(email) IN ({marks})",
+            "SELECT id, email_key FROM contacts WHERE email_key IN ({marks})",
         ):
             by_email[lowered] = cid
         names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
@@ -214,8 +218,8 @@ class ContactWriter(Writer):
 
     #: the columns a new contact is inserted with, in the order of `contact_row`
     CONTACT_COLUMNS = [
-        "id", "name", "email", "phone", "title", "company_id", "stage", "source", "owner",
-        "notes", "cadence_days", "created_at", "updated_at",
+        "id", "name", "email", "email_key", "phone", "title", "company_id", "stage", "source",
+        "owner", "notes", "cadence_days", "created_at", "updated_at",
     ]  # fmt: skip
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
@@ -223,9 +227,9 @@ class ContactWriter(Writer):
     def contact_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
         """A new contact's values in the order of `CONTACT_COLUMNS`."""
         return (
-            cid, rec["name"], rec["email"], rec["phone"], rec["title"], rec["company_id"],
-            stage, rec["source"], rec["owner"], rec["notes"], rec["cadence_days"],
-            created, updated,
+            cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"], rec["title"],
+            rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
+            rec["cadence_days"], created, updated,
         )  # fmt: skip
 
     def insert(self, recs: list[dict]) -> None:
@@ -279,17 +283,15 @@ class ContactWriter(Writer):
     def written_meanwhile(self, recs: list[dict]) -> None:
         """Contacts another writer committed while this import ran: duplicates after all,
         skipped or updated as `--on-duplicate` says (`error` makes them bad rows)."""
-        emails = [self.lower(r["email"]) for r in recs if r["email"]]
+        emails = [email_key(r["email"]) for r in recs if r["email"]]
         found = dict(
             self.conn.execute(
-                select(func.lower(Contact.email), Contact.id).where(
-                    func.lower(Contact.email).in_(emails)
-                )
+                select(Contact.email_key, Contact.id).where(Contact.email_key.in_(emails))
             ).all()
         )
         res = self.result
         for rec in recs:
-            existing = found.get(self.lower(rec["email"])) if rec["email"] else None
+            existing = found.get(email_key(rec["email"])) if rec["email"] else None
             if existing is None:
                 raise Conflict(
                     f"Line {rec['_line']}: another writer stored a record with the same id "
@@ -315,6 +317,8 @@ class ContactWriter(Writer):
         for key in ("email", "phone", "title", "company_id", "source", "notes", "cadence_days"):
             if rec[key] is not None:
                 values[key] = rec[key]
+        if "email" in values:
+            values["email_key"] = email_key(values["email"])
         if "owner" in self.opts.columns and rec["owner"]:
             values["owner"] = rec["owner"]
         old_stage = self.conn.execute(select(Contact.stage).where(Contact.id == cid)).scalar()

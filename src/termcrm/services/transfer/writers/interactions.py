@@ -34,7 +34,9 @@ class InteractionWriter(RecordWriter):
             "occurred_at": cells.parse_datetime(v["occurred_at"], "occurred_at")[0],
             "summary": validate.text(v.get("summary"), "summary", required=True, max_len=500),
             "body": validate.text(v.get("body"), "body", max_len=100_000),
-            "duration_min": validate.positive_int(v.get("duration_min"), "duration"),
+            "duration_min": validate.positive_int(
+                v.get("duration_min"), "duration", validate.MAX_DURATION_MIN
+            ),
             "outcome": validate.text(v.get("outcome"), "outcome", max_len=200),
             "metric": metric,
             "score": score,
