@@ -88,3 +88,14 @@ def test_on_postgresql_owners_are_team_members(crm, pg_db, monkeypatch):
     assert again.exit_code == 1
     assert f"belongs to {bob}" in again.stderr
     assert crm.json(*owner, "deal", "edit", str(deal["id"]), "--owner", alice)["owner"] == alice
+
+
+def test_export_takes_mine_and_owner(crm):
+    import json
+
+    _book(crm)
+    mine = json.loads(crm.ok("export", "deals", "--format", "json", "--mine"))
+    assert [d["title"] for d in mine] == ["Mine"]
+    hers = json.loads(crm.ok("export", "contacts", "--format", "json", "--owner", "Grace"))
+    assert [c["name"] for c in hers] == ["Zoë Ölstad"]
+    assert "Call Zoë" not in crm.ok("export", "tasks", "--format", "ics", "--mine")
