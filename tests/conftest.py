@@ -188,12 +188,15 @@ def pg_db() -> Iterator[PgServer]:
 
 
 @pytest.fixture
-def pg_url(pg_server: PgServer) -> Iterator[str]:
+def pg_url(pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A PostgreSQL URL on a fresh schema of its own in the session's throwaway database;
-    skipped when no server answers."""
+    skipped when no server answers. The acting user is the login (owners are team members
+    on PostgreSQL, and the test login is the database's owner)."""
     import uuid
 
     import psycopg
+
+    monkeypatch.delenv("TERMCRM_USER", raising=False)
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     plain = _plain(pg_server.url())

@@ -9,7 +9,8 @@ import pytest
 
 
 @pytest.mark.postgres
-def test_db_check_on_postgresql_checks_roles_grants_policies_and_orphans(crm, pg_db):
+def test_db_check_on_postgresql_checks_roles_grants_policies_and_orphans(crm, pg_db, monkeypatch):
+    monkeypatch.delenv("TERMCRM_USER")  # the login acts
     db = ["--db", pg_db.url()]
     crm.ok(*db, "contact", "add", "Ada Lovelace")
     assert crm.json(*db, "db", "check")["problems"] == []

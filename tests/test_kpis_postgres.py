@@ -7,15 +7,17 @@ import pytest
 pytestmark = pytest.mark.postgres
 
 
-def test_report_cases_and_surveys_on_postgres(crm, pg_url):
+def test_report_cases_and_surveys_on_postgres(crm, pg_url, pg_server):
     db = ["--db", pg_url]
-    crm.ok(*db, "contact", "add", "Ada Lovelace", "--stage", "customer", "--owner", "alice")
+    alice = f"alice_{pg_server.hex}"  # owners are team members on PostgreSQL
+    crm.ok(*db, "team", "add", alice, "--role", "member")
+    crm.ok(*db, "contact", "add", "Ada Lovelace", "--stage", "customer", "--owner", alice)
     crm.ok(*db, "contact", "add", "Grace Hopper", "--stage", "lead")
     crm.ok(*db, "log", "survey", "ada", "--nps", "10")
     crm.ok(*db, "log", "survey", "ada", "--nps", "3")  # the latest answer counts
     crm.ok(*db, "log", "survey", "grace", "--csat", "5")
     crm.ok(*db, "log", "call", "ada", "Renewal talk")
-    crm.ok(*db, "case", "open", "ada", "Broken invoice", "--owner", "alice")
+    crm.ok(*db, "case", "open", "ada", "Broken invoice", "--owner", alice)
     crm.ok(*db, "case", "resolve", "1", "--note", "Fixed")
     assert crm(*db, "case", "resolve", "1").exit_code == 1
     deal = crm.json(*db, "deal", "add", "Renewal", "--contact", "ada", "--value", "1200")
@@ -38,6 +40,6 @@ def test_report_cases_and_surveys_on_postgres(crm, pg_url):
         "call": 1, "email": 0, "meeting": 0, "note": 0, "chat": 0, "sms": 0, "social": 0,
         "survey": 3,
     }  # fmt: skip
-    assert crm.json(*db, "report", "--owner", "ALICE")["service"]["cases_opened"] == 1
+    assert crm.json(*db, "report", "--owner", alice.upper())["service"]["cases_opened"] == 1
     assert crm(*db, "report", "--since", "tomorrow").exit_code == 2
     assert "Satisfaction" in crm.ok(*db, "report")

@@ -257,12 +257,17 @@ async def test_a_locked_database_keeps_the_form_open(app, store, db_path):
 
 
 @pytest.mark.postgres
-async def test_runs_on_postgresql(pg_url):
+async def test_runs_on_postgresql(pg_url, pg_server):
+    from termcrm.services import team
     from termcrm.store.engine import open_store
 
     store = open_store(pg_url)
+    me, colleague = f"tester_{pg_server.hex}", f"mia_{pg_server.hex}"
     try:
-        seed(store)
+        with store.write() as s:  # owners are team members on PostgreSQL
+            for name in (me, colleague):
+                team.add(s, name, "member")
+        seed(store, me=me, colleague=colleague)
     finally:
         store.close()
     app = CrmApp(db_target=pg_url, refresh_every=None)

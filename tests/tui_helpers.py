@@ -25,36 +25,37 @@ def clock(iso: str):
             os.environ["TERMCRM_NOW"] = before
 
 
-def seed(store: Store) -> dict[str, int]:
+def seed(store: Store, *, me: str = "tester", colleague: str = "mia") -> dict[str, int]:
     """A small fixed data set: four contacts at three companies (added in August, so some
-    go cold), interactions, tasks and deals. The clock is the tests' frozen one."""
+    go cold), interactions, tasks and deals. The clock is the tests' frozen one. `me` and
+    `colleague` own them (on PostgreSQL owners are team members)."""
     with clock("2026-08-03T09:00:00+02:00"), store.write() as s:
         companies.add_company(s, "Analytical Engines", domain="engines.example")
         ada = contacts.add_contact(
             s, "Ada Lovelace", email="ada@engines.example", company="Analytical Engines",
-            title="Mathematician", tags=["vip"], stage="customer", owner="tester",
+            title="Mathematician", tags=["vip"], stage="customer", owner=me,
         )  # fmt: skip
         grace = contacts.add_contact(
             s, "Grace Hopper", email="grace@navy.example", company="US Navy",
-            stage="prospect", owner="tester", tags=["partner"],
+            stage="prospect", owner=me, tags=["partner"],
         )  # fmt: skip
         alan = contacts.add_contact(s, "Alan Turing", email="alan@bletchley.example",
-                                    company="Bletchley Park", owner="mia")  # fmt: skip
-        linus = contacts.add_contact(s, "Linus Torvalds", stage="lead", owner="mia")
+                                    company="Bletchley Park", owner=colleague)  # fmt: skip
+        linus = contacts.add_contact(s, "Linus Torvalds", stage="lead", owner=colleague)
         d1 = deals.add_deal(s, "Engine licences", contact=ada, value="12000", close="2026-12-15",
-                            actor="tester")  # fmt: skip
+                            actor=me)  # fmt: skip
         deals.add_deal(s, "Compiler support", contact=grace, value="4500.50", stage="proposal",
-                       currency="USD", actor="tester")  # fmt: skip
+                       currency="USD", actor=me)  # fmt: skip
         deals.add_deal(s, "Kernel audit", contact=linus, value="800", stage="negotiation",
-                       close="2026-11-20", actor="tester")  # fmt: skip
+                       close="2026-11-20", actor=me)  # fmt: skip
     with store.write() as s:
         ada, grace = s.merge(ada), s.merge(grace)
-        tasks.add_task(s, "Send the proposal", due="2026-11-20", contact=ada, actor="tester")
-        tasks.add_task(s, "Call about the audit", due="2026-11-16", contact=grace, actor="tester")
+        tasks.add_task(s, "Send the proposal", due="2026-11-20", contact=ada, actor=me)
+        tasks.add_task(s, "Call about the audit", due="2026-11-16", contact=grace, actor=me)
         interactions.log_interaction(s, ada, "call", "Discussed the engine", when="2026-11-12 15:00",
-                                     direction="out", actor="tester")  # fmt: skip
+                                     direction="out", actor=me)  # fmt: skip
         interactions.log_interaction(s, ada, "email", "Sent the notes", when="2026-11-13 09:30",
-                                     actor="tester")  # fmt: skip
+                                     actor=me)  # fmt: skip
     return {"ada": ada.id, "grace": grace.id, "alan": alan.id, "linus": linus.id,
             "deal": d1.id}  # fmt: skip
 

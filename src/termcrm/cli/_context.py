@@ -25,6 +25,16 @@ class State:
         assert store.actor is not None
         return store.actor
 
+    def owner_filter(self, owner: str | None, mine: bool) -> str | None:
+        """The owner a list is narrowed to: `--owner U`, or you with `--mine`."""
+        if not mine:
+            return owner
+        if owner and owner.strip():
+            from termcrm.errors import Invalid
+
+            raise Invalid("Use --mine or --owner, not both")
+        return self.actor
+
     def store(self, *, memory_map: bool = True) -> Store:
         """The database, opened (and migrated) on first use (`memory_map`: see `open_store`),
         knowing who acts (a `--user` that PostgreSQL's login may not claim is refused here)."""

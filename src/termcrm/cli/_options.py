@@ -30,6 +30,7 @@ OwnerOpt = Annotated[
     str | None, typer.Option("--owner", help="Team member responsible (default: you).")
 ]
 OwnerFilterOpt = Annotated[str | None, typer.Option("--owner", help="Only this owner's records.")]
+MineOpt = Annotated[bool, typer.Option("--mine", help="Only your records (same as --owner YOU).")]
 ContactStageOpt = Annotated[
     str | None, typer.Option("--stage", help=f"Lifecycle stage: {'|'.join(CONTACT_STAGES)}.")
 ]

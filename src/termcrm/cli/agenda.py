@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._options import JsonOpt, OwnerFilterOpt
+from termcrm.cli._options import JsonOpt, MineOpt, OwnerFilterOpt
 from termcrm.cli._output import out
 
 
@@ -20,8 +20,12 @@ def register(root: typer.Typer) -> None:
 
 def today(
     owner: OwnerFilterOpt = None,
-    mine: Annotated[
-        bool, typer.Option("--mine", help="Only your records (same as --owner YOU).")
+    mine: MineOpt = False,
+    everyone: Annotated[
+        bool,
+        typer.Option(
+            "--everyone", help="Everyone's agenda (a member's default on PostgreSQL is --mine)."
+        ),
     ] = False,
     json_: JsonOpt = False,
 ) -> None:
@@ -29,10 +33,12 @@ def today(
 
     Example: crm today --owner grace
     """
-    from termcrm.services import agenda
+    from termcrm.services import agenda, team
 
     st = state()
-    who = st.actor if mine and not owner else owner
+    if not (owner or mine or everyone):
+        mine = team.agenda_mine_by_default(st.store())
+    who = st.owner_filter(owner, mine)
     with st.store().read() as s:
         day = agenda.build(s, owner=who)
         record = agenda.to_record(day) if json_ else None

@@ -12,6 +12,7 @@ from termcrm.cli._options import (
     ContactOpt,
     CsvOpt,
     JsonOpt,
+    MineOpt,
     OwnerFilterOpt,
     OwnerOpt,
     WhenOpt,
@@ -66,6 +67,7 @@ def list_(
     open_: Annotated[bool, typer.Option("--open", help="Only open cases.")] = False,
     resolved: Annotated[bool, typer.Option("--resolved", help="Only resolved cases.")] = False,
     owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
     contact: ContactOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -79,7 +81,12 @@ def list_(
     status = cases.check_status_filter(open_, resolved)
     with state().store().read() as s:
         person = refs.contact(s, contact) if contact else None
-        rows = [_record(v) for v in cases.list_cases(s, status=status, owner=owner, contact=person)]
+        rows = [
+            _record(v)
+            for v in cases.list_cases(
+                s, status=status, owner=state().owner_filter(owner, mine), contact=person
+            )
+        ]
     if json_:
         out.json(rows)
     elif csv_:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._options import CsvOpt, JsonOpt, LimitOpt
+from termcrm.cli._options import CsvOpt, JsonOpt, LimitOpt, MineOpt, OwnerFilterOpt, OwnerOpt
 from termcrm.cli._output import out
 
 app = typer.Typer(help="Companies: add, list, show, edit.", no_args_is_help=True)
@@ -22,16 +22,20 @@ def add(
     name: Annotated[str, typer.Argument(help="Company name (unique).")],
     domain: DomainOpt = None,
     industry: IndustryOpt = None,
+    owner: OwnerOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a company.
+    """Add a company (yours unless --owner names someone else).
 
     Example: crm company add "Analytical Engines Ltd" --domain analytical.example --industry Computing
     """
     from termcrm.services import companies, records
 
-    with state().store().write() as s:
-        company = companies.add_company(s, name, domain=domain, industry=industry)
+    st = state()
+    with st.store().write() as s:
+        company = companies.add_company(
+            s, name, domain=domain, industry=industry, owner=owner, actor=st.actor
+        )
     if json_:
         out.json(records.company(company))
     else:
@@ -41,6 +45,8 @@ def add(
 @app.command("list")
 def list_(
     search: Annotated[str | None, typer.Option("--search", "-s", help="Text in the name.")] = None,
+    owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -51,10 +57,12 @@ def list_(
     """
     from termcrm.services import companies, records
 
-    with state().store().read() as s:
+    st = state()
+    who = st.owner_filter(owner, mine)
+    with st.store().read() as s:
         rows = [
             records.company(x.company, contacts=x.contacts, open_deals=x.open_deals)
-            for x in companies.list_companies(s, search=search, limit=limit)
+            for x in companies.list_companies(s, search=search, owner=who, limit=limit)
         ]
     if json_:
         out.json(rows)
@@ -107,9 +115,12 @@ def edit(
     name: Annotated[str | None, typer.Option("--name", help="New name.")] = None,
     domain: DomainOpt = None,
     industry: IndustryOpt = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Hand it to another team member.")
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a company's name, domain or industry.
+    """Change a company's name, domain, industry or owner.
 
     Example: crm company edit 3 --industry Software
     """
@@ -117,7 +128,7 @@ def edit(
 
     with state().store().write() as s:
         record = companies.resolve_company(s, company)
-        companies.edit_company(s, record, name=name, domain=domain, industry=industry)
+        companies.edit_company(s, record, name=name, domain=domain, industry=industry, owner=owner)
     if json_:
         out.json(records.company(record))
     else:

@@ -14,6 +14,7 @@ from termcrm.cli._options import (
     CsvOpt,
     JsonOpt,
     LimitOpt,
+    MineOpt,
     OwnerFilterOpt,
     OwnerOpt,
     YesOpt,
@@ -106,6 +107,7 @@ def list_(
     company: Annotated[str | None, typer.Option("--company", help="Only this company's.")] = None,
     stage: ContactStageOpt = None,
     owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -117,7 +119,8 @@ def list_(
     from termcrm.services import contacts, records
     from termcrm.services.search import ContactQuery
 
-    query = ContactQuery(search=search, tag=tag, company=company, stage=stage, owner=owner)
+    who = state().owner_filter(owner, mine)
+    query = ContactQuery(search=search, tag=tag, company=company, stage=stage, owner=who)
     with state().store().read() as s:
         views = contacts.list_contacts(s, query, limit=limit)
     rows = [records.contact(v) for v in views]

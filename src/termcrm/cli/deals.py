@@ -13,6 +13,7 @@ from termcrm.cli._options import (
     DealStageOpt,
     JsonOpt,
     LimitOpt,
+    MineOpt,
     OwnerFilterOpt,
     OwnerOpt,
 )
@@ -87,6 +88,7 @@ def add(
 def list_(
     stage: DealStageOpt = None,
     owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
     open_: Annotated[bool, typer.Option("--open", help="Only open deals.")] = False,
     won: Annotated[bool, typer.Option("--won", help="Only won deals.")] = False,
     lost: Annotated[bool, typer.Option("--lost", help="Only lost deals.")] = False,
@@ -110,7 +112,12 @@ def list_(
     with state().store().read() as s:
         person = refs.contact(s, contact) if contact else None
         rows = deals.list_deals(
-            s, stage=stage, status=status, owner=owner, contact=person, limit=limit
+            s,
+            stage=stage,
+            status=status,
+            owner=state().owner_filter(owner, mine),
+            contact=person,
+            limit=limit,
         )
     data = [records.deal(r.deal, contact_name=r.contact, company_name=r.company) for r in rows]
     if json_:
@@ -255,7 +262,7 @@ def lost(
     _move(deal, "lost", reason, json_)
 
 
-def pipeline(owner: OwnerFilterOpt = None, json_: JsonOpt = False) -> None:
+def pipeline(owner: OwnerFilterOpt = None, mine: MineOpt = False, json_: JsonOpt = False) -> None:
     """The pipeline board: one column per stage with count, total and weighted value.
 
     Won and lost show the deals closed in the last 30 days.
@@ -265,7 +272,7 @@ def pipeline(owner: OwnerFilterOpt = None, json_: JsonOpt = False) -> None:
     from termcrm.services import deals, records
 
     with state().store().read() as s:
-        board = deals.pipeline(s, owner=owner)
+        board = deals.pipeline(s, owner=state().owner_filter(owner, mine))
     if json_:
         out.json(records.pipeline(board))
         return

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._options import JsonOpt
+from termcrm.cli._options import JsonOpt, MineOpt, OwnerFilterOpt
 from termcrm.cli._output import NeutralStream, out
 
 import_app = typer.Typer(help="Import records from CSV or vCard files.", no_args_is_help=True)
@@ -236,20 +236,22 @@ for _kind, _example in _IMPORT_EXAMPLES.items():
 FORMAT_HELP = "csv (default), json, vcf (contacts) or ics (open tasks)."
 
 
-def _run_export(kind: str, fmt: str, output: Path | None) -> None:
+def _run_export(kind: str, fmt: str, output: Path | None, owner: str | None, mine: bool) -> None:
     from termcrm.services.transfer import export
     from termcrm.services.transfer.formats.csv import open_private
 
     fmt = fmt.strip().lower()
-    with state().store().read() as s:
+    st = state()
+    who = st.owner_filter(owner, mine)
+    with st.store().read() as s:
         if output is None:
             # a file keeps the exact text; a terminal is shown it neutralised
             stream = NeutralStream(sys.stdout) if out.is_tty else sys.stdout
-            export.export(s, kind, stream, fmt)
+            export.export(s, kind, stream, fmt, owner=who)
             return
         fh = open_private(output)
         try:
-            n = export.export(s, kind, fh, fmt)
+            n = export.export(s, kind, fh, fmt, owner=who)
         finally:
             fh.close()
     out.hint(f"Exported {n} {kind} to {output}")
@@ -259,8 +261,10 @@ def _export_command(kind: str, example: str):
     def command(
         fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
         output: OutputOpt = None,
+        owner: OwnerFilterOpt = None,
+        mine: MineOpt = False,
     ) -> None:
-        _run_export(kind, fmt, output)
+        _run_export(kind, fmt, output, owner, mine)
 
     formats = (
         "csv, json" + (", vcf" if kind == "contacts" else "") + (", ics" if kind == "tasks" else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._options import JsonOpt, OwnerFilterOpt, SinceOpt, UntilOpt
+from termcrm.cli._options import JsonOpt, MineOpt, OwnerFilterOpt, SinceOpt, UntilOpt
 from termcrm.cli._output import out
 
 
@@ -13,6 +13,7 @@ def report(
     since: SinceOpt = None,
     until: UntilOpt = None,
     owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """Show the KPIs (pipeline, sales, leads, customers, satisfaction, service, activity).
@@ -25,8 +26,10 @@ def report(
     from termcrm.services import kpis
 
     period = kpis.resolve_period(since, until)  # bad dates fail before the database opens
-    with state().store().read() as s:
-        data = kpis.compute(s, since=period.since, until=period.until, owner=owner).to_dict()
+    st = state()
+    who = st.owner_filter(owner, mine)
+    with st.store().read() as s:
+        data = kpis.compute(s, since=period.since, until=period.until, owner=who).to_dict()
     if json_:
         out.json(data)
     elif out.is_tty:

@@ -13,6 +13,7 @@ from termcrm.cli._options import (
     DueOpt,
     JsonOpt,
     LimitOpt,
+    MineOpt,
     OwnerFilterOpt,
     OwnerOpt,
     YesOpt,
@@ -106,6 +107,7 @@ def list_(
     ] = False,
     all_: Annotated[bool, typer.Option("--all", help="Open and done tasks.")] = False,
     owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
     contact: ContactOpt = None,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
@@ -121,7 +123,9 @@ def list_(
     scope = _scope(overdue, today, week, all_)
     now = dates.now()
     with state().store().read() as s:
-        found = tasks.list_tasks(s, scope=scope, owner=owner, contact=contact, limit=limit)
+        found = tasks.list_tasks(
+            s, scope=scope, owner=state().owner_filter(owner, mine), contact=contact, limit=limit
+        )
         rows = _records(s, found)
     if json_:
         out.json(rows)

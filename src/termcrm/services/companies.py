@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from termcrm.dates import now
 from termcrm.errors import Conflict, NotFound
-from termcrm.services import validate
+from termcrm.services import owners, validate
 from termcrm.services._query import icontains, ieq
 from termcrm.store.models import Company, Contact, Deal
 
@@ -19,8 +19,15 @@ def _by_name(session: Session, name: str) -> Company | None:
 
 
 def add_company(
-    session: Session, name: str, *, domain: str | None = None, industry: str | None = None
+    session: Session,
+    name: str,
+    *,
+    domain: str | None = None,
+    industry: str | None = None,
+    owner: str | None = None,
+    actor: str | None = None,
 ) -> Company:
+    """A new company, owned by `owner` or else by whoever adds it."""
     name = validate.text(name, "company name", required=True, max_len=200, field="name")
     existing = _by_name(session, name)
     if existing:
@@ -29,6 +36,7 @@ def add_company(
         name=name,
         domain=validate.text(domain, "domain", max_len=200),
         industry=validate.text(industry, "industry", max_len=100),
+        owner=validate.text(owner, "owner", max_len=100) or actor,
     )
     session.add(company)
     session.flush()
@@ -77,6 +85,8 @@ def edit_company(session: Session, company: Company, **changes: str | None) -> C
     for key in ("domain", "industry", "notes"):
         if changes.get(key) is not None:
             setattr(company, key, validate.text(changes[key], key, max_len=2000))
+    if changes.get("owner") is not None:
+        company.owner = validate.text(changes["owner"], "owner", max_len=100)
     company.updated_at = now()
     session.add(company)
     session.flush()
@@ -91,7 +101,11 @@ class CompanySummary:
 
 
 def list_companies(
-    session: Session, *, search: str | None = None, limit: int | None = None
+    session: Session,
+    *,
+    search: str | None = None,
+    owner: str | None = None,
+    limit: int | None = None,
 ) -> list[CompanySummary]:
     contacts = select(func.count()).where(Contact.company_id == Company.id).scalar_subquery()
     deals = (
@@ -102,6 +116,8 @@ def list_companies(
     stmt = select(Company, contacts, deals).order_by(func.lower(Company.name))
     if search:
         stmt = stmt.where(icontains(Company.name, search))
+    if owners.given(owner):
+        stmt = stmt.where(owners.condition(session, Company.owner, owner))
     if limit:
         stmt = stmt.limit(limit)
     return [CompanySummary(c, n, d) for c, n, d in session.exec(stmt).all()]

@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from termcrm import dates
 from termcrm.errors import Conflict
 from termcrm.services import contacts, deals, interactions, tasks
+from termcrm.services import team as team_service
 from termcrm.store.models import (
     Case,
     Company,
@@ -97,7 +98,7 @@ def fill(session: Session, *, seed: int = 7, actor: str | None = None) -> DemoSu
         raise Conflict("The database has contacts already; use an empty one (--db demo.db)")
     rng = random.Random(seed)
     now = dates.now()
-    team = ["sam", "alex", actor or "me"]
+    team = team_service.owner_pool(session, actor)
 
     for name, domain, industry in COMPANIES:
         session.add(Company(name=name, domain=domain, industry=industry))

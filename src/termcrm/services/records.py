@@ -47,6 +47,7 @@ def company(c, *, contacts: int | None = None, open_deals: int | None = None) ->
         "name": c.name,
         "domain": c.domain,
         "industry": c.industry,
+        "owner": c.owner,
         "notes": c.notes,
         "created_at": iso(c.created_at),
         "updated_at": iso(c.updated_at),

@@ -26,6 +26,7 @@ from termcrm import paths
 from termcrm.errors import Forbidden, Invalid, NotFound
 from termcrm.store import teamsql
 from termcrm.store.engine import Store
+from termcrm.textfold import fold
 
 ROLES = teamsql.ROLES
 NEEDS_POSTGRES = (
@@ -135,9 +136,12 @@ def _owner_of(session: Session, obj) -> tuple[object, str | None] | None:
 def check_flush(session: Session, _context=None, _instances=None) -> None:
     """Before PostgreSQL refuses (or silently skips) a write, say why in one sentence."""
     me = identity(session)
-    if me is None or me.is_admin:
+    if me is None:
         return
     changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+    _check_owners(session, me, [*session.new, *changed])
+    if me.is_admin:
+        return
     if me.role == "viewer" and (changed or session.new):
         raise Forbidden(f"{me.login} is a viewer of this CRM: viewers read, they change nothing")
     for obj in changed:
@@ -270,6 +274,13 @@ def members(session: Session) -> list[Member]:
     me = identity(session)
     if me is None:
         raise Invalid(NEEDS_POSTGRES)
+    held = _held(session, me)
+    owned = records_owned(session)
+    return [Member(n, r, owned.get(n, 0)) for n, r in held.items()]
+
+
+def _held(session: Session, me: Identity) -> dict[str, str]:
+    """login -> its (highest) role on this CRM."""
     groups = {teamsql.group_role(me.database, r): r for r in ROLES}
     rows = session.execute(
         text(
@@ -284,8 +295,69 @@ def members(session: Session) -> list[Member]:
         role = groups[group]
         if login not in held or ROLES.index(role) < ROLES.index(held[login]):
             held[login] = role
-    owned = records_owned(session)
-    return [Member(n, r, owned.get(n, 0)) for n, r in held.items()]
+    return held
+
+
+def owners(session: Session, me: Identity) -> dict[str, str]:
+    """Who may own records, by `textfold.fold` of the name: the team, the database's owner
+    and the login itself."""
+    names = list(_held(session, me))
+    names.append(
+        session.execute(
+            text(
+                "SELECT pg_get_userbyid(datdba)::text FROM pg_database "
+                "WHERE datname = current_database()"
+            )
+        ).scalar()
+    )
+    names.append(me.login)
+    return {fold(n): n for n in names if n}
+
+
+def _check_owners(session: Session, me: Identity, objs: list) -> None:
+    """On PostgreSQL an owner is a team member: a new or changed owner must name one (any
+    letter case; stored as the login is spelt)."""
+    known: dict[str, str] | None = None
+    for obj in objs:
+        if teamsql.OWNED.get(getattr(obj, "__tablename__", "")) != "owner":
+            continue
+        if obj in session.new:
+            value = obj.owner
+        else:
+            added = inspect(obj).attrs["owner"].history.added
+            value = added[0] if added else None
+        if not value:
+            continue
+        if known is None:
+            known = owners(session, me)
+        exact = known.get(fold(value))
+        if exact is None:
+            raise Invalid(
+                f"Unknown owner {value!r}: on PostgreSQL owners are team members "
+                f"({', '.join(sorted(known.values()))})",
+                field="owner",
+            )
+        if exact != value:
+            obj.owner = exact
+
+
+def agenda_mine_by_default(store: Store) -> bool:
+    """`today` shows a member their own agenda unless asked for everyone's (PostgreSQL)."""
+    if store.dialect != "postgresql":
+        return False
+    with store.read() as session:
+        me = identity(session)
+    return me is not None and me.role == "member"
+
+
+def owner_pool(session: Session, actor: str | None) -> list[str]:
+    """Whom sample data (`termcrm demo`) may assign records to: two made-up colleagues on
+    SQLite, the team on PostgreSQL (where owners must be team members)."""
+    me = identity(session)
+    if me is None:
+        return ["sam", "alex", actor or "me"]
+    pool = sorted(_held(session, me))
+    return [*pool, actor] if actor and actor not in pool else (pool or [me.login])
 
 
 def records_owned(session: Session) -> dict[str, int]:

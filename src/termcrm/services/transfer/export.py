@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 from termcrm import dates
 from termcrm.dates import iso
 from termcrm.errors import Invalid
-from termcrm.services import records
+from termcrm.services import owners, records
 from termcrm.services.transfer.formats import json as jsonfile
 from termcrm.services.transfer.formats.csv import cell, writer
 from termcrm.services.transfer.rows import KINDS
@@ -91,14 +91,31 @@ def _histories(session: Session, model, key: str, ids: list[int]) -> dict[int, l
     return out
 
 
-def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Iterator[dict]:
+#: whom a record of each kind belongs to (an interaction: who logged it), for `owner`
+def _owner_column(kind: str):
+    return {
+        "contacts": Contact.owner,
+        "companies": Company.owner,
+        "interactions": Interaction.logged_by,
+        "deals": Deal.owner,
+        "tasks": Task.owner,
+        "cases": Case.owner,
+    }[kind]
+
+
+def iter_records(
+    session: Session, kind: str, *, open_only: bool = False, owner: str | None = None
+) -> Iterator[dict]:
     """Every record of `kind` as a dict, oldest id first. Contacts and deals carry their
-    `stage_history` (last), so that a copy keeps what the KPI report reads."""
-    """Every record of `kind` as a dict, oldest id first."""
+    `stage_history` (last), so that a copy keeps what the KPI report reads; with `owner`,
+    only that owner's."""
+    mine = ()
+    if owners.given(owner) and kind in KINDS:
+        mine = (owners.condition(session, _owner_column(kind), owner),)
     from termcrm.services.contacts import ContactView, fields_of, tags_of
 
     if kind == "contacts":
-        for page in _paged(session, Contact):
+        for page in _paged(session, Contact, *mine):
             ids = [c.id for c in page]
             tags, fields = tags_of(session, ids), fields_of(session, ids)
             comp_ids = {c.company_id for c in page if c.company_id}
@@ -110,16 +127,16 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
                 )
                 yield {**records.contact(view), "stage_history": history.get(c.id, [])}
     elif kind == "companies":
-        for page in _paged(session, Company):
+        for page in _paged(session, Company, *mine):
             yield from (records.company(c) for c in page)
     elif kind == "interactions":
-        for page in _paged(session, Interaction):
+        for page in _paged(session, Interaction, *mine):
             info = _contact_info(session, {i.contact_id for i in page})
             for i in page:
                 rec = records.interaction(i, contact_name=info.get(i.contact_id, (None,))[0])
                 yield _with_email(rec, info, i.contact_id)
     elif kind == "deals":
-        for page in _paged(session, Deal):
+        for page in _paged(session, Deal, *mine):
             info = _contact_info(session, {d.contact_id for d in page})
             comp_ids = {d.company_id for d in page if d.company_id}
             names = _company_names(session, comp_ids)
@@ -134,13 +151,13 @@ def iter_records(session: Session, kind: str, *, open_only: bool = False) -> Ite
                 yield _with_email(rec, info, d.contact_id)
     elif kind == "tasks":
         where = (Task.done_at.is_(None),) if open_only else ()
-        for page in _paged(session, Task, *where):
+        for page in _paged(session, Task, *where, *mine):
             info = _contact_info(session, {t.contact_id for t in page})
             for t in page:
                 rec = records.task(t, contact_name=info.get(t.contact_id, (None,))[0])
                 yield _with_email(rec, info, t.contact_id)
     elif kind == "cases":
-        for page in _paged(session, Case):
+        for page in _paged(session, Case, *mine):
             info = _contact_info(session, {c.contact_id for c in page})
             for c in page:
                 rec = records.case(c, contact_name=info.get(c.contact_id, (None,))[0])
@@ -173,9 +190,15 @@ def columns(kind: str) -> list[str]:
 
 
 def export(
-    session: Session, kind: str, fh: IO[str], fmt: str = "csv", *, open_only: bool = False
+    session: Session,
+    kind: str,
+    fh: IO[str],
+    fmt: str = "csv",
+    *,
+    open_only: bool = False,
+    owner: str | None = None,
 ) -> int:
-    """Write every record of `kind` to `fh` in `fmt`; returns how many."""
+    """Write every record of `kind` (or `owner`'s) to `fh` in `fmt`; returns how many."""
     if kind not in KINDS:
         raise Invalid(f"Unknown record type {kind!r}; choose one of: {', '.join(KINDS)}")
     if fmt not in FORMATS:
@@ -185,13 +208,13 @@ def export(
             raise Invalid("--format vcf exports contacts only")
         from termcrm.services.transfer.formats import vcard
 
-        return vcard.write(fh, iter_records(session, "contacts"))
+        return vcard.write(fh, iter_records(session, "contacts", owner=owner))
     if fmt == "ics":
         if kind != "tasks":
             raise Invalid("--format ics exports tasks only")
-        return export_ics(session, fh)
+        return export_ics(session, fh, owner=owner)
     count = 0
-    recs = iter_records(session, kind, open_only=open_only)
+    recs = iter_records(session, kind, open_only=open_only, owner=owner)
     if fmt == "json":
         return jsonfile.write_array(fh, recs)
 
@@ -224,8 +247,8 @@ def tasks_ics(
     return ics.calendar(found, tasks.contact_names(session, found), stamp)
 
 
-def export_ics(session: Session, fh: IO[str]) -> int:
+def export_ics(session: Session, fh: IO[str], *, owner: str | None = None) -> int:
     """Open tasks with a due date as iCalendar events (`tasks_ics`, one way to do it)."""
-    data = tasks_ics(session).decode("utf-8")
+    data = tasks_ics(session, owner=owner).decode("utf-8")
     fh.write(data)  # CRLF line ends, as RFC 5545 wants
     return data.count("BEGIN:VEVENT")

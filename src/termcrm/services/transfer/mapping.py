@@ -96,6 +96,7 @@ COMPANY_ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("name", "company", "companyname", "accountname", "organization"),
     "domain": ("domain", "website", "companydomainname", "websiteurl"),
     "industry": ("industry",),
+    "owner": ("owner", "accountowner", "companyowner"),
     "notes": ("notes", "description"),
     **_STAMPS,
 }
