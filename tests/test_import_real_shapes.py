@@ -89,3 +89,30 @@ def test_vcard_missing_end_names_the_card(crm, tmp_path):
 def test_json_report_of_a_clean_file_says_nothing_hidden(crm):
     report = _import(crm, "salesforce_footer.csv")
     assert report["hidden"] == 0 and json.dumps(report)
+
+
+def test_hubspot_companies_export_maps_without_map_options(crm):
+    report = crm.json("import", "companies", FIXTURES / "hubspot_companies.csv")
+    assert report["format"] == "HubSpot" and report["created"] == 2
+    ignored = {m["column"] for m in report["mapping"] if m["field"] == "ignored"}
+    assert {"Record ID", "Company owner", "Number of Employees"} <= ignored
+    companies = {c["name"]: c for c in crm.json("company", "list")}
+    assert companies["Ölwerk GmbH"]["domain"] == "oelwerk.example"
+
+
+def test_hubspot_deals_export_maps_stages_and_associated_contacts(crm):
+    crm.ok("contact", "add", "Zoë Ölstad", "--email", "zoe@example.org")
+    crm.ok("contact", "add", "Ünal Kaya", "--email", "unal@example.org")
+    r = crm("import", "deals", FIXTURES / "hubspot_deals.csv", "--json")
+    assert r.exit_code == 2  # "Waiting For Godot" is no stage termcrm knows
+    report = json.loads(r.stdout)
+    assert [(e["line"], "stage" in e["reason"]) for e in report["errors"]] == [(5, True)]
+    out = crm.ok("import", "deals", FIXTURES / "hubspot_deals.csv", "--skip-bad")
+    assert "3 created" in out
+    deals = {d["title"]: d for d in crm.json("deal", "list")}
+    assert deals["Ölpreis renewal"]["stage"] == "won"
+    assert deals["Ölpreis renewal"]["contact"] == "Zoë Ölstad"
+    assert deals["Ölpreis renewal"]["value"] == "1200.50"
+    assert deals["Second try"]["stage"] == "lost"
+    assert deals["Second try"]["contact"] == "Ünal Kaya"
+    assert deals["Pitch"]["stage"] == "proposal"

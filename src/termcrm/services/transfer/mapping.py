@@ -21,6 +21,7 @@ from termcrm.services.transfer.formats.csv import split_list
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import (
     GOOGLE_MULTI,
+    IGNORE_UNKNOWN_COLUMNS,
     NULL_WORDS,
     OUTLOOK_PLACEHOLDERS,
     detect_format,
@@ -88,9 +89,12 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
 _REFS = {
     "contact_email": ("contactemail", "email", "emailaddress"),
     "contact_id": ("contactid",),
-    "contact": ("contact", "contactname", "person", "name"),
+    "contact": ("contact", "contactname", "person", "name", "associatedcontact"),
 }
-_STAMPS = {"created_at": ("createdat",), "updated_at": ("updatedat",)}
+_STAMPS = {
+    "created_at": ("createdat", "createdate"),
+    "updated_at": ("updatedat", "lastmodifieddate"),
+}
 
 COMPANY_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
@@ -339,6 +343,8 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
             targets[i] = SKIP
         elif kind == "contacts":
             targets[i] = CUSTOM
+        elif fmt in IGNORE_UNKNOWN_COLUMNS:
+            targets[i] = SKIP
         else:
             targets[i] = ""
     for target, cols in ranked.items():

@@ -51,6 +51,20 @@ HUBSPOT_STAGES = {
 #: Tools whose every row holds one more (empty) field than the header.
 TRAILING_FIELD = frozenset({"Thunderbird"})
 
+#: HubSpot's default deal pipeline stages (normalised) -> termcrm's deal stages.
+HUBSPOT_DEAL_STAGES = {
+    "appointmentscheduled": "lead",
+    "qualifiedtobuy": "qualified",
+    "presentationscheduled": "proposal",
+    "decisionmakerboughtin": "negotiation",
+    "contractsent": "negotiation",
+    "closedwon": "won",
+    "closedlost": "lost",
+}
+
+#: HubSpot writes a deal's contact as `Name (email)`.
+NAME_AND_EMAIL = re.compile(r"^(?P<name>.*?)\s*\((?P<email>[^()\s]+@[^()\s]+)\)\s*$")
+
 #: Date shapes other tools write, tried in order after ISO 8601. Slashes are month first
 #: (US order, as Salesforce, HubSpot, Outlook and Excel in a US locale write them):
 #: `2/5/24` is 5 February 2024. A two-digit year is 1969-2068 (Python's `%y`).
@@ -96,7 +110,18 @@ def detect_format(kind: str, headers: list[str]) -> str:
             return "Thunderbird"
         return "CSV"
     own = {"id", "createdat", "updatedat"}
-    return "termcrm" if own <= h else "CSV"
+    if own <= h:
+        return "termcrm"
+    if kind == "deals" and h & {"dealstage", "dealname", "dealowner"}:
+        return "HubSpot"
+    if kind == "companies" and h & {"companydomainname", "companyowner", "recordid"}:
+        return "HubSpot"
+    return "CSV"
+
+
+#: Tools whose columns that fit no field are ignored (shown by --dry-run) in files of kinds
+#: without custom fields, instead of asking for --map: their exports carry dozens.
+IGNORE_UNKNOWN_COLUMNS = frozenset({"HubSpot"})
 
 
 #: Words spreadsheets and database exports write into empty cells (HubSpot re-saved through
