@@ -129,6 +129,8 @@ def _summary(result) -> str:
     if result.companies_created:
         n = result.companies_created
         text += f"; {n} new compan{'ies' if n != 1 else 'y'}"
+    if result.hidden:
+        text += f"; {result.hidden} hidden (LinkedIn members who hide their details)"
     if result.skip_bad and result.bad_total:
         n = result.bad_total
         where = f" written to {result.rejects}" if result.rejects else ""

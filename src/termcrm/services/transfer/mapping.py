@@ -21,6 +21,8 @@ from termcrm.services.transfer.formats.csv import split_list
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import (
     GOOGLE_MULTI,
+    IGNORE_UNKNOWN_COLUMNS,
+    NULL_WORDS,
     OUTLOOK_PLACEHOLDERS,
     detect_format,
     norm,
@@ -87,9 +89,12 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
 _REFS = {
     "contact_email": ("contactemail", "email", "emailaddress"),
     "contact_id": ("contactid",),
-    "contact": ("contact", "contactname", "person", "name"),
+    "contact": ("contact", "contactname", "person", "name", "associatedcontact"),
 }
-_STAMPS = {"created_at": ("createdat",), "updated_at": ("updatedat",)}
+_STAMPS = {
+    "created_at": ("createdat", "createdate"),
+    "updated_at": ("updatedat", "lastmodifieddate"),
+}
 
 COMPANY_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
@@ -215,7 +220,7 @@ class Mapping:
             if target == SKIP:
                 where = "ignored"
             elif target == CUSTOM:
-                where = f"custom field {custom_key(header, i)!r}"
+                where = f"custom field {custom_keys(self.headers)[i]!r}"
             elif target.startswith(FIELD_PREFIX):
                 where = f"custom field {target[len(FIELD_PREFIX) :]!r}"
             else:
@@ -230,6 +235,22 @@ class Mapping:
                     )
             rows.append((label, where))
         return rows
+
+
+def custom_keys(headers: list[str]) -> list[str]:
+    """The custom-field name of each column. A header that appears twice (HubSpot re-saved
+    through Excel: the contact's and the company's "Last Activity Date") keeps its own
+    name the first time; later ones are qualified by their column, so neither overwrites
+    the other."""
+    keys: list[str] = []
+    seen: set[str] = set()
+    for i, h in enumerate(headers):
+        key = custom_key(h, i)
+        if key.lower() in seen:
+            key = f"{key} (column {i + 1})"
+        seen.add(key.lower())
+        keys.append(key)
+    return keys
 
 
 def custom_key(header: str, index: int) -> str:
@@ -323,6 +344,8 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
             targets[i] = SKIP
         elif kind == "contacts":
             targets[i] = CUSTOM
+        elif fmt in IGNORE_UNKNOWN_COLUMNS:
+            targets[i] = SKIP
         else:
             targets[i] = ""
     for target, cols in ranked.items():
@@ -379,7 +402,7 @@ def _plan(mapping: Mapping):
     if plan is not None:
         return plan
     single, choices, tags, custom = [], [], [], []
-    keys = [custom_key(h, i) for i, h in enumerate(mapping.headers)]
+    keys = custom_keys(mapping.headers)
     contacts = mapping.kind == "contacts"
     for target, cols in mapping.sources.items():
         if target in MULTI:
@@ -398,14 +421,17 @@ def _plan(mapping: Mapping):
                 custom.append((i, keys[i], placeholder))
             elif t.startswith(FIELD_PREFIX):
                 custom.append((i, t[len(FIELD_PREFIX) :], None))
-    plan = (single, choices, tags, custom, contacts)
+    nulls = mapping.source_format != "termcrm"  # termcrm's own cells are taken as written
+    plan = (single, choices, tags, custom, contacts, nulls)
     mapping._plan = plan
     return plan
 
 
 def apply(mapping: Mapping, cells: list[str]) -> Row:
     """One row's cells as field values, tags and custom fields."""
-    single, choices, tag_cols, custom_cols, contacts = _plan(mapping)
+    single, choices, tag_cols, custom_cols, contacts, nulls = _plan(mapping)
+    if nulls:  # `null`, `N/A`... written into empty cells
+        cells = ["" if c in NULL_WORDS else c for c in cells]
     # a comprehension: this runs for every row of an import
     values = {target: v for target, i in single if (v := cells[i]) and not v.isspace()}
     tags: list[str] = []

@@ -36,6 +36,7 @@ from termcrm.services.transfer.rows import (
     Rejected,
     Row,
 )
+from termcrm.services.transfer.sources import FOOTERS, TRAILING_FIELD
 from termcrm.store import bulk
 
 BATCH = 2000
@@ -102,6 +103,7 @@ def import_file(
             actor=actor,
             own_format=mapping.source_format == "termcrm",
             columns=set(mapping.sources),
+            source_format=mapping.source_format,
         )
         rows = _csv_rows(src, mapping, opts)
         sink = csvfile.Rejects(out, src.headers) if out else None
@@ -195,18 +197,25 @@ def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> It
     own = opts.own_format
     esc = csvfile.ESCAPED_SECOND
     apply = colmap.apply
+    trailing = opts.source_format in TRAILING_FIELD
     try:
         for line, cells in src.records():
             if len(cells) != width:
                 if not "".join(cells).strip():
                     continue
-                yield (
-                    line,
-                    Rejected(
-                        f"has {len(cells)} fields, the header has {width} (a ragged row)", cells
-                    ),
-                )
-                continue
+                if trailing and len(cells) == width + 1 and cells[-1] == "":
+                    cells.pop()  # Thunderbird: one more (empty) field than the header
+                elif len(cells) == 1 and FOOTERS.match(cells[0]):
+                    continue  # a report's footer (Salesforce)
+                else:
+                    yield (
+                        line,
+                        Rejected(
+                            f"has {len(cells)} fields, the header has {width} (a ragged row)",
+                            cells,
+                        ),
+                    )
+                    continue
             if not "".join(cells).strip():
                 continue
             raw = cells

@@ -40,6 +40,7 @@ class Options:
     actor: str | None = None
     own_format: bool = False
     columns: set[str] = field(default_factory=set)  # the fields the file has columns for
+    source_format: str = "CSV"  # the tool that wrote the file (`sources.detect_format`)
 
 
 @dataclass
@@ -61,6 +62,7 @@ class ImportResult:
     updated: int = 0
     skipped: int = 0
     companies_created: int = 0
+    hidden: int = 0  # LinkedIn members who hide their details
     bad: list[BadRow] = field(default_factory=list)
     bad_total: int = 0
     dry_run: bool = False
@@ -107,6 +109,7 @@ class ImportResult:
             "updated": self.updated,
             "skipped": self.skipped,
             "companies_created": self.companies_created,
+            "hidden": self.hidden,
             "mapping": [{"column": c, "field": f} for c, f in self.mapping],
             "errors": [{"line": b.line, "reason": b.reason} for b in self.bad],
             "error_count": self.bad_total,

@@ -13,8 +13,13 @@ from datetime import UTC, date, datetime
 from termcrm import dates
 from termcrm.errors import Invalid
 from termcrm.services import validate
-from termcrm.services.transfer.sources import DATE_FORMATS, HUBSPOT_STAGES, norm
-from termcrm.vocab import CONTACT_STAGES
+from termcrm.services.transfer.sources import (
+    DATE_FORMATS,
+    HUBSPOT_DEAL_STAGES,
+    HUBSPOT_STAGES,
+    norm,
+)
+from termcrm.vocab import CONTACT_STAGES, DEAL_STAGES
 
 
 def parse_datetime(value: str, what: str) -> tuple[datetime, bool]:
@@ -133,3 +138,14 @@ def stage_history(value: str, choices) -> list[tuple[str | None, str, datetime, 
         by = validate.text(item.get("by"), "stage_history user", max_len=100)
         out.append((old, new, at, by))
     return out
+
+
+def deal_stage(value: str) -> str:
+    """A termcrm deal stage, or a HubSpot deal stage mapped onto one (`Closed Won`...)."""
+    v = value.strip().lower()
+    if v in DEAL_STAGES:
+        return v
+    mapped = HUBSPOT_DEAL_STAGES.get(norm(v))
+    if mapped:
+        return mapped
+    return validate.choice(value, DEAL_STAGES, "stage")

@@ -55,13 +55,20 @@ codecs.register_error("termcrm-latin1", _latin1_fallback)
 
 
 def detect_encoding(path: Path) -> str:
-    """`utf-8-sig`, `utf-16` or `cp1252`, from the BOM or by trying UTF-8 over the whole file."""
+    """`utf-8-sig`, `utf-16` (with a BOM, or `-le`/`-be` by its NUL bytes) or `cp1252`,
+    from the BOM or by trying UTF-8 over the whole file."""
     with path.open("rb") as fh:
         head = fh.read(4)
         if head.startswith(codecs.BOM_UTF8):
             return "utf-8-sig"
         if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             return "utf-16"
+        fh.seek(0)
+        sample = fh.read(512)
+        if len(sample) >= 4 and sample.count(0) * 3 >= len(sample):
+            # UTF-16 without a byte-order mark: text is every other byte NUL
+            odd_nuls = sample[1::2].count(0)
+            return "utf-16-le" if odd_nuls > sample[0::2].count(0) else "utf-16-be"
         fh.seek(0)
         decoder = codecs.getincrementaldecoder("utf-8")()
         try:

@@ -59,12 +59,17 @@ def write(fh: IO[str], recs: Iterable[dict]) -> int:
     return count
 
 
-def _blocks(text: str) -> Iterator[tuple[int, str]]:
-    """(line where it starts, text) of each BEGIN:VCARD ... END:VCARD block."""
+def _blocks(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """(line where it starts, text, None) of each BEGIN:VCARD ... END:VCARD block; a card
+    whose END:VCARD is missing (the file ends, or the next card begins) comes as (line,
+    text, what is wrong)."""
     start, buf, depth = 0, [], 0
     for no, line in enumerate(text.splitlines(), 1):
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
+            if depth == 1 and not _nested(buf):
+                yield start, "", f"the vCard {_label(buf)} has no END:VCARD before the next card"
+                depth = 0
             if depth == 0:
                 start, buf = no, []
             depth += 1
@@ -73,7 +78,24 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
         if upper == "END:VCARD" and depth:
             depth -= 1
             if depth == 0:
-                yield start, "\r\n".join(buf) + "\r\n"
+                yield start, "\r\n".join(buf) + "\r\n", None
+    if depth:
+        yield start, "", f"the vCard {_label(buf)} has no END:VCARD (the file ends inside it)"
+
+
+def _nested(buf: list[str]) -> bool:
+    """Whether the open card is inside a property that holds a card (vCard 2.1 AGENT)."""
+    return bool(buf) and buf[-1].strip().upper().startswith("AGENT")
+
+
+def _label(buf: list[str]) -> str:
+    """How a message names a card: its FN (or N, NICKNAME) as written."""
+    for key in ("FN", "N", "NICKNAME"):
+        for line in buf:
+            name, sep, value = line.partition(":")
+            if sep and name.split(";")[0].strip().upper() == key and value.strip():
+                return repr(value.strip().replace(";", " ").strip())
+    return "without a name"
 
 
 def _value(card, name: str) -> str:
@@ -95,6 +117,8 @@ def _card_values(card, actor: str | None) -> tuple[dict[str, str], list[str], di
         values["name"] = " ".join(
             p for p in (n.prefix, n.given, n.additional, n.family, n.suffix) if p
         ).strip()
+    if not values["name"]:  # a card named only by its NICKNAME (Monica, some phones)
+        values["name"] = _value(card, "nickname")
     emails = [str(p.value).strip() for p in card.contents.get("email", []) if str(p.value).strip()]
     phones = [str(p.value).strip() for p in card.contents.get("tel", []) if str(p.value).strip()]
     if emails:
@@ -180,8 +204,11 @@ def _cards(path: Path, text: str, actor: str | None) -> Iterator[tuple[int, Row 
     import vobject
 
     found = False
-    for line, block in _blocks(text):
+    for line, block, problem in _blocks(text):
         found = True
+        if problem:
+            yield line, Rejected(problem)
+            continue
         try:
             card = vobject.readOne(block)
         except Exception as exc:  # vobject raises many kinds on malformed cards

@@ -17,6 +17,7 @@ from termcrm.errors import Invalid, TermcrmError
 from termcrm.services import refs, validate
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import ImportResult, Options, Row
+from termcrm.services.transfer.sources import NAME_AND_EMAIL
 from termcrm.store import bulk, sqlfunc
 from termcrm.store.models import Company
 
@@ -229,7 +230,10 @@ class Writer:
             return email
         if values.get("contact_id", "").strip():
             return f"#{validate.record_id(values['contact_id'], 'contact')}"
-        return values.get("contact", "").strip() or None
+        other = values.get("contact", "").strip()
+        if other and (m := NAME_AND_EMAIL.match(other.split(";")[0])):
+            return m["email"]  # HubSpot's `Name (email)`
+        return other or None
 
     def prefetch_contacts(self, rows: Iterable[dict[str, str]]) -> None:
         """Resolve the batch's contact references at once (`refs.contact_ids`)."""

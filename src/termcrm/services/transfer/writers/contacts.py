@@ -25,6 +25,10 @@ from termcrm.store.models import (
 from termcrm.vocab import CONTACT_STAGES
 
 
+class Hidden(Exception):
+    """A LinkedIn connection who hides their details: counted, neither contact nor error."""
+
+
 class ContactWriter(Writer):
     table = Contact
 
@@ -70,9 +74,11 @@ class ContactWriter(Writer):
             name = text(" ".join(parts), "name", max_len=200) if parts else None
         named = name is not None
         if name is None:
-            name = mail or company
+            name = mail or company or phone  # phone-only contacts (phone-synced Google)
             if name is None:
-                raise Invalid("has no name, email or company")
+                if self.opts.source_format == "LinkedIn" and v.get("created_at"):
+                    raise Hidden  # a member who hides their details: only "Connected On"
+                raise Invalid("has no name, email, company or phone")
         if "fields" in v:
             fields.update(_fields_json(v["fields"]))
             for key in [k for k in fields if len(k) > 100]:
@@ -134,6 +140,9 @@ class ContactWriter(Writer):
                 rec = self.parse(row)
             except Invalid as exc:
                 res.add_bad(line, exc.message)
+                continue
+            except Hidden:
+                res.hidden += 1
                 continue
             recs.append((line, rec))
         self.prefetch_companies([r["company"] for _, r in recs if r["company"]])

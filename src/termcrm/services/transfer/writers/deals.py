@@ -16,7 +16,7 @@ class DealWriter(RecordWriter):
 
     def parse(self, v):
         created, updated = self.stamps(v)
-        stage = cells.choice(v, "stage", DEAL_STAGES, "lead")
+        stage = cells.deal_stage(v["stage"]) if v.get("stage", "").strip() else "lead"
         if v.get("value_minor", "").strip():
             value = cells.whole(v["value_minor"], "value_minor")
             if value < 0:
