@@ -11,7 +11,9 @@ from termcrm.cli._options import (
     ContactArg,
     ContactOpt,
     CsvOpt,
+    EditOpt,
     JsonOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
     WhenOpt,
@@ -40,19 +42,31 @@ def open_(
     priority: PriorityOpt = None,
     owner: OwnerOpt = None,
     when: WhenOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Open a service case (a complaint or support request) for a contact.
+    """Open a service case (a complaint or support request) for a contact; `--notes` or
+    `--edit` ($EDITOR) describe it at length.
 
     Example: crm case open ada "Invoice shows the wrong VAT" --priority high
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import cases, contacts
 
+    notes = long_text(notes, edit_it=edit_, what="the description of this case", context=subject)
     st = state()
     with st.store().write() as s:
         person = contacts.resolve_contact(s, contact)
         case = cases.open_case(
-            s, person, subject, priority=priority, owner=owner, when=when, actor=st.actor
+            s,
+            person,
+            subject,
+            priority=priority,
+            owner=owner,
+            when=when,
+            actor=st.actor,
+            notes=notes,
         )
         record = _record(cases.view(s, case))
     if json_:
@@ -135,6 +149,7 @@ def show(case: CaseArg, json_: JsonOpt = False) -> None:
         ("Owner", record["owner"]),
         ("Opened", show_dt(_dt(record["opened_at"]))),
         ("Resolved", show_dt(_dt(record["resolved_at"]))),
+        ("Notes", record["notes"]),
         ("Note", record["resolution_note"]),
     ]
     for label, value in rows:
@@ -145,15 +160,21 @@ def show(case: CaseArg, json_: JsonOpt = False) -> None:
 @app.command("resolve")
 def resolve(
     case: CaseArg,
-    note: Annotated[str | None, typer.Option("--note", help="How it was resolved.")] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="How it was resolved ('-' reads standard input)."),
+    ] = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Mark a case resolved (now), with an optional note.
+    """Mark a case resolved (now), with an optional note (`--edit` writes it in $EDITOR).
 
     Example: crm case resolve 3 --note "Credit note sent"
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import cases
 
+    note = long_text(note, edit_it=edit_, what="how the case was resolved", context=f"case {case}")
     with state().store().write() as s:
         record = cases.resolve_case(s, cases.get_case(s, case), note=note)
         data = _record(cases.view(s, record))

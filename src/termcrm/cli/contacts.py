@@ -12,8 +12,10 @@ from termcrm.cli._options import (
     ContactArg,
     ContactStageOpt,
     CsvOpt,
+    EditOpt,
     JsonOpt,
     LimitOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
     YesOpt,
@@ -30,7 +32,6 @@ SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the conta
 FieldOpt = Annotated[
     list[str] | None, typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable).")
 ]
-NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
 CadenceOpt = Annotated[
     str | None,
     typer.Option(
@@ -62,14 +63,17 @@ def add(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a contact.
+    """Add a contact (`--edit` writes the notes in $EDITOR).
 
     Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, records
 
+    notes = long_text(notes, edit_it=edit_, what="the notes on this contact", context=name)
     st = state()
     with st.store().write() as s:
         contact = contacts.add_contact(
@@ -169,15 +173,27 @@ def edit(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """Change a contact; only the options given change. `--email ""` clears an email.
+    `--edit` opens the notes in $EDITOR.
 
     Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, records
 
     st = state()
+    if edit_:
+        with st.store().read() as s:
+            found = contacts.resolve_contact(s, contact)
+            current, label = found.notes, f"#{found.id} {found.name}"
+        notes = long_text(
+            notes, edit_it=True, what="the notes on this contact", initial=current, context=label
+        )
+    else:
+        notes = long_text(notes, edit_it=False, what="")
     extra = {}
     if cadence is not None:
         extra["cadence_days"] = _cadence(cadence)

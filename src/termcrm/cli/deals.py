@@ -11,8 +11,10 @@ from termcrm.cli._options import (
     CompanyOpt,
     CsvOpt,
     DealStageOpt,
+    EditOpt,
     JsonOpt,
     LimitOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
 )
@@ -55,14 +57,18 @@ def add(
     probability: ProbabilityOpt = None,
     close: CloseOpt = None,
     owner: OwnerOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a deal for a contact.
+    """Add a deal for a contact (`--edit` writes its notes in $EDITOR).
 
     Example: crm deal add "Renewal 2027" --contact ada --value 12000 --close eom
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, deals
 
+    notes = long_text(notes, edit_it=edit_, what="the notes on this deal", context=title)
     st = state()
     with st.store().write() as s:
         person = contacts.resolve_contact(s, contact)
@@ -78,6 +84,7 @@ def add(
             close=close,
             owner=owner,
             actor=st.actor,
+            notes=notes,
         )
         row = deals.deal_row(s, deal)
     _done(row, json_, f"Added deal #{deal.id} {deal.title} ({deal.stage})")
@@ -165,7 +172,7 @@ def show(deal: DealArg, json_: JsonOpt = False) -> None:
     for label, key in (
         ("Contact", "contact"), ("Company", "company"), ("Stage", "stage"),
         ("Expected close", "expected_close"), ("Closed", "closed_at"),
-        ("Lost reason", "lost_reason"), ("Owner", "owner"),
+        ("Lost reason", "lost_reason"), ("Owner", "owner"), ("Notes", "notes"),
     ):  # fmt: skip
         if data[key]:
             out.line(f"  {label}: {data[key]}")
@@ -191,20 +198,33 @@ def edit(
         str | None, typer.Option("--contact", "-c", help="Move to this contact.")
     ] = None,
     company: CompanyOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a deal's title, value, probability, close date, owner or contact.
+    """Change a deal's title, value, probability, close date, owner, contact or notes
+    (`--edit` opens the notes in $EDITOR).
 
     Example: crm deal edit 12 --value 15000 --close 2027-01-31
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, deals
 
+    if edit_:
+        with state().store().read() as s:
+            found = deals.resolve_deal(s, deal)
+            current, label = found.notes, f"#{found.id} {found.title}"
+        notes = long_text(
+            notes, edit_it=True, what="the notes on this deal", initial=current, context=label
+        )
+    else:
+        notes = long_text(notes, edit_it=False, what="")
     with state().store().write() as s:
         record = deals.resolve_deal(s, deal)
         person = contacts.resolve_contact(s, contact) if contact else None
         deals.edit_deal(
             s, record, title=title, value=value, currency=currency, probability=probability,
-            close=close, owner=owner, contact=person, company=company,
+            close=close, owner=owner, contact=person, company=company, notes=notes,
         )  # fmt: skip
         row = deals.deal_row(s, record)
     _done(row, json_, f"Updated deal #{record.id} {record.title}")

@@ -11,8 +11,10 @@ from termcrm.cli._options import (
     ContactOpt,
     CsvOpt,
     DueOpt,
+    EditOpt,
     JsonOpt,
     LimitOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
     YesOpt,
@@ -59,14 +61,18 @@ def add(
     recur: RecurOpt = None,
     priority: PriorityOpt = None,
     owner: OwnerOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a task or follow-up, optionally recurring.
+    """Add a task or follow-up, optionally recurring (`--edit` writes its notes in $EDITOR).
 
     Example: crm task add "Call back Grace" --contact grace --due "next fri 10:00" --recur 2w
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, tasks
 
+    notes = long_text(notes, edit_it=edit_, what="the notes on this task", context=title)
     st = state()
     with st.store().write() as s:
         person = contacts.resolve_contact(s, contact) if contact else None
@@ -80,6 +86,7 @@ def add(
             recur=recur,
             owner=owner,
             actor=st.actor,
+            notes=notes,
         )
         record = _records(s, [task])[0]
     if json_:
@@ -183,6 +190,7 @@ def show(task: TaskArg, json_: JsonOpt = False) -> None:
         ("Priority", found.priority),
         ("Repeats", rule.describe() if rule else None),
         ("Owner", found.owner),
+        ("Notes", found.notes),
     ]
     for label, value in rows:
         if value:
@@ -255,22 +263,42 @@ def edit(
     owner: OwnerOpt = None,
     contact: ContactOpt = None,
     deal: DealOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a task; only the options given change.
+    """Change a task; only the options given change (`--edit` opens its notes in $EDITOR).
 
     Example: crm task edit 12 --due "next mon 9:00" --priority high
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, tasks
 
     extra: dict = {}
+    if edit_:
+        with state().store().read() as s:
+            found = tasks.resolve_task(s, task)
+            current, label = found.notes, f"#{found.id} {found.title}"
+        notes = long_text(
+            notes, edit_it=True, what="the notes on this task", initial=current, context=label
+        )
+    else:
+        notes = long_text(notes, edit_it=False, what="")
     with state().store().write() as s:
         if contact is not None:
             extra["contact"] = contacts.resolve_contact(s, contact) if contact.strip() else None
         if deal is not None:
             extra["deal"] = deal if deal.strip() else None
         changed = tasks.edit_task(
-            s, task, title=title, due=due, priority=priority, recur=recur, owner=owner, **extra
+            s,
+            task,
+            title=title,
+            due=due,
+            priority=priority,
+            recur=recur,
+            owner=owner,
+            notes=notes,
+            **extra,
         )
         record = _records(s, [changed])[0]
     if json_:

@@ -44,8 +44,9 @@ def open_case(
     owner: str | None = None,
     when: str | dates.When | None = None,
     actor: str | None = None,
+    notes: str | None = None,
 ) -> Case:
-    """Open a case for `contact`; `owner` defaults to the acting user."""
+    """Open a case for `contact`; `owner` defaults to the acting user; `notes` describe it."""
     opened = dates.parse_when(when, backwards=True) if isinstance(when, str) else when
     case = Case(
         contact_id=contact.id,
@@ -53,6 +54,7 @@ def open_case(
         priority=validate.choice(priority or "normal", CASE_PRIORITIES, "priority"),
         status="open",
         owner=validate.text(owner, "owner", max_len=100) or actor,
+        notes=validate.text(notes, "notes", max_len=20000),
     )
     if opened is not None:
         case.opened_at = opened.at

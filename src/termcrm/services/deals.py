@@ -69,6 +69,7 @@ def add_deal(
     close: str | None = None,
     owner: str | None = None,
     actor: str | None = None,
+    notes: str | None = None,
 ) -> Deal:
     """Create a deal for `contact` (its company unless `company` names another)."""
     stage = validate.choice(stage or "lead", DEAL_STAGES, "stage")
@@ -81,6 +82,7 @@ def add_deal(
         probability=validate.percent(probability),
         expected_close=dates.parse_date(close) if close else None,
         owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
+        notes=validate.text(notes, "notes", max_len=20000),
     )
     if company:
         deal.company_id = company_for(session, company).id
@@ -141,7 +143,11 @@ def edit_deal(
     owner: str | None = None,
     contact: Contact | None = None,
     company: str | None = None,
+    notes: str | None = None,
 ) -> Deal:
+    """Change the given fields; `close=""`, `company=""`, `notes=""` clear them."""
+    if notes is not None:
+        deal.notes = validate.text(notes, "notes", max_len=20000)
     if title is not None:
         deal.title = validate.text(title, "title", required=True, max_len=200)
     if value is not None:

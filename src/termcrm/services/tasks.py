@@ -228,6 +228,7 @@ def add_task(
     recur: str | None = None,
     owner: str | None = None,
     actor: str | None = None,
+    notes: str | None = None,
 ) -> Task:
     """Create an open task; `due` is a phrase (`next fri`) or a parsed `When`.
 
@@ -244,6 +245,7 @@ def add_task(
         priority=validate.choice(priority or "normal", TASK_PRIORITIES, "priority"),
         recur=recurrence.normalize(recur),
         owner=validate.text(owner, "owner", max_len=100) or actor,
+        notes=validate.text(notes, "notes", max_len=20000),
     )
     session.add(task)
     session.flush()
@@ -279,6 +281,7 @@ def complete_task(
         )
         following = Task(
             title=task.title,
+            notes=task.notes,
             due_at=nxt.due_at,
             due_has_time=nxt.due_has_time,
             contact_id=task.contact_id,
@@ -332,8 +335,9 @@ def edit_task(
     owner: str | None = None,
     contact: Contact | object | None = _UNSET,
     deal: Deal | str | int | object | None = _UNSET,
+    notes: str | None = None,
 ) -> Task:
-    """Change the given fields; `due=""`, `recur=""`, `owner=""` clear them."""
+    """Change the given fields; `due=""`, `recur=""`, `owner=""`, `notes=""` clear them."""
     task = resolve_task(session, task)
     if title is not None:
         task.title = validate.text(title, "title", required=True, max_len=500)
@@ -347,6 +351,8 @@ def edit_task(
         task.recur = recurrence.normalize(recur)
     if owner is not None:
         task.owner = validate.text(owner, "owner", max_len=100)
+    if notes is not None:
+        task.notes = validate.text(notes, "notes", max_len=20000)
     if contact is not _UNSET:
         task.contact_id = contact.id if contact is not None else None
     if deal is not _UNSET:

@@ -131,6 +131,7 @@ DEAL_ALIASES: dict[str, tuple[str, ...]] = {
     "lost_reason": ("lostreason", "closedlostreason"),
     "owner": ("owner", "dealowner", "opportunityowner"),
     "stage_history": ("stagehistory",),
+    "notes": ("notes", "description"),
     **_STAMPS,
 }
 
@@ -147,6 +148,7 @@ TASK_ALIASES: dict[str, tuple[str, ...]] = {
     "done": ("done", "completed"),
     "done_at": ("doneat", "completedat"),
     "owner": ("owner", "assignedto"),
+    "notes": ("notes", "description"),
     **_STAMPS,
 }
 
@@ -160,6 +162,7 @@ CASE_ALIASES: dict[str, tuple[str, ...]] = {
     "opened_at": ("openedat", "opened", "createddate"),
     "resolved_at": ("resolvedat", "resolved", "closeddate"),
     "resolution_note": ("resolutionnote", "resolution"),
+    "notes": ("notes", "description"),
     **_STAMPS,
 }
 

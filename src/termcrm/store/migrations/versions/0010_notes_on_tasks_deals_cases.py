@@ -1,0 +1,32 @@
+"""Notes on tasks, deals and cases: the long text `--edit` opens in $EDITOR.
+
+Contacts and companies had free notes already; a task's details, a deal's background and a
+case's description had nowhere to go. Nullable text columns: existing rows keep NULL.
+
+Revision ID: 0010
+Revises: 0009
+Create Date: 2026-11-30
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0010"
+down_revision: str | None = "0009"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TABLES = ("tasks", "deals", "cases")
+
+
+def upgrade() -> None:
+    for table in TABLES:
+        op.add_column(table, sa.Column("notes", sa.Text(), nullable=True))
+
+
+def downgrade() -> None:
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("notes")
