@@ -13,6 +13,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
+from typing import Any
 
 from termcrm.errors import TermcrmError
 
@@ -87,3 +89,21 @@ def long_text(
     if edit_it:
         return edit(what, value if value is not None else initial, context)
     return value
+
+
+def current_text(
+    value: str | None,
+    *,
+    edit_it: bool,
+    what: str,
+    read: Callable[[Any], tuple[str | None, str]],
+) -> str | None:
+    """`long_text` for an `edit` command: `read(session)` gives the stored text and a label
+    for the header, read (and the database closed again) before the editor opens."""
+    if not edit_it:
+        return long_text(value, edit_it=False, what=what)
+    from termcrm.cli._context import state
+
+    with state().store().read() as s:
+        initial, label = read(s)
+    return long_text(value, edit_it=True, what=what, initial=initial, context=label)

@@ -199,3 +199,39 @@ def reopen(case: CaseArg, json_: JsonOpt = False) -> None:
         out.json(data)
     else:
         out.ok(f"Reopened case #{record.id}: {record.subject}")
+
+
+@app.command("edit")
+def edit(
+    case: CaseArg,
+    subject: Annotated[str | None, typer.Option("--subject", help="New subject.")] = None,
+    priority: PriorityOpt = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Team member responsible ('' clears).")
+    ] = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Change a case's subject, priority, owner or description (`--edit`: in $EDITOR).
+
+    Example: crm case edit 3 --priority urgent --owner grace
+    """
+    from termcrm.cli._editor import current_text
+    from termcrm.services import cases
+
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the description of this case",
+        read=lambda s: ((r := cases.get_case(s, case)).notes, f"case #{r.id} {r.subject}"),
+    )
+    with state().store().write() as s:
+        record = cases.edit_case(
+            s, cases.get_case(s, case), subject=subject, priority=priority, owner=owner, notes=notes
+        )
+        data = _record(cases.view(s, record))
+    if json_:
+        out.json(data)
+    else:
+        out.ok(f"Updated case #{record.id}: {record.subject}")

@@ -181,19 +181,16 @@ def edit(
 
     Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
     """
-    from termcrm.cli._editor import long_text
+    from termcrm.cli._editor import current_text
     from termcrm.services import contacts, records
 
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this contact",
+        read=lambda s: ((r := contacts.resolve_contact(s, contact)).notes, f"#{r.id} {r.name}"),
+    )
     st = state()
-    if edit_:
-        with st.store().read() as s:
-            found = contacts.resolve_contact(s, contact)
-            current, label = found.notes, f"#{found.id} {found.name}"
-        notes = long_text(
-            notes, edit_it=True, what="the notes on this contact", initial=current, context=label
-        )
-    else:
-        notes = long_text(notes, edit_it=False, what="")
     extra = {}
     if cadence is not None:
         extra["cadence_days"] = _cadence(cadence)

@@ -17,11 +17,13 @@ from termcrm.cli._options import (
     NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
+    YesOpt,
 )
-from termcrm.cli._output import out
+from termcrm.cli._output import confirm_delete, out
 
 app = typer.Typer(
-    help="Deals in the pipeline: add, list, show, edit, move, won, lost.", no_args_is_help=True
+    help="Deals in the pipeline: add, list, show, edit, move, won, lost, delete.",
+    no_args_is_help=True,
 )
 
 DealArg = Annotated[str, typer.Argument(help="Deal id.")]
@@ -207,18 +209,15 @@ def edit(
 
     Example: crm deal edit 12 --value 15000 --close 2027-01-31
     """
-    from termcrm.cli._editor import long_text
+    from termcrm.cli._editor import current_text
     from termcrm.services import contacts, deals
 
-    if edit_:
-        with state().store().read() as s:
-            found = deals.resolve_deal(s, deal)
-            current, label = found.notes, f"#{found.id} {found.title}"
-        notes = long_text(
-            notes, edit_it=True, what="the notes on this deal", initial=current, context=label
-        )
-    else:
-        notes = long_text(notes, edit_it=False, what="")
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this deal",
+        read=lambda s: ((r := deals.resolve_deal(s, deal)).notes, f"#{r.id} {r.title}"),
+    )
     with state().store().write() as s:
         record = deals.resolve_deal(s, deal)
         person = contacts.resolve_contact(s, contact) if contact else None
@@ -333,3 +332,20 @@ def pipeline(owner: OwnerFilterOpt = None, json_: JsonOpt = False) -> None:
 def register(root: typer.Typer) -> None:
     """Top-level commands of this module (`pipeline`)."""
     root.command("pipeline")(pipeline)
+
+
+@app.command("delete")
+def delete(deal: DealArg, yes: YesOpt = False) -> None:
+    """Delete a deal with its stage history and its tasks.
+
+    Example: crm deal delete 12 --yes
+    """
+    from termcrm.services import deals
+
+    with state().store().write() as s:
+        record = deals.resolve_deal(s, deal)
+        label = f"#{record.id} {record.title}"
+        confirm_delete(f"Delete deal {label} with its tasks?", yes)
+        tasks = deals.delete_deal(s, record)
+    gone = f" and its {tasks} task{'s' if tasks != 1 else ''}" if tasks else ""
+    out.ok(f"Deleted deal {label}{gone}")

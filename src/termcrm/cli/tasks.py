@@ -271,19 +271,16 @@ def edit(
 
     Example: crm task edit 12 --due "next mon 9:00" --priority high
     """
-    from termcrm.cli._editor import long_text
+    from termcrm.cli._editor import current_text
     from termcrm.services import contacts, tasks
 
     extra: dict = {}
-    if edit_:
-        with state().store().read() as s:
-            found = tasks.resolve_task(s, task)
-            current, label = found.notes, f"#{found.id} {found.title}"
-        notes = long_text(
-            notes, edit_it=True, what="the notes on this task", initial=current, context=label
-        )
-    else:
-        notes = long_text(notes, edit_it=False, what="")
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this task",
+        read=lambda s: ((r := tasks.resolve_task(s, task)).notes, f"#{r.id} {r.title}"),
+    )
     with state().store().write() as s:
         if contact is not None:
             extra["contact"] = contacts.resolve_contact(s, contact) if contact.strip() else None

@@ -89,6 +89,30 @@ def reopen_case(session: Session, case: Case) -> Case:
     return case
 
 
+def edit_case(
+    session: Session,
+    case: Case,
+    *,
+    subject: str | None = None,
+    priority: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+) -> Case:
+    """Change the given fields; `owner=""` and `notes=""` clear them."""
+    if subject is not None:
+        case.subject = validate.text(subject, "subject", required=True, max_len=500)
+    if priority is not None:
+        case.priority = validate.choice(priority, CASE_PRIORITIES, "priority")
+    if owner is not None:
+        case.owner = validate.text(owner, "owner", max_len=100)
+    if notes is not None:
+        case.notes = validate.text(notes, "notes", max_len=20000)
+    case.updated_at = dates.now()
+    session.add(case)
+    session.flush()
+    return case
+
+
 def list_cases(
     session: Session,
     *,

@@ -283,3 +283,15 @@ def history(session: Session, deal: Deal) -> list[DealStageChange]:
             .order_by(DealStageChange.changed_at, DealStageChange.id)
         ).all()
     )
+
+
+def delete_deal(session: Session, deal: Deal) -> int:
+    """Delete `deal` with its stage history and its tasks; returns how many tasks went too."""
+    from sqlalchemy import func
+
+    from termcrm.store.models import Task
+
+    tasks = session.exec(select(func.count()).where(Task.deal_id == deal.id)).one()
+    session.delete(deal)  # the stage history and tasks go by their foreign keys' cascade
+    session.flush()
+    return int(tasks)
