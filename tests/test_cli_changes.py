@@ -105,3 +105,11 @@ def test_open_cases_appear_in_today_most_urgent_first(crm, zoe):
     assert data["open_cases"][0]["contact"] == "Zoë Ölstad"
     assert data["counts"]["open_cases"] == 2
     assert crm.json("today", "--owner", "nobody")["open_cases"] == []
+
+
+def test_quiet_add_prints_only_the_new_id_for_scripts(crm, zoe):
+    deal = crm.ok("deal", "add", "Renewal", "--contact", "zoe@example.com", "--value", "5", "-q")
+    task = crm.ok("task", "add", "Call back", "--contact", "zoe@example.com", "--quiet")
+    case = crm.ok("case", "open", "zoe@example.com", "Wrong VAT", "-q")
+    assert (deal, task, case) == ("1\n", "1\n", "1\n")
+    assert crm.ok("deal", "won", deal.strip()).startswith("Deal #1 Renewal is now won")

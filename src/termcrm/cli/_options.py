@@ -56,3 +56,9 @@ EditOpt = Annotated[
 NotesOpt = Annotated[
     str | None, typer.Option("--notes", help="Free notes ('-' reads standard input).")
 ]
+IdOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print only the new record's id (for scripts: id=$(crm ... -q))."
+    ),
+]

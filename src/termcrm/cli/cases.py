@@ -12,6 +12,7 @@ from termcrm.cli._options import (
     ContactOpt,
     CsvOpt,
     EditOpt,
+    IdOnlyOpt,
     JsonOpt,
     NotesOpt,
     OwnerFilterOpt,
@@ -44,6 +45,7 @@ def open_(
     when: WhenOpt = None,
     notes: NotesOpt = None,
     edit_: EditOpt = False,
+    quiet: IdOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """Open a service case (a complaint or support request) for a contact; `--notes` or
@@ -71,6 +73,8 @@ def open_(
         record = _record(cases.view(s, case))
     if json_:
         out.json(record)
+    elif quiet:
+        out.line(str(case.id))
     else:
         out.ok(f"Opened case #{case.id} for {person.name}: {case.subject}")
 

@@ -12,6 +12,7 @@ from termcrm.cli._options import (
     CsvOpt,
     DealStageOpt,
     EditOpt,
+    IdOnlyOpt,
     JsonOpt,
     LimitOpt,
     NotesOpt,
@@ -61,9 +62,10 @@ def add(
     owner: OwnerOpt = None,
     notes: NotesOpt = None,
     edit_: EditOpt = False,
+    quiet: IdOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a deal for a contact (`--edit` writes its notes in $EDITOR).
+    """Add a deal for a contact (`--edit` writes its notes in $EDITOR; `-q` prints its id).
 
     Example: crm deal add "Renewal 2027" --contact ada --value 12000 --close eom
     """
@@ -89,6 +91,9 @@ def add(
             notes=notes,
         )
         row = deals.deal_row(s, deal)
+    if quiet and not json_:
+        out.line(str(deal.id))
+        return
     _done(row, json_, f"Added deal #{deal.id} {deal.title} ({deal.stage})")
 
 

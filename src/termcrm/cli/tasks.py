@@ -12,6 +12,7 @@ from termcrm.cli._options import (
     CsvOpt,
     DueOpt,
     EditOpt,
+    IdOnlyOpt,
     JsonOpt,
     LimitOpt,
     NotesOpt,
@@ -63,9 +64,11 @@ def add(
     owner: OwnerOpt = None,
     notes: NotesOpt = None,
     edit_: EditOpt = False,
+    quiet: IdOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a task or follow-up, optionally recurring (`--edit` writes its notes in $EDITOR).
+    """Add a task or follow-up, optionally recurring (`--edit` writes its notes in $EDITOR;
+    `-q` prints only its id).
 
     Example: crm task add "Call back Grace" --contact grace --due "next fri 10:00" --recur 2w
     """
@@ -91,6 +94,8 @@ def add(
         record = _records(s, [task])[0]
     if json_:
         out.json(record)
+    elif quiet:
+        out.line(str(task.id))
     else:
         out.ok(f"Added task {_summary(task)}")
 
