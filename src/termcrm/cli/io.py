@@ -231,18 +231,18 @@ for _kind, _example in _IMPORT_EXAMPLES.items():
 FORMAT_HELP = "csv (default), json, vcf (contacts) or ics (open tasks)."
 
 
-def _run_export(kind: str, fmt: str, output: Path | None) -> None:
+def _run_export(kind: str, fmt: str, output: Path | None, as_events: bool = False) -> None:
     from termcrm.services.transfer import export
     from termcrm.services.transfer.formats.csv import open_private
 
     fmt = fmt.strip().lower()
     with state().store().read() as s:
         if output is None:
-            export.export(s, kind, sys.stdout, fmt)
+            export.export(s, kind, sys.stdout, fmt, as_events=as_events)
             return
         fh = open_private(output)
         try:
-            n = export.export(s, kind, fh, fmt)
+            n = export.export(s, kind, fh, fmt, as_events=as_events)
         finally:
             fh.close()
     out.hint(f"Exported {n} {kind} to {output}")
@@ -254,6 +254,24 @@ def _export_command(kind: str, example: str):
         output: OutputOpt = None,
     ) -> None:
         _run_export(kind, fmt, output)
+
+    if kind == "tasks":
+
+        def command(  # to-dos by default; events for calendars that ignore to-dos
+            fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
+            output: OutputOpt = None,
+            as_events: Annotated[
+                bool,
+                typer.Option(
+                    "--as-events", help="With --format ics: events instead of to-dos (VTODO)."
+                ),
+            ] = False,
+        ) -> None:
+            if as_events and fmt.strip().lower() != "ics":
+                from termcrm.errors import Invalid
+
+                raise Invalid("--as-events goes with --format ics")
+            _run_export(kind, fmt, output, as_events)
 
     formats = (
         "csv, json" + (", vcf" if kind == "contacts" else "") + (", ics" if kind == "tasks" else "")

@@ -282,6 +282,7 @@ def complete_task(
         following = Task(
             title=task.title,
             notes=task.notes,
+            series_id=task.series_id or task.id,
             due_at=nxt.due_at,
             due_has_time=nxt.due_has_time,
             contact_id=task.contact_id,

@@ -181,6 +181,9 @@ class Task(Timestamps, table=True):
     priority: str = Field(default="normal", sa_type=String(8), nullable=False)
     recur: str | None = Field(default=None, sa_type=String(16))
     notes: str | None = Field(default=None, sa_type=Text)
+    #: the first task of a recurring series (None for that first one): calendars know the
+    #: series by it across completions
+    series_id: int | None = Field(default=None)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     owner: str | None = Field(default=None, sa_type=String(100), index=True)
 
