@@ -3,7 +3,7 @@
 cannot spoil the others, and its peak memory is its own).
 
     python benchmarks/_probe.py init DB                 create and migrate an empty database
-    python benchmarks/_probe.py search DB QUERY RUNS    contacts.list_contacts(search=QUERY)
+    python benchmarks/_probe.py search DB QUERY RUNS    contacts.list_contacts(ContactQuery(search=QUERY))
     python benchmarks/_probe.py search-page DB Q RUNS   the TUI's page and count query
     python benchmarks/_probe.py kpis DB RUNS            the KPI report computation
     python benchmarks/_probe.py import-service CSV DB RUNS   importer.import_file in-process
@@ -73,34 +73,37 @@ def cmd_init(db: str) -> dict:
 
 def cmd_search(db: str, query: str, runs: int) -> dict:
     from termcrm.services import contacts
+    from termcrm.services.search import ContactQuery
     from termcrm.store.engine import open_store
 
     store = open_store(db)
 
     def once():
         with store.read() as s:
-            return len(contacts.list_contacts(s, search=query))
+            return len(contacts.list_contacts(s, ContactQuery(search=query)))
 
     stats, matches = timed(once, runs)
     store.close()
-    return {**stats, "matches": matches, "calls": "services.contacts.list_contacts(search=...)"}
+    return {
+        **stats,
+        "matches": matches,
+        "calls": "services.contacts.list_contacts(ContactQuery(search=...))",
+    }
 
 
 def cmd_search_page(db: str, query: str, runs: int) -> dict:
     """The TUI's query behind a search keystroke: one page of rows plus the total count."""
-    try:
-        from termcrm.services import search
-    except ImportError as exc:
-        raise LookupError(f"termcrm.services.search is not there yet ({exc})") from exc
+    from termcrm.services import pager
+    from termcrm.services.search import ContactQuery
     from termcrm.store.engine import open_store
 
     store = open_store(db)
-    filters = search.Filters(search=query)
+    filters = ContactQuery(search=query)
 
     def once():
         with store.read() as s:
-            page = search.contact_page(s, filters, limit=60)
-            return len(page), search.count(s, filters)
+            page = pager.contact_page(s, filters, limit=60)
+            return len(page), pager.count(s, filters)
 
     stats, (shown, total) = timed(once, runs)
     store.close()
@@ -108,7 +111,7 @@ def cmd_search_page(db: str, query: str, runs: int) -> dict:
         **stats,
         "rows": shown,
         "total": total,
-        "calls": "services.search.contact_page(limit=60) + search.count",
+        "calls": "services.pager.contact_page(limit=60) + pager.count",
     }
 
 

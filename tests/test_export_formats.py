@@ -147,13 +147,12 @@ def test_tasks_as_icalendar(crm, tmp_path):
 
     crm.ok("contact", "add", "Ada Lovelace", "--email", "ada@example.com")
     from termcrm import dates
-    from termcrm.services import tasks
-    from termcrm.services.contacts import resolve_contact
+    from termcrm.services import refs, tasks
     from termcrm.store.engine import open_store
 
     store = open_store(None)
     with store.write() as s:
-        ada = resolve_contact(s, "ada")
+        ada = refs.contact(s, "ada")
         tasks.add_task(s, "Call Ada", due="2026-11-20 09:30", contact=ada, priority="high")
         tasks.add_task(s, "Send deck", due="2026-11-21")
         done = tasks.add_task(s, "Old", due="2026-11-01")

@@ -195,7 +195,7 @@ def test_interactions_deals_tasks_cases_reference_contacts_by_email(crm, tmp_pat
     )
     r = crm("import", "interactions", inter)
     assert r.exit_code == 2
-    assert "line 3: no contact with email 'nobody@example.com'" in r.stderr
+    assert "line 3: No contact with email 'nobody@example.com'" in r.stderr
     assert "line 4: Unknown kind 'fax'" in r.stderr
     ok = _write(
         tmp_path,

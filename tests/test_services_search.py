@@ -1,4 +1,5 @@
-"""services/search.py: pages of the contact list, and the search index kept in step."""
+"""services/search.py and services/pager.py: what a contact query finds, pages of the
+contact list, and the search index kept in step."""
 
 from __future__ import annotations
 
@@ -7,19 +8,19 @@ import sqlite3
 import pytest
 
 from termcrm import dates
-from termcrm.services import companies, contacts, interactions, search, tasks
-from termcrm.services.search import Filters
+from termcrm.services import companies, contacts, interactions, pager, refs, search, tasks
+from termcrm.services.search import ContactQuery
 from termcrm.store.engine import open_store
 
 
 def names(store, text=None, **kw) -> list[str]:
     with store.read() as s:
-        return [r.name for r in search.contact_page(s, Filters(search=text), **kw)]
+        return [r.name for r in pager.contact_page(s, ContactQuery(search=text), **kw)]
 
 
 def total(store, text=None) -> int:
     with store.read() as s:
-        return search.count(s, Filters(search=text))
+        return pager.count(s, ContactQuery(search=text))
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def people(store):
 
 def test_page_has_last_interaction_and_next_task(store, people):
     with store.read() as s:
-        rows = {r.name: r for r in search.contact_page(s)}
+        rows = {r.name: r for r in pager.contact_page(s)}
     ada = rows["Ada Lovelace"]
     assert dates.show(ada.last_interaction) == "2026-11-10 10:00"
     assert ada.next_task == "Sooner" and dates.show(ada.next_due, with_time=False) == "2026-11-25"
@@ -76,17 +77,19 @@ def test_search_matches_the_cli_search(store, people, text, expected):
     assert names(store, text) == expected
     assert total(store, text) == len(expected)
     with store.read() as s:  # the same contacts as `contact list --search`
-        assert [v.contact.name for v in contacts.list_contacts(s, search=text)] == expected
+        assert [
+            v.contact.name for v in contacts.list_contacts(s, ContactQuery(search=text))
+        ] == expected
 
 
 def test_index_follows_every_change(store, people):
     with store.write() as s:
-        ada = contacts.resolve_contact(s, people["ada"])
+        ada = refs.contact(s, people["ada"])
         contacts.edit_contact(s, ada, name="Augusta King", remove_tags=["vip"],
                               add_tags=["countess"])  # fmt: skip
         company = companies.resolve_company(s, "Bletchley Park")
         companies.edit_company(s, company, name="GCHQ Cheltenham")
-        contacts.delete_contact(s, contacts.resolve_contact(s, people["grace"]))
+        contacts.delete_contact(s, refs.contact(s, people["grace"]))
     assert names(store, "lovelace") == []
     assert names(store, "augusta") == ["Augusta King"]
     assert names(store, "countess") == ["Augusta King"]
@@ -154,7 +157,7 @@ def test_sqlite_searches_use_the_trigram_index(store, people):
 def test_refreshed_index_follows_changes(store, people):
     refresh(store)
     with store.write() as s:
-        ada = contacts.resolve_contact(s, people["ada"])
+        ada = refs.contact(s, people["ada"])
         contacts.edit_contact(s, ada, name="Augusta King", add_tags=["countess"])
     assert dirty(store) == [people["ada"]]
     assert names(store, "augusta") == ["Augusta King"]  # right before the refresh
@@ -178,12 +181,12 @@ def test_a_large_backlog_searches_without_the_index(store, people, monkeypatch):
 
 def test_done_tasks_are_not_next_and_sort_by_next_task(store, people):
     with store.write() as s:
-        grace = contacts.resolve_contact(s, people["grace"])
+        grace = refs.contact(s, people["grace"])
         done = tasks.add_task(s, "Already done", due="2026-11-19", contact=grace)
         tasks.complete_task(s, done)
         tasks.add_task(s, "Grace's", due="2026-11-30", contact=grace)
     with store.read() as s:
-        rows = {r.name: r for r in search.contact_page(s)}
+        rows = {r.name: r for r in pager.contact_page(s)}
     assert rows["Grace Hopper"].next_task == "Grace's"
     # Ada's next is due 2026-11-25, Grace's 2026-11-30 (her done one does not count)
     order = names(store, sort="next")
@@ -198,7 +201,7 @@ def test_name_order_pages_are_the_same_with_or_without_the_index(store, monkeypa
             contacts.add_contact(s, f"Person {n:02d} Okafor" if n % 3 else f"Okafor {n:02d}")
         contacts.add_contact(s, "Someone Else", email="okafor@example.com")
     refresh(store)
-    monkeypatch.setattr(contacts, "FEW", few)
+    monkeypatch.setattr(search, "FEW", few)
     expected = sorted(
         [f"Person {n:02d} Okafor" for n in range(12) if n % 3]
         + [f"Okafor {n:02d}" for n in range(12) if not n % 3]
@@ -233,7 +236,22 @@ def test_short_searches_find_the_same_through_the_index_copy(
     if indexed:
         refresh(store)
     for sample in (0, 4000):  # 0: every search counts as common; 4000: as rare
-        monkeypatch.setattr(contacts, "SAMPLE", sample)
+        monkeypatch.setattr(search, "SAMPLE", sample)
         assert names(store, text) == expected
         assert names(store, text, limit=1, offset=1) == expected[1:2]
         assert total(store, text) == len(expected)
+
+
+def test_one_contact_query_filters_both_shells_by_company(store, crm):
+    """The TUI's list could not filter by company: its filters dropped the company."""
+    with store.write() as s:
+        contacts.add_contact(s, "Zoë Ölstad", company="Ölstad AB", tags=["vip"])
+        contacts.add_contact(s, "Ada Lovelace", company="Analytical Engines", tags=["vip"])
+        contacts.add_contact(s, "Ünal Kaya", company="ölstad ab", owner="Ünal")
+    query = ContactQuery(company=" Ölstad AB ", tag="vip")
+    with store.read() as s:
+        page = [r.name for r in pager.contact_page(s, query)]
+        listed = [v.contact.name for v in contacts.list_contacts(s, query)]
+        assert pager.count(s, query) == 1
+    cli = [c["name"] for c in crm.json("contact", "list", "--company", "Ölstad AB", "--tag", "vip")]
+    assert page == listed == cli == ["Zoë Ölstad"]

@@ -9,13 +9,13 @@ import textwrap
 WRITER = textwrap.dedent(
     """
     import sys
-    from termcrm.services import contacts, interactions
+    from termcrm.services import contacts, interactions, refs
     from termcrm.store.engine import open_store
 
     store = open_store(sys.argv[1])
     for n in range(500):
         with store.write() as s:
-            ada = contacts.resolve_contact(s, "ada@example.com")
+            ada = refs.contact(s, "ada@example.com")
             interactions.log_interaction(s, ada, "note", f"{sys.argv[2]} {n}")
     """
 )

@@ -277,14 +277,14 @@ async def test_runs_on_postgresql(pg_url):
 
 
 async def test_a_contact_deleted_elsewhere_closes_its_detail(app, store, ids):
-    from termcrm.services import contacts
+    from termcrm.services import contacts, refs
 
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.contacts_ready)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         with store.write() as s:
-            contacts.delete_contact(s, contacts.resolve_contact(s, ids["ada"]))
+            contacts.delete_contact(s, refs.contact(s, ids["ada"]))
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
         await wait_for(pilot, lambda: app.contacts_table.total == 3)
@@ -315,17 +315,17 @@ async def test_the_status_says_counting_until_the_new_total_is_known(app, monkey
     """While a search's total is still being counted, the old total is not shown."""
     import threading
 
-    from termcrm.services import search
+    from termcrm.services import pager
 
     release = threading.Event()
-    count = search.count
+    count = pager.count
 
     def slow_count(session, filters):
         if filters.search == "hopper":
             release.wait(10)
         return count(session, filters)
 
-    monkeypatch.setattr(search, "count", slow_count)
+    monkeypatch.setattr(pager, "count", slow_count)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: app.contacts_ready)
         table = app.contacts_table

@@ -268,8 +268,10 @@ def _late(due: datetime, has_time: bool, current: datetime) -> str:
     days = (current.astimezone().date() - due.astimezone().date()).days
     if days >= 1:
         return f"{days} day{'s' if days != 1 else ''} late"
-    hours = int((current - due).total_seconds() // 3600)
-    return f"{hours} hour{'s' if hours != 1 else ''} late" if hours >= 1 else "just now"
+    minutes = int((current - due).total_seconds() // 60)
+    if minutes >= 60:
+        return f"{minutes // 60} hour{'s' if minutes >= 120 else ''} late"
+    return f"{max(minutes, 1)} min late"
 
 
 def _n(count: int) -> str:

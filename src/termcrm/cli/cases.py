@@ -54,12 +54,12 @@ def open_(
     Example: crm case open ada "Invoice shows the wrong VAT" --priority high
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import cases, contacts
+    from termcrm.services import cases, refs
 
     notes = long_text(notes, edit_it=edit_, what="the description of this case", context=subject)
     st = state()
     with st.store().write() as s:
-        person = contacts.resolve_contact(s, contact)
+        person = refs.contact(s, contact)
         case = cases.open_case(
             s,
             person,
@@ -92,11 +92,11 @@ def list_(
 
     Example: crm case list --open --owner alice
     """
-    from termcrm.services import cases, contacts
+    from termcrm.services import cases, refs
 
     status = cases.check_status_filter(open_, resolved)
     with state().store().read() as s:
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         rows = [_record(v) for v in cases.list_cases(s, status=status, owner=owner, contact=person)]
     if json_:
         out.json(rows)
@@ -136,10 +136,10 @@ def show(case: CaseArg, json_: JsonOpt = False) -> None:
 
     Example: crm case show 3
     """
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     with state().store().read() as s:
-        record = _record(cases.view(s, cases.get_case(s, case)))
+        record = _record(cases.view(s, refs.case(s, case)))
     if json_:
         out.json(record)
         return
@@ -176,11 +176,11 @@ def resolve(
     Example: crm case resolve 3 --note "Credit note sent"
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     note = long_text(note, edit_it=edit_, what="how the case was resolved", context=f"case {case}")
     with state().store().write() as s:
-        record = cases.resolve_case(s, cases.get_case(s, case), note=note)
+        record = cases.resolve_case(s, refs.case(s, case), note=note)
         data = _record(cases.view(s, record))
     if json_:
         out.json(data)
@@ -194,10 +194,10 @@ def reopen(case: CaseArg, json_: JsonOpt = False) -> None:
 
     Example: crm case reopen 3
     """
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     with state().store().write() as s:
-        record = cases.reopen_case(s, cases.get_case(s, case))
+        record = cases.reopen_case(s, refs.case(s, case))
         data = _record(cases.view(s, record))
     if json_:
         out.json(data)
@@ -222,17 +222,17 @@ def edit(
     Example: crm case edit 3 --priority urgent --owner grace
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     notes = current_text(
         notes,
         edit_it=edit_,
         what="the description of this case",
-        read=lambda s: ((r := cases.get_case(s, case)).notes, f"case #{r.id} {r.subject}"),
+        read=lambda s: ((r := refs.case(s, case)).notes, f"case #{r.id} {r.subject}"),
     )
     with state().store().write() as s:
         record = cases.edit_case(
-            s, cases.get_case(s, case), subject=subject, priority=priority, owner=owner, notes=notes
+            s, refs.case(s, case), subject=subject, priority=priority, owner=owner, notes=notes
         )
         data = _record(cases.view(s, record))
     if json_:

@@ -119,11 +119,11 @@ def list_(
     Example: crm contact list --search lovelace --stage customer --json
     """
     from termcrm.services import contacts, records
+    from termcrm.services.search import ContactQuery
 
+    query = ContactQuery(search=search, tag=tag, company=company, stage=stage, owner=owner)
     with state().store().read() as s:
-        views = contacts.list_contacts(
-            s, search=search, tag=tag, company=company, stage=stage, owner=owner, limit=limit
-        )
+        views = contacts.list_contacts(s, query, limit=limit)
     rows = [records.contact(v) for v in views]
     if json_:
         out.json(rows)
@@ -144,10 +144,10 @@ def show(contact: ContactArg, json_: JsonOpt = False) -> None:
 
     Example: crm contact show ada
     """
-    from termcrm.services import contacts, timeline
+    from termcrm.services import refs, timeline
 
     with state().store().read() as s:
-        record = contacts.resolve_contact(s, contact)
+        record = refs.contact(s, contact)
         detail = timeline.contact_detail(s, record)
     if json_:
         out.json(timeline.detail_record(detail))
@@ -182,13 +182,13 @@ def edit(
     Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import contacts, records
+    from termcrm.services import contacts, records, refs
 
     notes = current_text(
         notes,
         edit_it=edit_,
         what="the notes on this contact",
-        read=lambda s: ((r := contacts.resolve_contact(s, contact)).notes, f"#{r.id} {r.name}"),
+        read=lambda s: ((r := refs.contact(s, contact)).notes, f"#{r.id} {r.name}"),
     )
     st = state()
     extra = {}
@@ -197,7 +197,7 @@ def edit(
     if email is not None:
         extra["email"] = email
     with st.store().write() as s:
-        record = contacts.resolve_contact(s, contact)
+        record = refs.contact(s, contact)
         contacts.edit_contact(
             s,
             record,
@@ -228,10 +228,10 @@ def delete(contact: ContactArg, yes: YesOpt = False) -> None:
 
     Example: crm contact delete 42 --yes
     """
-    from termcrm.services import contacts
+    from termcrm.services import contacts, refs
 
     with state().store().write() as s:
-        record = contacts.resolve_contact(s, contact)
+        record = refs.contact(s, contact)
         label = f"#{record.id} {record.name}"
         if not yes and not typer.confirm(f"Delete contact {label} and its timeline?"):
             out.hint("Nothing deleted.")

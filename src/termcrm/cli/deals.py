@@ -70,12 +70,12 @@ def add(
     Example: crm deal add "Renewal 2027" --contact ada --value 12000 --close eom
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import contacts, deals
+    from termcrm.services import deals, refs
 
     notes = long_text(notes, edit_it=edit_, what="the notes on this deal", context=title)
     st = state()
     with st.store().write() as s:
-        person = contacts.resolve_contact(s, contact)
+        person = refs.contact(s, contact)
         deal = deals.add_deal(
             s,
             title,
@@ -116,13 +116,13 @@ def list_(
     Example: crm deal list --open --owner sam --json
     """
     from termcrm.errors import Invalid
-    from termcrm.services import contacts, deals, records
+    from termcrm.services import deals, records, refs
 
     if sum((open_, won, lost)) > 1:
         raise Invalid("Use only one of --open, --won, --lost")
     status = "open" if open_ else "won" if won else "lost" if lost else None
     with state().store().read() as s:
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         rows = deals.list_deals(
             s, stage=stage, status=status, owner=owner, contact=person, limit=limit
         )
@@ -160,18 +160,13 @@ def show(deal: DealArg, json_: JsonOpt = False) -> None:
     Example: crm deal show 12
     """
     from termcrm import dates
-    from termcrm.services import deals, records
+    from termcrm.services import deals, records, refs
 
     with state().store().read() as s:
-        record = deals.resolve_deal(s, deal)
+        record = refs.deal(s, deal)
         row = deals.deal_row(s, record)
         history = deals.history(s, record)
-    data = records.deal(record, contact_name=row.contact, company_name=row.company)
-    data["history"] = [
-        {"from_stage": h.from_stage, "to_stage": h.to_stage, "changed_at": dates.iso(h.changed_at),
-         "changed_by": h.changed_by}
-        for h in history
-    ]  # fmt: skip
+    data = records.deal_with_history(row, history)
     if json_:
         out.json(data)
         return
@@ -215,17 +210,17 @@ def edit(
     Example: crm deal edit 12 --value 15000 --close 2027-01-31
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import contacts, deals
+    from termcrm.services import deals, refs
 
     notes = current_text(
         notes,
         edit_it=edit_,
         what="the notes on this deal",
-        read=lambda s: ((r := deals.resolve_deal(s, deal)).notes, f"#{r.id} {r.title}"),
+        read=lambda s: ((r := refs.deal(s, deal)).notes, f"#{r.id} {r.title}"),
     )
     with state().store().write() as s:
-        record = deals.resolve_deal(s, deal)
-        person = contacts.resolve_contact(s, contact) if contact else None
+        record = refs.deal(s, deal)
+        person = refs.contact(s, contact) if contact else None
         deals.edit_deal(
             s, record, title=title, value=value, currency=currency, probability=probability,
             close=close, owner=owner, contact=person, company=company, notes=notes,
@@ -235,11 +230,11 @@ def edit(
 
 
 def _move(deal: str, stage: str, reason: str | None, json_: bool) -> None:
-    from termcrm.services import deals
+    from termcrm.services import deals, refs
 
     st = state()
     with st.store().write() as s:
-        record = deals.resolve_deal(s, deal)
+        record = refs.deal(s, deal)
         changed = deals.move_deal(s, record, stage, reason=reason, actor=st.actor)
         row = deals.deal_row(s, record)
     if changed:
@@ -291,38 +286,15 @@ def pipeline(owner: OwnerFilterOpt = None, json_: JsonOpt = False) -> None:
 
     Example: crm pipeline --owner sam
     """
-    from termcrm import dates
     from termcrm.services import deals, records
 
     with state().store().read() as s:
         board = deals.pipeline(s, owner=owner)
-
-    def money_map(m: dict[str, int]) -> dict[str, str]:
-        return {cur: records.money(v) for cur, v in sorted(m.items())}
-
     if json_:
-        out.json(
-            {
-                "closed_since": dates.iso(board.closed_since),
-                "open_total": money_map(board.open_total),
-                "stages": [
-                    {
-                        "stage": c.stage,
-                        "count": c.count,
-                        "total": money_map(c.total),
-                        "weighted": money_map(c.weighted),
-                        "deals": [
-                            records.deal(r.deal, contact_name=r.contact, company_name=r.company)
-                            for r in c.deals
-                        ],
-                    }
-                    for c in board.columns
-                ],
-            }
-        )
+        out.json(records.pipeline(board))
         return
+    from termcrm.render.money import totals
     from termcrm.render.pipeline import board as render_board
-    from termcrm.render.pipeline import totals
 
     if out.is_tty:
         out.print(render_board(board))
@@ -345,10 +317,10 @@ def delete(deal: DealArg, yes: YesOpt = False) -> None:
 
     Example: crm deal delete 12 --yes
     """
-    from termcrm.services import deals
+    from termcrm.services import deals, refs
 
     with state().store().write() as s:
-        record = deals.resolve_deal(s, deal)
+        record = refs.deal(s, deal)
         label = f"#{record.id} {record.title}"
         confirm_delete(f"Delete deal {label} with its tasks?", yes)
         tasks = deals.delete_deal(s, record)

@@ -52,12 +52,12 @@ def interactions(
     if ctx.invoked_subcommand is not None:
         return
     from termcrm import dates
-    from termcrm.services import contacts, interactions, records
+    from termcrm.services import interactions, records, refs
 
     table = not (json_ or csv_)
     cap = limit if limit is not None else (TABLE_LIMIT + 1 if table else None)
     with state().store().read() as s:
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         rows = interactions.list_interactions(
             s, contact=person, kind=kind, since=since, until=until, logged_by=by, limit=cap
         )
@@ -117,7 +117,7 @@ def edit(
     Example: crm interactions edit 42 --summary "Renewal talk, part 2" --duration 45
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import contacts, interactions, records
+    from termcrm.services import interactions, records, refs
 
     body = current_text(
         body,
@@ -130,12 +130,12 @@ def edit(
     )
     with state().store().write() as s:
         record = interactions.get_interaction(s, interaction)
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         interactions.edit_interaction(
             s, record, kind=kind, summary=summary, when=when, body=body,
             direction=direction, duration=duration, outcome=outcome, contact=person,
         )  # fmt: skip
-        name = contacts.resolve_contact(s, record.contact_id).name
+        name = refs.contact(s, record.contact_id).name
         data = records.interaction(record, contact_name=name)
     if json_:
         out.json(data)

@@ -75,13 +75,13 @@ def _make(kind: str) -> Callable[..., None]:
         json_: JsonOpt = False,
     ) -> None:
         from termcrm.cli._editor import long_text
-        from termcrm.services import contacts, interactions, records
+        from termcrm.services import interactions, records, refs
 
         what = f"the body of the {kind} with {contact}"
         body = long_text(body, edit_it=edit_, what=what, context=summary)
         st = state()
         with st.store().write() as s:
-            person = contacts.resolve_contact(s, contact)
+            person = refs.contact(s, contact)
             logged = interactions.log_interaction(
                 s,
                 person,

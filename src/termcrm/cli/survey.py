@@ -29,12 +29,12 @@ def survey(
 
     Example: crm log survey ada --nps 9 --comment "Support was quick"
     """
-    from termcrm.services import contacts, records, surveys
+    from termcrm.services import records, refs, surveys
 
     surveys.check_answer(nps, csat)  # bad input fails before the database is opened
     st = state()
     with st.store().write() as s:
-        person = contacts.resolve_contact(s, contact)
+        person = refs.contact(s, contact)
         answer = surveys.log_survey(
             s, person, nps=nps, csat=csat, when=when, comment=comment, actor=st.actor
         )

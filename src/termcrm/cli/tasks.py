@@ -73,12 +73,12 @@ def add(
     Example: crm task add "Call back Grace" --contact grace --due "next fri 10:00" --recur 2w
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import contacts, tasks
+    from termcrm.services import refs, tasks
 
     notes = long_text(notes, edit_it=edit_, what="the notes on this task", context=title)
     st = state()
     with st.store().write() as s:
-        person = contacts.resolve_contact(s, contact) if contact else None
+        person = refs.contact(s, contact) if contact else None
         task = tasks.add_task(
             s,
             title,
@@ -144,12 +144,7 @@ def list_(
     table = []
     for t, r in zip(found, rows, strict=True):
         rule = recurrence.parse_rule(t.recur) if t.recur else None
-        if t.done_at is not None:
-            status = f"done {dates.show(t.done_at, with_time=False)}"
-        elif tasks.is_overdue(t, now):
-            status = tasks.lateness(t, now)
-        else:
-            status = tasks.when_due(t, now)
+        status = tasks.status(t, now)
         table.append(
             [
                 t.id,
@@ -177,10 +172,10 @@ def show(task: TaskArg, json_: JsonOpt = False) -> None:
     Example: crm task show 12 --json
     """
     from termcrm import dates
-    from termcrm.services import recurrence, tasks
+    from termcrm.services import recurrence, refs
 
     with state().store().read() as s:
-        found = tasks.resolve_task(s, task)
+        found = refs.task(s, task)
         record = _records(s, [found])[0]
     if json_:
         out.json(record)
@@ -277,18 +272,18 @@ def edit(
     Example: crm task edit 12 --due "next mon 9:00" --priority high
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import contacts, tasks
+    from termcrm.services import refs, tasks
 
     extra: dict = {}
     notes = current_text(
         notes,
         edit_it=edit_,
         what="the notes on this task",
-        read=lambda s: ((r := tasks.resolve_task(s, task)).notes, f"#{r.id} {r.title}"),
+        read=lambda s: ((r := refs.task(s, task)).notes, f"#{r.id} {r.title}"),
     )
     with state().store().write() as s:
         if contact is not None:
-            extra["contact"] = contacts.resolve_contact(s, contact) if contact.strip() else None
+            extra["contact"] = refs.contact(s, contact) if contact.strip() else None
         if deal is not None:
             extra["deal"] = deal if deal.strip() else None
         changed = tasks.edit_task(
@@ -315,10 +310,10 @@ def delete(task: TaskArg, yes: YesOpt = False) -> None:
 
     Example: crm task delete 12 --yes
     """
-    from termcrm.services import tasks
+    from termcrm.services import refs, tasks
 
     with state().store().write() as s:
-        found = tasks.resolve_task(s, task)
+        found = refs.task(s, task)
         label = f"#{found.id} {found.title}"
         if not yes and not typer.confirm(f"Delete task {label}?"):
             out.hint("Nothing deleted.")

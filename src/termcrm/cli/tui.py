@@ -18,14 +18,11 @@ def tui() -> None:
 
     Example: crm tui
     """
-    import importlib
-
     from termcrm.cli._context import state
+    from termcrm.tui.app import CrmApp  # the shells' one dependency (see pyproject.toml)
 
     st = state()
     # opened (and migrated) here, so its errors are the CLI's one line; a long session reads
     # without the memory map (every page read through it would stay resident)
     store = st.store(memory_map=False)
-    # the shells stay independent (import-linter): the app is looked up by name
-    app = importlib.import_module("termcrm.tui.app").CrmApp
-    app(db_target=st.db, actor=st.actor, store=store).run()
+    CrmApp(db_target=st.db, actor=st.actor, store=store).run()

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from termcrm import dates
-from termcrm.services import records, tasks
+from termcrm.render.money import amount
+from termcrm.services import tasks
 from termcrm.services.agenda import Agenda
 
 Cell = tuple[str, str]  # text, rich style
@@ -67,7 +68,7 @@ def _deal_rows(agenda: Agenda) -> list[list[Cell]]:
                 (f"#{d.id}", "dim"),
                 (d.title, ""),
                 (agenda.contact_name(d.contact_id) or "", "cyan"),
-                (f"{records.money(d.value_minor)} {d.currency}", ""),
+                (amount(d.value_minor, d.currency), ""),
                 when,
             ]
         )

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from termcrm import dates
-from termcrm.services import records
+from termcrm.render.money import amount
 
 KIND_ICONS = {
     "call": "☎",
@@ -69,7 +69,7 @@ def _entry_text(entry) -> Text:
             line.append(f"  ({', '.join(extra)})", style="dim")
         return line
     if entry.type == "deal":
-        value = f"{records.money(r.value_minor)} {r.currency}"
+        value = amount(r.value_minor, r.currency)
         return Text.assemble(
             (f"{when}  ", "dim"), "$ deal     ", (r.title, "bold"), f"  {value} · {r.stage}"
         )

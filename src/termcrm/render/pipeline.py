@@ -7,7 +7,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
 
-from termcrm.services.records import money
+from termcrm.render.money import amount, totals
 
 STAGE_STYLES = {
     "lead": "cyan",
@@ -19,12 +19,6 @@ STAGE_STYLES = {
 }
 
 
-def totals(by_currency: dict[str, int]) -> str:
-    if not by_currency:
-        return "0"
-    return " + ".join(f"{money(v)} {cur}" for cur, v in sorted(by_currency.items()))
-
-
 def board(board, *, cards: int = 8) -> Columns:
     panels = []
     for column in board.columns:
@@ -34,7 +28,7 @@ def board(board, *, cards: int = 8) -> Columns:
             card = Text()
             card.append(f"#{d.id} {d.title}\n", style="bold")
             card.append(f"{row.contact or '-'}\n", style="dim")
-            card.append(f"{money(d.value_minor)} {d.currency}")
+            card.append(amount(d.value_minor, d.currency))
             if d.expected_close:
                 card.append(f" · {d.expected_close.isoformat()}", style="dim")
             body.append(card)

@@ -172,11 +172,7 @@ def build(
 def _task(agenda: Agenda, t: Task) -> dict[str, Any]:
     data = records.task(t, contact_name=agenda.contact_name(t.contact_id))
     data["days_late"] = tasks.days_late(t, agenda.now)
-    data["when"] = (
-        tasks.lateness(t, agenda.now)
-        if tasks.is_overdue(t, agenda.now)
-        else tasks.when_due(t, agenda.now)
-    )
+    data["when"] = tasks.status(t, agenda.now)
     return data
 
 

@@ -213,11 +213,11 @@ class Query:
                 "record_id": self.record_id,
                 "after": created_entry(session, self.entity, self.record_id) if exists else None,
             }
-        from termcrm.services.contacts import resolve_contact
+        from termcrm.services import refs
 
         ref = self.contact.strip().lstrip("#")
         try:
-            found = resolve_contact(session, self.contact).id
+            found = refs.contact_id(session, self.contact)
         except NotFound:
             if ref.isdigit():  # a deleted contact's history stays
                 return {"contact_id": int(ref)}

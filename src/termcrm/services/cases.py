@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from termcrm import dates
-from termcrm.errors import Conflict, Invalid, NotFound
+from termcrm.errors import Conflict, Invalid
 from termcrm.services import owners, validate
 from termcrm.store.models import Case, Contact
 from termcrm.vocab import CASE_PRIORITIES, CASE_STATUSES
@@ -24,15 +24,6 @@ class CaseView:
 
     case: Case
     contact_name: str | None = None
-
-
-def get_case(session: Session, ref: str | int) -> Case:
-    """The case a user means by `ref` (`12` or `#12`); NotFound otherwise."""
-    case_id = validate.record_id(ref, "case")
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case with id {case_id}")
-    return case
 
 
 def open_case(
@@ -47,7 +38,8 @@ def open_case(
     notes: str | None = None,
 ) -> Case:
     """Open a case for `contact`; `owner` defaults to the acting user; `notes` describe it."""
-    opened = dates.parse_when(when, backwards=True) if isinstance(when, str) else when
+    with validate.about("when"):
+        opened = dates.parse_when(when, backwards=True) if isinstance(when, str) else when
     case = Case(
         contact_id=contact.id,
         subject=validate.text(subject, "subject", required=True, max_len=500),

@@ -21,7 +21,7 @@ def _by_name(session: Session, name: str) -> Company | None:
 def add_company(
     session: Session, name: str, *, domain: str | None = None, industry: str | None = None
 ) -> Company:
-    name = validate.text(name, "company name", required=True, max_len=200)
+    name = validate.text(name, "company name", required=True, max_len=200, field="name")
     existing = _by_name(session, name)
     if existing:
         raise Conflict(f"Company {existing.name!r} exists already (#{existing.id})")
@@ -37,7 +37,7 @@ def add_company(
 
 def get_or_create_company(session: Session, name: str) -> Company:
     """The company of that name (any letter case), created when new."""
-    name = validate.text(name, "company name", required=True, max_len=200)
+    name = validate.text(name, "company name", required=True, max_len=200, field="name")
     return _by_name(session, name) or add_company(session, name)
 
 
@@ -66,7 +66,9 @@ def resolve_company(session: Session, ref: str | int) -> Company:
 
 def edit_company(session: Session, company: Company, **changes: str | None) -> Company:
     if "name" in changes and changes["name"] is not None:
-        name = validate.text(changes["name"], "company name", required=True, max_len=200)
+        name = validate.text(
+            changes["name"], "company name", required=True, max_len=200, field="name"
+        )
         other = _by_name(session, name)
         if other and other.id != company.id:
             raise Conflict(f"Company {other.name!r} exists already (#{other.id})")

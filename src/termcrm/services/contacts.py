@@ -1,8 +1,7 @@
-"""Contacts: the people a team works with. References, validation, tags, custom fields.
+"""Contacts: the people a team works with. Validation, tags, custom fields, the list.
 
-A CONTACT reference (SPEC.md) is a numeric id, an exact email address, or a name or part
-of one that matches exactly one contact, case-insensitively. An exact full-name match wins
-over partial ones; anything else that matches several contacts is `Ambiguous`.
+What a CONTACT reference means is `services.refs`; how a list is searched and filtered is
+`services.search`.
 """
 
 from __future__ import annotations
@@ -10,16 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, exists, func, or_
+from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from termcrm.dates import now
-from termcrm.errors import Ambiguous, Conflict, Invalid, NotFound
-from termcrm.services import owners, validate
-from termcrm.services._query import icontains, ieq, like_pattern
+from termcrm.errors import Conflict, Invalid
+from termcrm.services import refs, validate
 from termcrm.services.companies import company_for
-from termcrm.store import search_index
+from termcrm.services.search import ContactQuery, narrowed
 from termcrm.store.models import (
     Company,
     Contact,
@@ -27,6 +25,7 @@ from termcrm.store.models import (
     ContactStageChange,
     ContactTag,
 )
+from termcrm.textfold import fold
 from termcrm.vocab import CONTACT_STAGES
 
 _UNSET = object()
@@ -42,55 +41,14 @@ class ContactView:
     fields: dict[str, str] = field(default_factory=dict)
 
 
-# -- look-up ----------------------------------------------------------------------------------
-
-
-def find_by_email(session: Session, email: str) -> Contact | None:
-    return session.exec(select(Contact).where(ieq(Contact.email, email))).first()
-
-
-def resolve_contact(session: Session, ref: str | int) -> Contact:
-    """The one contact a user means by `ref` (id, exact email, or a unique name match)."""
-    s = str(ref).strip()
-    if not s:
-        raise Invalid("Empty contact reference")
-    if s.lstrip("#").isdigit():
-        contact = session.get(Contact, int(s.lstrip("#")))
-        if contact is None:
-            raise NotFound(f"No contact with id {s.lstrip('#')}")
-        return contact
-    if "@" in s:
-        contact = find_by_email(session, s)
-        if contact is None:
-            raise NotFound(f"No contact with email {s!r}")
-        return contact
-    exact = session.exec(select(Contact).where(ieq(Contact.name, s)).order_by(Contact.id)).all()
-    if len(exact) == 1:
-        return exact[0]
-    if len(exact) > 1:
-        raise Ambiguous(f"{s!r} matches {len(exact)} contacts", _candidates(exact))
-    matches = session.exec(
-        select(Contact).where(icontains(Contact.name, s)).order_by(Contact.id).limit(21)
-    ).all()
-    if not matches:
-        raise NotFound(f"No contact matches {s!r}")
-    if len(matches) > 1:
-        more = " (and more)" if len(matches) > 20 else ""
-        raise Ambiguous(f"{s!r} matches several contacts{more}", _candidates(matches[:20]))
-    return matches[0]
-
-
-def _candidates(contacts: Iterable[Contact]) -> list[tuple[int, str]]:
-    return [(c.id, f"{c.name} <{c.email}>" if c.email else c.name) for c in contacts]
-
-
 # -- writes -----------------------------------------------------------------------------------
 
 
 def _check_email_free(session: Session, email: str | None, own_id: int | None = None) -> None:
     if email is None:
         return
-    other = find_by_email(session, email)
+    other_id = refs.email_owner(session, email)
+    other = session.get(Contact, other_id) if other_id is not None else None
     if other is not None and other.id != own_id:
         raise Conflict(
             f"A contact with email {other.email} exists already: #{other.id} {other.name}"
@@ -134,7 +92,7 @@ def add_contact(
     email = validate.email(email)
     name = validate.text(name, "name", max_len=200) or email
     if not name:
-        raise Invalid("A contact needs a name or an email")
+        raise Invalid("A contact needs a name or an email", field="name")
     _check_email_free(session, email)
     contact = Contact(
         name=name,
@@ -174,11 +132,13 @@ def edit_contact(
     cadence_days: int | object | None = _UNSET,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
+    tags: Iterable[str] | None = None,
     fields: Mapping[str, str] | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Change the given attributes; None leaves one as it is. An empty string clears it
-    (`--email ""`), except for the name and stage which cannot be blank."""
+    (`--email ""`), except for the name and stage which cannot be blank. `tags` replaces
+    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some."""
     if name is not None:
         contact.name = validate.text(name, "name", required=True, max_len=200)
     if email is not _UNSET and email is not None:
@@ -207,6 +167,8 @@ def edit_contact(
     session.add(contact)
     _flush_unique(session, contact.email)
     _set_tags(session, contact, add=add_tags, remove=remove_tags)
+    if tags is not None:
+        set_tags(session, contact, tags)
     _set_fields(session, contact, fields or {})
     session.flush()
     return contact
@@ -229,6 +191,19 @@ def _set_tags(
         session.execute(
             delete(ContactTag).where(ContactTag.contact_id == contact.id, ContactTag.tag.in_(drop))
         )
+
+
+def set_tags(session: Session, contact: Contact, tags: Iterable[str]) -> None:
+    """Give the contact exactly these tags (validated; a tag already there in another
+    letter case is kept as it is): what a form's tag field means."""
+    wanted = {fold(t): t for t in (validate.tag(t) for t in tags)}
+    have = tags_of(session, [contact.id]).get(contact.id, [])
+    _set_tags(
+        session,
+        contact,
+        add=[t for key, t in wanted.items() if key not in {fold(h) for h in have}],
+        remove=[h for h in have if fold(h) not in wanted],
+    )
 
 
 def _set_fields(session: Session, contact: Contact, fields: Mapping[str, str]) -> None:
@@ -283,126 +258,25 @@ def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]
     return out
 
 
-def _filtered(
-    session: Session,
-    stmt,
-    *,
-    search: str | None = None,
-    tag: str | None = None,
-    company: str | None = None,
-    stage: str | None = None,
-    owner: str | None = None,
-):
-    if search:
-        tag_match = exists().where(
-            ContactTag.contact_id == Contact.id, icontains(ContactTag.tag, search)
-        )
-        stmt = stmt.where(
-            or_(
-                icontains(Contact.name, search),
-                icontains(Contact.email, search),
-                icontains(Company.name, search),
-                tag_match,
-            )
-        )
-    if tag:
-        stmt = stmt.where(
-            exists().where(
-                ContactTag.contact_id == Contact.id,
-                ieq(ContactTag.tag, tag),
-            )
-        )
-    if company:
-        stmt = stmt.where(ieq(Company.name, company))
-    if stage:
-        stmt = stmt.where(Contact.stage == validate.choice(stage, CONTACT_STAGES, "stage"))
-    if owner:
-        stmt = stmt.where(owners.condition(session, Contact.owner, owner))
-    return stmt
-
-
-#: up to this many search index candidates, a page in name order is the candidates sorted
-#: (~3.5 us each: 4,000 take ~15 ms); with more, walking the name index meets a page of
-#: matches sooner (with 4,000 matches spread evenly, after ~1,500 rows)
-FEW = 4000
-#: a search too short for trigrams is tried on this many contacts first: matched by 1 in 50
-#: or more, the name index meets a page of matches within ~3,000 rows
-SAMPLE = 4000
-
-
-def narrowed(session: Session, stmt, *, ordered_by_name: bool = False, **filters: str | None):
-    """`stmt` with the filters applied (`_filtered`), the search index (where the store has
-    one) narrowing the rows they are tried on where that helps: the same result either way.
-    The CLI's list and the TUI's pages both come through here.
-
-    Walking the name index in order is only quick when matches are common all the way
-    along it: "ann" (1,989 matches, nearly all first names "Ann…", "Anna…") walks 40,000
-    rows (~400 ms) before its first page, sorting its candidates takes 8 ms."""
-    text_ = filters.get("search")
-    if text_ and len(text_) < 3:
-        # no trigrams: a page in name order walks the name index, which is quick when
-        # matches are common ("an": 31,505) and slow when they are rare ("kw", none: the
-        # whole table in name order); the index's copy of the fields tells which
-        if ordered_by_name:
-            pattern = like_pattern(text_)
-            hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
-            if hits is not None and hits < SAMPLE // 50:  # rarer than 1 in 50
-                ids = search_index.contact_search_scan(session, pattern, limit=FEW + 1)
-                if ids is not None and len(ids) <= FEW:
-                    stmt = stmt.where(col(Contact.id).in_(ids))
-    elif text_:
-        candidates = search_index.contact_search_candidates(session, text_)
-        if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
-            stmt = stmt.where(col(Contact.id).in_(candidates))
-    return _filtered(session, stmt, **filters)
-
-
-def _at_most(session: Session, candidates, n: int) -> bool:
-    """Whether the candidate subquery has at most `n` rows (counting no further than n + 1:
-    a common trigram has ~100,000 candidates and counting them all takes ~20 ms)."""
-    sub = candidates.subquery()
-    first = select(sub.c.rowid).limit(n + 1).subquery()
-    return session.exec(select(func.count()).select_from(first)).one() <= n
-
-
 def list_contacts(
     session: Session,
+    query: ContactQuery = ContactQuery(),
     *,
-    search: str | None = None,
-    tag: str | None = None,
-    company: str | None = None,
-    stage: str | None = None,
-    owner: str | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> list[ContactView]:
-    """Contacts matching every filter given, by name. `search` looks in name, email,
-    company and tags (a case-insensitive substring)."""
+    """Contacts matching every filter of `query`, by name (`services.search` decides how)."""
     stmt = select(Contact, Company.name).outerjoin(Company, Contact.company_id == Company.id)
-    stmt = narrowed(
-        session,
-        stmt,
-        ordered_by_name=limit is not None,
-        search=search,
-        tag=tag,
-        company=company,
-        stage=stage,
-        owner=owner,
-    )
+    stmt = narrowed(session, stmt, query, ordered_by_name=limit is not None)
     stmt = stmt.order_by(func.lower(Contact.name), Contact.id).offset(offset)
     if limit is not None:
         if limit < 0:
-            raise Invalid("--limit must not be negative")
+            raise Invalid("--limit must not be negative", field="limit")
         stmt = stmt.limit(limit)
     rows = session.exec(stmt).all()
     ids = [c.id for c, _ in rows]
     tags, fields = tags_of(session, ids), fields_of(session, ids)
     return [ContactView(c, name, tags.get(c.id, []), fields.get(c.id, {})) for c, name in rows]
-
-
-def count_contacts(session: Session, **filters: str | None) -> int:
-    stmt = select(func.count(Contact.id)).outerjoin(Company, Contact.company_id == Company.id)
-    return session.exec(narrowed(session, stmt, **filters)).one()
 
 
 def view(session: Session, contact: Contact) -> ContactView:
@@ -427,5 +301,7 @@ def parse_cadence(value: str | None) -> int | None:
     duration = parse_duration(raw)
     factor = {"days": 1, "weeks": 7, "months": 30, "years": 365}
     if duration is None or duration[1] not in factor:
-        raise Invalid(f"Invalid cadence {value!r}: use days like '30d', '6w' or '2mo'")
+        raise Invalid(
+            f"Invalid cadence {value!r}: use days like '30d', '6w' or '2mo'", field="cadence"
+        )
     return duration[0] * factor[duration[1]]

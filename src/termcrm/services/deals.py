@@ -15,7 +15,7 @@ from datetime import timedelta
 from sqlmodel import Session, col, select
 
 from termcrm import dates
-from termcrm.errors import Invalid, NotFound
+from termcrm.errors import Invalid
 from termcrm.services import owners, validate
 from termcrm.services.companies import company_for
 from termcrm.store.models import Company, Contact, Deal, DealStageChange
@@ -36,12 +36,11 @@ def weighted_minor(deal: Deal) -> int:
     return (deal.value_minor * effective_probability(deal) + 50) // 100
 
 
-def resolve_deal(session: Session, ref: str | int) -> Deal:
-    deal_id = validate.record_id(ref, "deal")
-    deal = session.get(Deal, deal_id)
-    if deal is None:
-        raise NotFound(f"No deal with id {deal_id}")
-    return deal
+def _close_date(close: str | None):
+    if not (close or "").strip():
+        return None
+    with validate.about("close"):
+        return dates.parse_date(close)
 
 
 def _record(session: Session, deal: Deal, old: str | None, actor: str | None) -> None:
@@ -80,7 +79,7 @@ def add_deal(
         currency=validate.currency(currency, DEFAULT_CURRENCY),
         stage=stage,
         probability=validate.percent(probability),
-        expected_close=dates.parse_date(close) if close else None,
+        expected_close=_close_date(close),
         owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
         notes=validate.text(notes, "notes", max_len=20000),
     )
@@ -108,7 +107,7 @@ def move_deal(
     """Move `deal` to `stage`; False when it is there already (nothing changes)."""
     stage = validate.choice(stage, DEAL_STAGES, "stage")
     if reason and stage != "lost":
-        raise Invalid("A reason is only recorded when a deal is lost")
+        raise Invalid("A reason is only recorded when a deal is lost", field="reason")
     if stage == deal.stage:
         if stage == "lost" and reason:
             deal.lost_reason = validate.text(reason, "reason", max_len=500)
@@ -157,7 +156,7 @@ def edit_deal(
     if probability is not None:
         deal.probability = validate.percent(probability)
     if close is not None:
-        deal.expected_close = dates.parse_date(close) if close.strip() else None
+        deal.expected_close = _close_date(close)
     if owner is not None:
         deal.owner = validate.text(owner, "owner", max_len=100)
     if contact is not None:

@@ -32,7 +32,8 @@ def occurred_at(when: str | None) -> datetime:
     """
     if not when:
         return dates.now()
-    parsed = dates.parse_when(when, backwards=True)
+    with validate.about("when"):
+        parsed = dates.parse_when(when, backwards=True)
     if parsed.has_time:
         return parsed.at
     time_of_day = dates.now().astimezone().time().replace(tzinfo=None)
@@ -56,7 +57,7 @@ def log_interaction(
     actor: str | None = None,
 ) -> Logged:
     """Record an interaction with `contact`, and its follow-up task if `follow_up` is given."""
-    kind = validate.choice(kind, ALL_INTERACTION_KINDS, "interaction kind")
+    kind = validate.choice(kind, ALL_INTERACTION_KINDS, "interaction kind", field="kind")
     interaction = Interaction(
         contact_id=contact.id,
         kind=kind,
@@ -71,7 +72,8 @@ def log_interaction(
         logged_by=actor,
     )
     # parse the follow-up before writing anything, so a bad date changes nothing
-    follow = dates.parse_when(follow_up) if follow_up else None
+    with validate.about("follow_up"):
+        follow = dates.parse_when(follow_up) if follow_up else None
     session.add(interaction)
     session.flush()
     task = None

@@ -138,3 +138,45 @@ def case(c, *, contact_name: str | None = None) -> dict[str, Any]:
         "created_at": iso(c.created_at),
         "updated_at": iso(c.updated_at),
     }
+
+
+def money_by_currency(by_currency: dict[str, int]) -> dict[str, str]:
+    """Amounts per currency (never added across currencies), as decimal strings."""
+    return {cur: money(v) for cur, v in sorted(by_currency.items())}
+
+
+def stage_change(h) -> dict[str, Any]:
+    """One entry of a deal's (or contact's) stage history."""
+    return {
+        "from_stage": h.from_stage,
+        "to_stage": h.to_stage,
+        "changed_at": iso(h.changed_at),
+        "changed_by": h.changed_by,
+    }
+
+
+def deal_with_history(row, history) -> dict[str, Any]:
+    """`deal show --json`: a `DealRow` as a record with its stage history, oldest first."""
+    data = deal(row.deal, contact_name=row.contact, company_name=row.company)
+    data["history"] = [stage_change(h) for h in history]
+    return data
+
+
+def pipeline(board) -> dict[str, Any]:
+    """`pipeline --json`: the board with every column's count, totals and deals."""
+    return {
+        "closed_since": iso(board.closed_since),
+        "open_total": money_by_currency(board.open_total),
+        "stages": [
+            {
+                "stage": c.stage,
+                "count": c.count,
+                "total": money_by_currency(c.total),
+                "weighted": money_by_currency(c.weighted),
+                "deals": [
+                    deal(r.deal, contact_name=r.contact, company_name=r.company) for r in c.deals
+                ],
+            }
+            for c in board.columns
+        ],
+    }

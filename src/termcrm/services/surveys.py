@@ -2,7 +2,7 @@
 
 A survey answer is an `Interaction` of kind `survey` with `metric` (`nps` | `csat`) and
 `score`; its summary reads `NPS 9` or `CSAT 4` and an optional comment is its body.
-The KPI report (`services/kpis.py`) reads them back.
+The KPI report (`services/kpis/satisfaction.py`) reads them back.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from termcrm import dates
-from termcrm.errors import Conflict, Invalid, NotFound
-from termcrm.services import owners, recurrence, validate
+from termcrm.errors import Conflict, Invalid
+from termcrm.services import owners, recurrence, refs, validate
 from termcrm.store.models import Contact, Deal, Task
 from termcrm.vocab import TASK_PRIORITIES
 
@@ -83,6 +83,16 @@ def when_due(task: Task, now: datetime | None = None) -> str:
     return label
 
 
+def status(task: Task, now: datetime | None = None) -> str:
+    """A task's state for people, as every list shows it: `done 18 Nov 2026`, `2 hours late`,
+    `today 15:00`, `in 2 days`; "" when it is open with no due date. The time of day counts:
+    a task due at 09:00 is late at 10:00 (`remind` restates this, see its tests)."""
+    if task.done_at is not None:
+        return f"done {dates.show(task.done_at, with_time=False)}"
+    current = now or dates.now()
+    return lateness(task, current) if is_overdue(task, current) else when_due(task, current)
+
+
 def day_start(d: date) -> datetime:
     return dates.day_bounds(d)[0]
 
@@ -90,20 +100,9 @@ def day_start(d: date) -> datetime:
 # -- look-up ------------------------------------------------------------------------------------
 
 
-def resolve_task(session: Session, ref: str | int | Task) -> Task:
-    """The task a user means by `ref` (`12` or `#12`); NotFound when there is none."""
-    if isinstance(ref, Task):
-        return ref
-    task_id = validate.record_id(ref, "task")
-    task = session.get(Task, task_id)
-    if task is None:
-        raise NotFound(f"No task with id {task_id}")
-    return task
-
-
 def open_task(session: Session, ref: str | int | Task) -> Task:
-    """Like `resolve_task`, but a task already done is a Conflict."""
-    task = resolve_task(session, ref)
+    """Like `refs.task`, but a task already done is a Conflict."""
+    task = refs.task(session, ref)
     if task.done_at is not None:
         raise Conflict(
             f"Task #{task.id} is already done (on {dates.show(task.done_at, with_time=False)})"
@@ -161,14 +160,12 @@ def list_tasks(
     `--today` lists everything due on today's date (a timed task already past included);
     `--week` today and the next 7 days; `--overdue` what is late. Done tasks only with `all`.
     """
-    from termcrm.services.contacts import resolve_contact
-
     current = now or dates.now()
     stmt = scoped(select(Task), scope, current)
     if owner:
         stmt = stmt.where(owners.condition(session, Task.owner, owner))
     if contact is not None:
-        person = contact if isinstance(contact, Contact) else resolve_contact(session, contact)
+        person = refs.contact(session, contact)
         stmt = stmt.where(Task.contact_id == person.id)
     stmt = stmt.order_by(
         col(Task.due_at).is_(None), col(Task.due_at), col(Task.id)
@@ -199,22 +196,18 @@ def task_records(session: Session, tasks: Iterable[Task]) -> list[dict]:
 # -- writes -------------------------------------------------------------------------------------
 
 
+def _recur(recur: str | None) -> str | None:
+    with validate.about("recur"):
+        return recurrence.normalize(recur)
+
+
 def _parse_due(due: str | dates.When | None) -> dates.When | None:
     if due is None or isinstance(due, dates.When):
         return due
     if not due.strip():
         return None
-    return dates.parse_when(due)
-
-
-def _resolve_deal(session: Session, deal: Deal | str | int | None) -> Deal | None:
-    if deal is None or isinstance(deal, Deal):
-        return deal
-    deal_id = validate.record_id(deal, "deal")
-    found = session.get(Deal, deal_id)
-    if found is None:
-        raise NotFound(f"No deal with id {deal_id}")
-    return found
+    with validate.about("due"):
+        return dates.parse_when(due)
 
 
 def add_task(
@@ -235,7 +228,7 @@ def add_task(
     `recur` is validated (`Invalid` for a bad rule) and stored in its canonical form.
     """
     when = _parse_due(due)
-    deal = _resolve_deal(session, deal)
+    deal = refs.deal(session, deal) if deal is not None else None
     task = Task(
         title=validate.text(title, "title", required=True, max_len=500),
         due_at=when.at if when else None,
@@ -243,7 +236,7 @@ def add_task(
         contact_id=contact.id if contact else (deal.contact_id if deal else None),
         deal_id=deal.id if deal else None,
         priority=validate.choice(priority or "normal", TASK_PRIORITIES, "priority"),
-        recur=recurrence.normalize(recur),
+        recur=_recur(recur),
         owner=validate.text(owner, "owner", max_len=100) or actor,
         notes=validate.text(notes, "notes", max_len=20000),
     )
@@ -306,7 +299,8 @@ def snooze_task(
     """
     task = open_task(session, task)
     current = now or dates.now()
-    when = dates.parse_when(phrase, base=current)
+    with validate.about("until"):
+        when = dates.parse_when(phrase, base=current)
     at, has_time = when.at, when.has_time
     if not has_time and task.due_has_time and task.due_at is not None:
         tod = dates.to_local(task.due_at).time().replace(tzinfo=None)
@@ -314,7 +308,7 @@ def snooze_task(
         has_time = True
     past = at <= current if has_time else when.local_date < dates.to_local(current).date()
     if past:
-        raise Invalid(f"Cannot snooze to {phrase!r}: that is in the past")
+        raise Invalid(f"Cannot snooze to {phrase!r}: that is in the past", field="until")
     task.due_at, task.due_has_time = at, has_time
     task.updated_at = current
     session.add(task)
@@ -339,7 +333,7 @@ def edit_task(
     notes: str | None = None,
 ) -> Task:
     """Change the given fields; `due=""`, `recur=""`, `owner=""`, `notes=""` clear them."""
-    task = resolve_task(session, task)
+    task = refs.task(session, task)
     if title is not None:
         task.title = validate.text(title, "title", required=True, max_len=500)
     if due is not None:
@@ -349,7 +343,7 @@ def edit_task(
     if priority is not None:
         task.priority = validate.choice(priority, TASK_PRIORITIES, "priority")
     if recur is not None:
-        task.recur = recurrence.normalize(recur)
+        task.recur = _recur(recur)
     if owner is not None:
         task.owner = validate.text(owner, "owner", max_len=100)
     if notes is not None:
@@ -357,7 +351,7 @@ def edit_task(
     if contact is not _UNSET:
         task.contact_id = contact.id if contact is not None else None
     if deal is not _UNSET:
-        found = _resolve_deal(session, deal)
+        found = refs.deal(session, deal) if deal is not None else None
         task.deal_id = found.id if found else None
         if found is not None and task.contact_id is None:
             task.contact_id = found.contact_id
@@ -368,7 +362,7 @@ def edit_task(
 
 
 def delete_task(session: Session, task: Task | str | int) -> Task:
-    task = resolve_task(session, task)
+    task = refs.task(session, task)
     session.delete(task)
     session.flush()
     return task

@@ -30,3 +30,13 @@ def seconds_between(conn: Connection, later, earlier):
         whole = func.strftime("%s", later) - func.strftime("%s", earlier)
         return whole + (func.substr(later, 20) - func.substr(earlier, 20))
     return cast(func.extract("epoch", later - earlier), Float)
+
+
+def not_plain_ascii(conn: Connection, column):
+    """SQL: `column` holds a character outside printable ASCII (accents, other scripts,
+    control characters), to narrow what Python then compares by `textfold.search_key`."""
+    from sqlalchemy import literal_column
+
+    if conn.dialect.name == "postgresql":
+        return column.op("~")(literal_column("'[^ -~]'"))
+    return column.op("GLOB")(literal_column("'*[^ -~]*'"))

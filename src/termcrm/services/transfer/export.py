@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
-from sqlalchemy import func
 from sqlmodel import Session, select
 
 from termcrm import dates
@@ -241,15 +240,3 @@ def export_ics(session: Session, fh: IO[str], *, as_events: bool = False) -> int
 
 
 # -- files ----------------------------------------------------------------------------------
-
-
-def count(session: Session, kind: str) -> int:
-    model = {
-        "contacts": Contact,
-        "companies": Company,
-        "interactions": Interaction,
-        "deals": Deal,
-        "tasks": Task,
-        "cases": Case,
-    }[kind]
-    return session.exec(select(func.count(model.id))).one()

@@ -48,11 +48,11 @@ class ContactForm(FormScreen):
 
     @work(thread=True, exclusive=True, group="form-load")
     def _load(self, contact_id: int) -> None:
-        from termcrm.services import contacts
+        from termcrm.services import contacts, refs
 
         try:
             with self.app.store.read() as session:
-                v = contacts.view(session, contacts.resolve_contact(session, contact_id))
+                v = contacts.view(session, refs.contact(session, contact_id))
         except TermcrmError as exc:
             self.app.call_from_thread(self.app.show_error, exc.message)
             return
@@ -77,7 +77,7 @@ class ContactForm(FormScreen):
         self.set_values(message.values)
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
-        from termcrm.services import contacts, validate
+        from termcrm.services import contacts, refs, validate
 
         with at("email"):
             validate.email(values["email"])
@@ -97,8 +97,7 @@ class ContactForm(FormScreen):
                 actor=self.app.actor,
             )
             return contact.id
-        contact = contacts.resolve_contact(session, self.contact_id)
-        old = set(contacts.tags_of(session, [contact.id]).get(contact.id, []))
+        contact = refs.contact(session, self.contact_id)
         contacts.edit_contact(
             session,
             contact,
@@ -109,8 +108,7 @@ class ContactForm(FormScreen):
             title=values["title"],
             stage=values["stage"] or None,
             owner=values["owner"],
-            add_tags=[t for t in tags if t not in old],
-            remove_tags=[t for t in old if t not in tags],
+            tags=tags,
             actor=self.app.actor,
         )
         return contact.id

@@ -53,12 +53,12 @@ class DealForm(FormScreen):
 
     @work(thread=True, exclusive=True, group="form-load")
     def _load(self, deal_id: int) -> None:
-        from termcrm.services import deals
+        from termcrm.services import deals, refs
         from termcrm.services.records import money
 
         try:
             with self.app.store.read() as session:
-                row = deals.deal_row(session, deals.resolve_deal(session, deal_id))
+                row = deals.deal_row(session, refs.deal(session, deal_id))
         except TermcrmError as exc:
             self.app.call_from_thread(self.app.show_error, exc.message)
             return
@@ -84,7 +84,7 @@ class DealForm(FormScreen):
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
         from termcrm import dates
-        from termcrm.services import contacts, deals, validate
+        from termcrm.services import deals, refs, validate
 
         with at("value"):
             validate.amount_minor(values["value"] or "")
@@ -93,9 +93,9 @@ class DealForm(FormScreen):
                 dates.parse_date(values["close"])
         with at("contact"):
             if self.contact_id and values["contact"] == self.initial.get("contact"):
-                contact = contacts.resolve_contact(session, self.contact_id)
+                contact = refs.contact(session, self.contact_id)
             else:
-                contact = contacts.resolve_contact(session, values["contact"])
+                contact = refs.contact(session, values["contact"])
         if self.deal_id is None:
             deal = deals.add_deal(
                 session,
@@ -109,7 +109,7 @@ class DealForm(FormScreen):
                 actor=self.app.actor,
             )
             return deal.id
-        deal = deals.resolve_deal(session, self.deal_id)
+        deal = refs.deal(session, self.deal_id)
         deals.edit_deal(
             session,
             deal,

@@ -30,7 +30,7 @@ class LogForm(FormScreen):
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
         from termcrm import dates
-        from termcrm.services import contacts, interactions, validate
+        from termcrm.services import interactions, refs, validate
 
         # the service reads the phrases itself; reading them here first tells which field
         # a bad one was typed in (the when and the follow-up are both dates)
@@ -43,7 +43,7 @@ class LogForm(FormScreen):
                 dates.parse_when(follow_up)
         with at("duration"):
             validate.positive_int(values["duration"], "duration")
-        contact = contacts.resolve_contact(session, self.contact_id)
+        contact = refs.contact(session, self.contact_id)
         logged = interactions.log_interaction(
             session,
             contact,

@@ -48,11 +48,11 @@ class TaskForm(FormScreen):
     @work(thread=True, exclusive=True, group="form-load")
     def _load(self, task_id: int) -> None:
         from termcrm import dates
-        from termcrm.services import tasks
+        from termcrm.services import refs
 
         try:
             with self.app.store.read() as session:
-                t = tasks.resolve_task(session, task_id)
+                t = refs.task(session, task_id)
         except TermcrmError as exc:
             self.app.call_from_thread(self.app.show_error, exc.message)
             return
@@ -69,7 +69,7 @@ class TaskForm(FormScreen):
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
         from termcrm import dates
-        from termcrm.services import contacts, tasks
+        from termcrm.services import refs, tasks
 
         due = None
         if values["due"].strip():
@@ -85,7 +85,7 @@ class TaskForm(FormScreen):
                 recur=values["recur"].strip(),
             )
             return task.id
-        contact = contacts.resolve_contact(session, self.contact_id) if self.contact_id else None
+        contact = refs.contact(session, self.contact_id) if self.contact_id else None
         task = tasks.add_task(
             session,
             values["title"],

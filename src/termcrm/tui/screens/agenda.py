@@ -19,7 +19,7 @@ from textual.widgets import DataTable, Footer, Header, Label
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
-from termcrm.services.records import money
+from termcrm.render.money import amount
 from termcrm.tui.screens.base import CrmScreen
 
 #: (the Agenda attribute, the title shown)
@@ -66,7 +66,7 @@ def load_agenda(session) -> AgendaData:
         Row(
             f"deal:{d.id}:{d.contact_id or 0}",
             (d.expected_close.isoformat(), d.title, built.contact_name(d.contact_id) or "",
-             d.stage, f"{money(d.value_minor)} {d.currency}"),
+             d.stage, amount(d.value_minor, d.currency)),
         )
         for d in built.deals_closing
     ]  # fmt: skip

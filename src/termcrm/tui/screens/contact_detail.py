@@ -17,13 +17,8 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from termcrm import dates
 from termcrm.errors import NotFound, TermcrmError
+from termcrm.render.money import amount
 from termcrm.tui.screens.base import CrmScreen
-
-
-def money(minor: int | None, currency: str) -> str:
-    from termcrm.services.records import money as as_decimal
-
-    return f"{as_decimal(minor)} {currency}"
 
 
 class ContactDetailScreen(CrmScreen):
@@ -79,11 +74,11 @@ class ContactDetailScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="detail")
     def _load(self, contact_id: int) -> None:
-        from termcrm.services import contacts, timeline
+        from termcrm.services import refs, timeline
 
         try:
             with self.app.store.read() as session:
-                contact = contacts.resolve_contact(session, contact_id)
+                contact = refs.contact(session, contact_id)
                 detail = timeline.contact_detail(session, contact)
         except NotFound as exc:  # deleted meanwhile, by another program perhaps
             self.post_message(self._Gone(exc.message))
@@ -115,7 +110,7 @@ class ContactDetailScreen(CrmScreen):
         deals.clear()
         for d in detail.deals:
             close = d.expected_close.isoformat() if d.expected_close else ""
-            deals.add_row(d.title, d.stage, money(d.value_minor, d.currency), close, key=str(d.id))
+            deals.add_row(d.title, d.stage, amount(d.value_minor, d.currency), close, key=str(d.id))
         tasks = self.query_one("#tasks", DataTable)
         tasks.clear()
         for t in sorted(
@@ -152,10 +147,9 @@ class ContactDetailScreen(CrmScreen):
 
 
 def _due_status(task) -> str:
-    if task.due_at is None:
-        return "open"
-    days = (dates.to_local(task.due_at).date() - dates.today()).days
-    return dates.humanize_delta(days)
+    from termcrm.services import tasks
+
+    return tasks.status(task) or "open"
 
 
 def _what(entry) -> Text:

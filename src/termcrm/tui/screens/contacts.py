@@ -102,11 +102,11 @@ class ContactsScreen(CrmScreen):
     @on(Input.Changed, "#tag, #owner")
     @on(Select.Changed)
     def _filters_changed(self) -> None:
-        from termcrm.services.search import Filters
+        from termcrm.services.search import ContactQuery
 
         stage = self.query_one("#stage", Select).value
         self.table.load(
-            Filters(
+            ContactQuery(
                 search=self.query_one("#search", Input).value,
                 tag=self.query_one("#tag", Input).value.strip() or None,
                 stage=None if stage is Select.NULL else str(stage),

@@ -142,11 +142,8 @@ class DashboardScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="dashboard")
     def _load(self, days: int) -> None:
-        try:
-            from termcrm.services import kpis
-        except ImportError:
-            self.post_message(self._Loaded(None, "The dashboard needs the KPI service"))
-            return
+        from termcrm.services import kpis
+
         try:
             # the period as `termcrm report --since {days}d` has it (now included)
             period = kpis.resolve_period(days=days)

@@ -17,8 +17,9 @@ from textual.message import Message
 from textual.widgets import Footer, Header, ListView, Static
 
 from termcrm.errors import TermcrmError
+from termcrm.render.money import totals
 from termcrm.tui.screens.base import CrmScreen
-from termcrm.tui.widgets.board import DealCard, StageColumn, totals
+from termcrm.tui.widgets.board import DealCard, StageColumn
 from termcrm.vocab import DEAL_STAGES
 
 
@@ -223,11 +224,11 @@ class PipelineScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="deal-move")
     def _move(self, deal_id: int, stage: str, reason: str | None) -> None:
-        from termcrm.services import deals
+        from termcrm.services import deals, refs
 
         try:
             with self.app.store.write() as session:
-                deal = deals.resolve_deal(session, deal_id)
+                deal = refs.deal(session, deal_id)
                 deals.move_deal(session, deal, stage, reason=reason, actor=self.app.actor)
                 text = f"“{deal.title}” is now {stage}"
         except TermcrmError as exc:

@@ -7,14 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ListItem, ListView
 
-from termcrm.services.records import money
-
-
-def totals(by_currency: dict[str, int]) -> str:
-    """`12000.00 EUR + 500.00 USD`: money is never added across currencies."""
-    if not by_currency:
-        return "0"
-    return " + ".join(f"{money(v)} {cur}" for cur, v in sorted(by_currency.items()))
+from termcrm.render.money import amount, totals
 
 
 class DealCard(ListItem):
@@ -32,7 +25,7 @@ class DealCard(ListItem):
         who = self.row.contact or self.row.company or ""
         if who:
             text.append("\n" + who, style="")
-        text.append(f"\n{money(d.value_minor)} {d.currency}")
+        text.append("\n" + amount(d.value_minor, d.currency))
         if d.expected_close and d.stage not in ("won", "lost"):
             text.append(f"\nclose {d.expected_close.isoformat()}", style="dim")
         if d.stage == "lost" and d.lost_reason:

@@ -1,6 +1,6 @@
 """The contacts table: loads a page at a time, so 100,000 contacts open as fast as 100.
 
-Rows are fetched in a thread worker (`services.search.contact_page`), a page when the
+Rows are fetched in a thread worker (`services.pager.contact_page`), a page when the
 filters change and the next page when the cursor or the scroll bar nears the end of what
 is loaded. Replies to an outdated request (the user typed on) are dropped.
 
@@ -28,8 +28,8 @@ from textual.strip import Strip
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
-from termcrm.services import search
-from termcrm.services.search import Filters
+from termcrm.services import pager
+from termcrm.services.search import ContactQuery
 
 #: rows per fetch: a screenful and some
 PAGE = 60
@@ -55,7 +55,7 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
 
 
-def _cells(r: search.ContactRow) -> tuple[str, ...]:
+def _cells(r: pager.ContactRow) -> tuple[str, ...]:
     nxt = ""
     if r.next_task:
         due = f" · {dates.show(r.next_due, with_time=False)}" if r.next_due else ""
@@ -148,7 +148,7 @@ class ContactTable(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.filters = Filters()
+        self.filters = ContactQuery()
         self.sort = "name"
         self.descending = False
         self.total: int | None = None
@@ -294,14 +294,14 @@ class ContactTable(ScrollView, can_focus=True):
             return  # typed on before this thread started: its answer would be dropped
         try:
             with self.app.store.read() as session:
-                rows = search.contact_page(
+                rows = pager.contact_page(
                     session, filters, sort=sort, descending=descending, limit=limit, offset=offset
                 )
                 self.post_message(self._Page(request, offset, rows))
                 if with_count:
                     if filters.search and self._typed_on(request):
                         return  # counting would slow the next keystroke's page down
-                    self.post_message(self._Count(request, search.count(session, filters)))
+                    self.post_message(self._Count(request, pager.count(session, filters)))
         except TermcrmError as exc:
             self.post_message(self._Failed(request, exc.message))
 

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text, update
 
 from termcrm import dates
-from termcrm.errors import Invalid
-from termcrm.services import validate
+from termcrm.errors import Invalid, TermcrmError
+from termcrm.services import refs, validate
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import ImportResult, Options, Row
 from termcrm.store import bulk, sqlfunc
-from termcrm.store.models import Company, Contact
+from termcrm.store.models import Company
 
 
 class _Cache(dict):
@@ -219,42 +219,44 @@ class Writer:
             ):
                 self.companies[low] = cid
 
+    def _contact_reference(self, values: dict[str, str]) -> str | None:
+        """The row's contact reference in `services.refs` terms: contact_email, else
+        contact_id, else contact (an id, an email or a name, as on the command line)."""
+        email = values.get("contact_email", "").strip()
+        if email:
+            if "@" not in email:
+                raise Invalid(f"Invalid contact_email {email!r}: not an email address")
+            return email
+        if values.get("contact_id", "").strip():
+            return f"#{validate.record_id(values['contact_id'], 'contact')}"
+        return values.get("contact", "").strip() or None
+
+    def prefetch_contacts(self, rows: Iterable[dict[str, str]]) -> None:
+        """Resolve the batch's contact references at once (`refs.contact_ids`)."""
+        wanted = []
+        for values in rows:
+            try:
+                ref = self._contact_reference(values)
+            except Invalid:
+                continue  # reported with its row
+            if ref is not None and ref not in self.contacts:
+                wanted.append(ref)
+        for ref, found in refs.contact_ids(self.conn, wanted).items():
+            self.contacts[ref] = found
+
     def contact_ref(self, values: dict[str, str], *, required: bool) -> int | None:
-        """The contact a row refers to: by email, else id, else a unique name."""
-        email_ref = values.get("contact_email", "").strip()
-        id_ref = values.get("contact_id", "").strip()
-        other = values.get("contact", "").strip()
-        if not (email_ref or id_ref or other):
+        """The id of the contact a row refers to (the rules of `services.refs`)."""
+        ref = self._contact_reference(values)
+        if ref is None:
             if required:
                 raise Invalid("names no contact (give contact_email or contact_id)")
             return None
-        key = (email_ref.lower(), id_ref, other.lower())
-        if key in self.contacts:
-            return self.contacts[key]
-        cid = None
-        if email_ref or (other and "@" in other and not id_ref):
-            address = email_ref or other
-            cid = self.conn.execute(
-                select(Contact.id).where(func.lower(Contact.email) == self.lower(address))
-            ).scalar()
-            if cid is None:
-                raise Invalid(f"no contact with email {address!r}")
-        elif id_ref or other.lstrip("#").isdigit():
-            n = validate.record_id(id_ref or other, "contact")
-            cid = self.conn.execute(select(Contact.id).where(Contact.id == n)).scalar()
-            if cid is None:
-                raise Invalid(f"no contact #{n}")
-        else:
-            ids = self.conn.execute(
-                select(Contact.id).where(func.lower(Contact.name) == self.lower(other)).limit(2)
-            ).all()
-            if not ids:
-                raise Invalid(f"no contact named {other!r}")
-            if len(ids) > 1:
-                raise Invalid(f"{other!r} names several contacts; use contact_email")
-            cid = ids[0][0]
-        self.contacts[key] = cid
-        return cid
+        found = self.contacts.get(ref)
+        if found is None:  # not prefetched (or the cache was just emptied)
+            found = self.contacts[ref] = refs.contact_ids(self.conn, [ref])[ref]
+        if isinstance(found, TermcrmError):
+            raise Invalid(found.message)
+        return found
 
     # the batch loop ---------------------------------------------------------------------------
 
@@ -305,6 +307,7 @@ class RecordWriter(Writer):
     def write(self, batch: list[tuple[int, Row]]) -> None:
         res = self.result
         tbl = self.table.__table__
+        self.prefetch_contacts(row.values for _line, row in batch)
         new: list[dict] = []
         seen: dict[tuple, int] = {}
         for line, row in batch:

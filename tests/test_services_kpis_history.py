@@ -11,7 +11,7 @@ import pytest
 
 from termcrm.services import kpis
 from termcrm.store.models import Contact, ContactStageChange, Deal, DealStageChange
-from termcrm.vocab import CONTACT_STAGES, OPEN_DEAL_STAGES
+from termcrm.vocab import CONTACT_STAGES, OPEN_DEAL_STAGES, STAGE_PROBABILITY
 
 SINCE = datetime(2026, 11, 1, tzinfo=UTC)
 UNTIL = datetime(2026, 11, 15, tzinfo=UTC)
@@ -130,7 +130,7 @@ def test_pipeline_matches_a_full_history_reading(store, seed):
                 if stage_at(p, moment) != stage:
                     continue
                 own = prob if prob is not None and p[-1][0] == stage else None
-                pct = own if own is not None else kpis.STAGE_PROBABILITY[stage]
+                pct = own if own is not None else STAGE_PROBABILITY[stage]
                 count += 1
                 total[cur] = total.get(cur, 0) + value
                 weighted[cur] = weighted.get(cur, 0) + value * pct

@@ -501,7 +501,9 @@ def test_late_date_only_tasks_are_counted_across_statements(store, monkeypatch):
                          done_at=due + timedelta(hours=hours))
                 )  # fmt: skip
     whole = report(store).to_dict()["activity"]
-    monkeypatch.setattr(kpis, "_DUES_PER_STATEMENT", 2)
+    from termcrm.services.kpis import activity
+
+    monkeypatch.setattr(activity, "_DUES_PER_STATEMENT", 2)
     chunked = report(store).to_dict()["activity"]
     assert chunked == whole
     assert whole["tasks_completed"] == 38  # due 13 Nov and done on the 15th: after the end
