@@ -237,6 +237,3 @@ def export_ics(session: Session, fh: IO[str], *, as_events: bool = False) -> int
     data = tasks_ics(session, as_events=as_events).decode("utf-8")
     fh.write(data)  # CRLF line ends, as RFC 5545 wants
     return data.count("BEGIN:VEVENT" if as_events else "BEGIN:VTODO")
-
-
-# -- files ----------------------------------------------------------------------------------
