@@ -104,6 +104,7 @@ def test_every_section_in_json(crm, day):
         "due_today": 2,
         "next_7_days": 2,
         "deals_closing": 2,
+        "open_cases": 0,
         "going_cold": 1,
     }
 
@@ -136,7 +137,10 @@ def test_rich_text_output(crm, day):
 
 
 def test_nothing_due(crm):
-    assert crm.ok("today").splitlines()[-1] == "Nothing due. No deal closing, nobody going cold."
+    assert (
+        crm.ok("today").splitlines()[-1]
+        == "Nothing due. No deal closing, no open case, nobody going cold."
+    )
     agenda = crm.json("today")
     assert all(agenda[k] == [] for k in ("overdue", "due_today", "next_7_days", "going_cold"))
 

@@ -8,13 +8,17 @@ from termcrm.cli.app import app
 
 
 def _commands(group, path=()):
-    """Every leaf command, built as a user's invocation would build it (the root is lazy)."""
+    """Every command a user runs: the leaves, and groups that run on their own
+    (`interactions` lists, `interactions edit` edits), built as an invocation would build them
+    (the root is lazy)."""
     from typer._click import Context
 
     ctx = Context(group)
     for name in group.list_commands(ctx):
         command = group.get_command(ctx, name)
         if hasattr(command, "list_commands"):
+            if command.invoke_without_command:
+                yield (*path, name), command
             yield from _commands(command, (*path, name))
         else:
             yield (*path, name), command

@@ -158,8 +158,8 @@ def test_tasks_as_icalendar(crm, tmp_path):
         done = tasks.add_task(s, "Old", due="2026-11-01")
         done.done_at = dates.now()
     store.close()
-    first = crm.ok("export", "tasks", "--format", "ics")
-    assert first == crm.ok("export", "tasks", "--format", "ics")  # stable
+    first = crm.ok("export", "tasks", "--format", "ics", "--as-events")
+    assert first == crm.ok("export", "tasks", "--format", "ics", "--as-events")  # stable
     cal = Calendar.from_ical(first)
     events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
     assert set(events) == {"task-1@termcrm", "task-2@termcrm"}  # open tasks only

@@ -10,6 +10,9 @@ Pinned meanings of the everyday phrases (documented in docs/dates.md):
 - `in 3 days`, `in 2 weeks`, `in 1 month`, `in 4 hours`; `3 days ago`, `2w ago`.
 - `3d`, `2w`, `5h`, `1mo`: durations from now. Forward by default; options that look back
   (`--since`, `--until`) read a bare duration as "ago".
+- `dec 15`, `15 dec`, `december 15` (any month name or its first three letters, `sept`
+  too), optionally with a year (`dec 15 2027`): without a year the next such day from today
+  on, today included (looking back, as `--since` does: the latest up to today).
 - `eow`: the end of the work week, this week's Friday (on a weekend, the coming Friday).
   `eom`: the last day of this month. `next week`: next Monday. `next month`: its first day.
 - ISO `2026-12-01`, `2026-12-01 14:30`, `2026-12-01T14:30:00+01:00`; naive times are local.
@@ -47,6 +50,18 @@ WEEKDAYS = {
     "friday": 4, "fri": 4,
     "saturday": 5, "sat": 5,
     "sunday": 6, "sun": 6,
+}  # fmt: skip
+
+MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+         ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+         ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+         ("dec", "december")),
+        start=1,
+    )
+    for name in names
 }  # fmt: skip
 
 UNITS = {
@@ -323,6 +338,10 @@ def _parse_phrase(phrase: str, current: datetime, backwards: bool) -> When | Non
             return _day(today_ - timedelta(days=back))
         return None
 
+    day = _month_day(words, today_, backwards)
+    if day is not None:
+        return _day(day)
+
     sign = -1 if backwards else 1
     body = phrase
     if body.startswith("in "):
@@ -339,6 +358,41 @@ def _parse_phrase(phrase: str, current: datetime, backwards: bool) -> When | Non
     if unit in ("minutes", "hours"):
         return When(moved, True)
     return _day(moved.astimezone().date())
+
+
+def _month_day(words: list[str], today_: date, backwards: bool) -> date | None:
+    """`dec 15`, `15 dec`, `december 15`, optionally with a year (`dec 15 2027`). Without a
+    year: the next such day from today on (today included), or with `backwards` the latest
+    up to today."""
+    if len(words) not in (2, 3):
+        return None
+    first, second = words[0].rstrip(","), words[1].rstrip(",")
+    if first in MONTHS and second.isdigit():
+        month, day_text = MONTHS[first], second
+    elif second in MONTHS and first.isdigit():
+        month, day_text = MONTHS[second], first
+    else:
+        return None
+    year_text = words[2] if len(words) == 3 else None
+    if year_text is not None and not re.fullmatch(r"\d{4}", year_text):
+        return None
+    day = int(day_text)
+    # four years either way, so that feb 29 finds its leap year
+    years = [int(year_text)] if year_text else range(today_.year - 4, today_.year + 5)
+    candidates = []
+    for year in years:
+        try:
+            candidates.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not candidates:
+        name = calendar.month_name[month]
+        raise Invalid(f"{name} has no day {day}", "date")
+    if year_text:
+        return candidates[0]
+    if backwards:
+        return max((d for d in candidates if d <= today_), default=candidates[0])
+    return min((d for d in candidates if d >= today_), default=candidates[-1])
 
 
 def parse_date(text: str, **kwargs) -> date:

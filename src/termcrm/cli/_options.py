@@ -51,3 +51,16 @@ SinceOpt = Annotated[
 UntilOpt = Annotated[
     str | None, typer.Option("--until", help="Up to this date: ISO, 'today', '7d' (ago)...")
 ]
+EditOpt = Annotated[
+    bool,
+    typer.Option("--edit", help="Write the long text in $VISUAL/$EDITOR (empty cancels)."),
+]
+NotesOpt = Annotated[
+    str | None, typer.Option("--notes", help="Free notes ('-' reads standard input).")
+]
+IdOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Print only the new record's id (for scripts: id=$(crm ... -q))."
+    ),
+]

@@ -120,3 +120,12 @@ class Out:
 
 
 out = Out()
+
+
+def confirm_delete(question: str, yes: bool) -> None:
+    """Ask `question` unless `--yes` was given; a no deletes nothing and exits 1."""
+    import typer
+
+    if not yes and not typer.confirm(question):
+        out.hint("Nothing deleted.")
+        raise typer.Exit(1)

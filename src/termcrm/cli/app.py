@@ -243,7 +243,7 @@ LAZY: dict[str, tuple[str, str | None]] = {
     "contact": ("contacts", "app"),
     "company": ("companies", "app"),
     "log": ("log", "app"),
-    "interactions": ("interactions", None),
+    "interactions": ("interactions", "app"),
     "deal": ("deals", "app"),
     "pipeline": ("deals", None),
     "task": ("tasks", "app"),

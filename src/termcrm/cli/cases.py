@@ -11,8 +11,11 @@ from termcrm.cli._options import (
     ContactArg,
     ContactOpt,
     CsvOpt,
+    EditOpt,
+    IdOnlyOpt,
     JsonOpt,
     MineOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
     WhenOpt,
@@ -41,23 +44,38 @@ def open_(
     priority: PriorityOpt = None,
     owner: OwnerOpt = None,
     when: WhenOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
+    quiet: IdOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Open a service case (a complaint or support request) for a contact.
+    """Open a service case (a complaint or support request) for a contact; `--notes` or
+    `--edit` ($EDITOR) describe it at length.
 
     Example: crm case open ada "Invoice shows the wrong VAT" --priority high
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import cases, refs
 
+    notes = long_text(notes, edit_it=edit_, what="the description of this case", context=subject)
     st = state()
     with st.store().write() as s:
         person = refs.contact(s, contact)
         case = cases.open_case(
-            s, person, subject, priority=priority, owner=owner, when=when, actor=st.actor
+            s,
+            person,
+            subject,
+            priority=priority,
+            owner=owner,
+            when=when,
+            actor=st.actor,
+            notes=notes,
         )
         record = _record(cases.view(s, case))
     if json_:
         out.json(record)
+    elif quiet:
+        out.line(str(case.id))
     else:
         out.ok(f"Opened case #{case.id} for {person.name}: {case.subject}")
 
@@ -142,6 +160,7 @@ def show(case: CaseArg, json_: JsonOpt = False) -> None:
         ("Owner", record["owner"]),
         ("Opened", show_dt(_dt(record["opened_at"]))),
         ("Resolved", show_dt(_dt(record["resolved_at"]))),
+        ("Notes", record["notes"]),
         ("Note", record["resolution_note"]),
     ]
     for label, value in rows:
@@ -152,15 +171,21 @@ def show(case: CaseArg, json_: JsonOpt = False) -> None:
 @app.command("resolve")
 def resolve(
     case: CaseArg,
-    note: Annotated[str | None, typer.Option("--note", help="How it was resolved.")] = None,
+    note: Annotated[
+        str | None,
+        typer.Option("--note", help="How it was resolved ('-' reads standard input)."),
+    ] = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Mark a case resolved (now), with an optional note.
+    """Mark a case resolved (now), with an optional note (`--edit` writes it in $EDITOR).
 
     Example: crm case resolve 3 --note "Credit note sent"
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import cases, refs
 
+    note = long_text(note, edit_it=edit_, what="how the case was resolved", context=f"case {case}")
     with state().store().write() as s:
         record = cases.resolve_case(s, refs.case(s, case), note=note)
         data = _record(cases.view(s, record))
@@ -185,3 +210,39 @@ def reopen(case: CaseArg, json_: JsonOpt = False) -> None:
         out.json(data)
     else:
         out.ok(f"Reopened case #{record.id}: {record.subject}")
+
+
+@app.command("edit")
+def edit(
+    case: CaseArg,
+    subject: Annotated[str | None, typer.Option("--subject", help="New subject.")] = None,
+    priority: PriorityOpt = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Team member responsible ('' clears).")
+    ] = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
+    json_: JsonOpt = False,
+) -> None:
+    """Change a case's subject, priority, owner or description (`--edit`: in $EDITOR).
+
+    Example: crm case edit 3 --priority urgent --owner grace
+    """
+    from termcrm.cli._editor import current_text
+    from termcrm.services import cases, refs
+
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the description of this case",
+        read=lambda s: ((r := refs.case(s, case)).notes, f"case #{r.id} {r.subject}"),
+    )
+    with state().store().write() as s:
+        record = cases.edit_case(
+            s, refs.case(s, case), subject=subject, priority=priority, owner=owner, notes=notes
+        )
+        data = _record(cases.view(s, record))
+    if json_:
+        out.json(data)
+    else:
+        out.ok(f"Updated case #{record.id}: {record.subject}")

@@ -7,13 +7,26 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._options import CsvOpt, JsonOpt, LimitOpt, MineOpt, OwnerFilterOpt, OwnerOpt
-from termcrm.cli._output import out
+from termcrm.cli._options import (
+    CsvOpt,
+    EditOpt,
+    JsonOpt,
+    LimitOpt,
+    MineOpt,
+    NotesOpt,
+    OwnerFilterOpt,
+    OwnerOpt,
+    YesOpt,
+)
+from termcrm.cli._output import confirm_delete, out
 
-app = typer.Typer(help="Companies: add, list, show, edit.", no_args_is_help=True)
+app = typer.Typer(help="Companies: add, list, show, edit, delete.", no_args_is_help=True)
 
 CompanyArg = Annotated[str, typer.Argument(help="Company: id or exact name.")]
-DomainOpt = Annotated[str | None, typer.Option("--domain", help="Web domain, e.g. example.com.")]
+DomainOpt = Annotated[
+    str | None,
+    typer.Option("--domain", "--website", help="Website or web domain, e.g. example.com."),
+]
 IndustryOpt = Annotated[str | None, typer.Option("--industry", help="Industry.")]
 
 
@@ -118,18 +131,52 @@ def edit(
     owner: Annotated[
         str | None, typer.Option("--owner", help="Hand it to another team member.")
     ] = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a company's name, domain, industry or owner.
+    """Change a company's name, website, industry, notes or owner (`--edit` opens the notes
+    in $EDITOR); `""` clears a field.
 
-    Example: crm company edit 3 --industry Software
+    Example: crm company edit "Analytical Engines" --website analytical.example --industry Software
     """
+    from termcrm.cli._editor import current_text
     from termcrm.services import companies, records
 
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this company",
+        read=lambda s: ((r := companies.resolve_company(s, company)).notes, f"#{r.id} {r.name}"),
+    )
     with state().store().write() as s:
         record = companies.resolve_company(s, company)
-        companies.edit_company(s, record, name=name, domain=domain, industry=industry, owner=owner)
+        companies.edit_company(
+            s, record, name=name, domain=domain, industry=industry, notes=notes, owner=owner
+        )
     if json_:
         out.json(records.company(record))
     else:
         out.ok(f"Updated company #{record.id} {record.name}")
+
+
+@app.command("delete")
+def delete(company: CompanyArg, yes: YesOpt = False) -> None:
+    """Delete a company. Its contacts and deals are kept, without a company.
+
+    Example: crm company delete "Analytical Engines" --yes
+    """
+    from termcrm.services import companies
+
+    with state().store().write() as s:
+        record = companies.resolve_company(s, company)
+        label = f"#{record.id} {record.name}"
+        people = len(companies.company_contacts(s, record))
+        confirm_delete(
+            f"Delete company {label}? Its {people} contact(s) stay, without a company.", yes
+        )
+        left = companies.delete_company(s, record)
+    out.ok(
+        f"Deleted company {label}; its {left.contacts} contact(s) and {left.deals} deal(s) "
+        "are kept without a company"
+    )

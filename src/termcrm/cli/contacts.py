@@ -12,9 +12,11 @@ from termcrm.cli._options import (
     ContactArg,
     ContactStageOpt,
     CsvOpt,
+    EditOpt,
     JsonOpt,
     LimitOpt,
     MineOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
     YesOpt,
@@ -31,7 +33,6 @@ SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the conta
 FieldOpt = Annotated[
     list[str] | None, typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable).")
 ]
-NotesOpt = Annotated[str | None, typer.Option("--notes", help="Free notes.")]
 CadenceOpt = Annotated[
     str | None,
     typer.Option(
@@ -63,14 +64,17 @@ def add(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a contact.
+    """Add a contact (`--edit` writes the notes in $EDITOR).
 
     Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import contacts, records
 
+    notes = long_text(notes, edit_it=edit_, what="the notes on this contact", context=name)
     st = state()
     with st.store().write() as s:
         contact = contacts.add_contact(
@@ -172,14 +176,23 @@ def edit(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """Change a contact; only the options given change. `--email ""` clears an email.
+    `--edit` opens the notes in $EDITOR.
 
     Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
     """
+    from termcrm.cli._editor import current_text
     from termcrm.services import contacts, records, refs
 
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this contact",
+        read=lambda s: ((r := refs.contact(s, contact)).notes, f"#{r.id} {r.name}"),
+    )
     st = state()
     extra = {}
     if cadence is not None:

@@ -11,16 +11,21 @@ from termcrm.cli._options import (
     CompanyOpt,
     CsvOpt,
     DealStageOpt,
+    EditOpt,
+    IdOnlyOpt,
     JsonOpt,
     LimitOpt,
     MineOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
+    YesOpt,
 )
-from termcrm.cli._output import out
+from termcrm.cli._output import confirm_delete, out
 
 app = typer.Typer(
-    help="Deals in the pipeline: add, list, show, edit, move, won, lost.", no_args_is_help=True
+    help="Deals in the pipeline: add, list, show, edit, move, won, lost, delete.",
+    no_args_is_help=True,
 )
 
 DealArg = Annotated[str, typer.Argument(help="Deal id.")]
@@ -56,14 +61,19 @@ def add(
     probability: ProbabilityOpt = None,
     close: CloseOpt = None,
     owner: OwnerOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
+    quiet: IdOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a deal for a contact.
+    """Add a deal for a contact (`--edit` writes its notes in $EDITOR; `-q` prints its id).
 
     Example: crm deal add "Renewal 2027" --contact ada --value 12000 --close eom
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import deals, refs
 
+    notes = long_text(notes, edit_it=edit_, what="the notes on this deal", context=title)
     st = state()
     with st.store().write() as s:
         person = refs.contact(s, contact)
@@ -79,8 +89,12 @@ def add(
             close=close,
             owner=owner,
             actor=st.actor,
+            notes=notes,
         )
         row = deals.deal_row(s, deal)
+    if quiet and not json_:
+        out.line(str(deal.id))
+        return
     _done(row, json_, f"Added deal #{deal.id} {deal.title} ({deal.stage})")
 
 
@@ -167,7 +181,7 @@ def show(deal: DealArg, json_: JsonOpt = False) -> None:
     for label, key in (
         ("Contact", "contact"), ("Company", "company"), ("Stage", "stage"),
         ("Expected close", "expected_close"), ("Closed", "closed_at"),
-        ("Lost reason", "lost_reason"), ("Owner", "owner"),
+        ("Lost reason", "lost_reason"), ("Owner", "owner"), ("Notes", "notes"),
     ):  # fmt: skip
         if data[key]:
             out.line(f"  {label}: {data[key]}")
@@ -193,20 +207,30 @@ def edit(
         str | None, typer.Option("--contact", "-c", help="Move to this contact.")
     ] = None,
     company: CompanyOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a deal's title, value, probability, close date, owner or contact.
+    """Change a deal's title, value, probability, close date, owner, contact or notes
+    (`--edit` opens the notes in $EDITOR).
 
     Example: crm deal edit 12 --value 15000 --close 2027-01-31
     """
+    from termcrm.cli._editor import current_text
     from termcrm.services import deals, refs
 
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this deal",
+        read=lambda s: ((r := refs.deal(s, deal)).notes, f"#{r.id} {r.title}"),
+    )
     with state().store().write() as s:
         record = refs.deal(s, deal)
         person = refs.contact(s, contact) if contact else None
         deals.edit_deal(
             s, record, title=title, value=value, currency=currency, probability=probability,
-            close=close, owner=owner, contact=person, company=company,
+            close=close, owner=owner, contact=person, company=company, notes=notes,
         )  # fmt: skip
         row = deals.deal_row(s, record)
     _done(row, json_, f"Updated deal #{record.id} {record.title}")
@@ -292,3 +316,20 @@ def pipeline(owner: OwnerFilterOpt = None, mine: MineOpt = False, json_: JsonOpt
 def register(root: typer.Typer) -> None:
     """Top-level commands of this module (`pipeline`)."""
     root.command("pipeline")(pipeline)
+
+
+@app.command("delete")
+def delete(deal: DealArg, yes: YesOpt = False) -> None:
+    """Delete a deal with its stage history and its tasks.
+
+    Example: crm deal delete 12 --yes
+    """
+    from termcrm.services import deals, refs
+
+    with state().store().write() as s:
+        record = refs.deal(s, deal)
+        label = f"#{record.id} {record.title}"
+        confirm_delete(f"Delete deal {label} with its tasks?", yes)
+        tasks = deals.delete_deal(s, record)
+    gone = f" and its {tasks} task{'s' if tasks != 1 else ''}" if tasks else ""
+    out.ok(f"Deleted deal {label}{gone}")

@@ -238,7 +238,14 @@ for _kind, _example in _IMPORT_EXAMPLES.items():
 FORMAT_HELP = "csv (default), json, vcf (contacts) or ics (open tasks)."
 
 
-def _run_export(kind: str, fmt: str, output: Path | None, owner: str | None, mine: bool) -> None:
+def _run_export(
+    kind: str,
+    fmt: str,
+    output: Path | None,
+    owner: str | None = None,
+    mine: bool = False,
+    as_events: bool = False,
+) -> None:
     from termcrm.services.transfer import export
     from termcrm.services.transfer.formats.csv import open_private
 
@@ -249,11 +256,11 @@ def _run_export(kind: str, fmt: str, output: Path | None, owner: str | None, min
         if output is None:
             # a file keeps the exact text; a terminal is shown it neutralised
             stream = NeutralStream(sys.stdout) if out.is_tty else sys.stdout
-            export.export(s, kind, stream, fmt, owner=who)
+            export.export(s, kind, stream, fmt, owner=who, as_events=as_events)
             return
         fh = open_private(output)
         try:
-            n = export.export(s, kind, fh, fmt, owner=who)
+            n = export.export(s, kind, fh, fmt, owner=who, as_events=as_events)
         finally:
             fh.close()
     out.hint(f"Exported {n} {kind} to {output}")
@@ -267,6 +274,26 @@ def _export_command(kind: str, example: str):
         mine: MineOpt = False,
     ) -> None:
         _run_export(kind, fmt, output, owner, mine)
+
+    if kind == "tasks":
+
+        def command(  # to-dos by default; events for calendars that ignore to-dos
+            fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
+            output: OutputOpt = None,
+            owner: OwnerFilterOpt = None,
+            mine: MineOpt = False,
+            as_events: Annotated[
+                bool,
+                typer.Option(
+                    "--as-events", help="With --format ics: events instead of to-dos (VTODO)."
+                ),
+            ] = False,
+        ) -> None:
+            if as_events and fmt.strip().lower() != "ics":
+                from termcrm.errors import Invalid
+
+                raise Invalid("--as-events goes with --format ics")
+            _run_export(kind, fmt, output, owner, mine, as_events)
 
     formats = (
         "csv, json" + (", vcf" if kind == "contacts" else "") + (", ics" if kind == "tasks" else "")

@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from termcrm.cli import survey
 from termcrm.cli._click import exceptions as click_exc
 from termcrm.cli._context import state
-from termcrm.cli._options import ContactArg, JsonOpt
+from termcrm.cli._options import ContactArg, EditOpt, JsonOpt
 from termcrm.cli._output import out
 from termcrm.vocab import INTERACTION_KINDS
 
@@ -56,7 +56,10 @@ def _make(kind: str) -> Callable[..., None]:
                 "--when", "-w", help="When: ISO or 'yesterday', '2h ago'... (default now)."
             ),
         ] = None,
-        body: Annotated[str | None, typer.Option("--body", "-b", help="Longer text.")] = None,
+        body: Annotated[
+            str | None,
+            typer.Option("--body", "-b", help="Longer text ('-' reads standard input)."),
+        ] = None,
         direction: Annotated[
             str | None, typer.Option("--direction", "-d", help="in (they reached out) | out.")
         ] = None,
@@ -68,10 +71,14 @@ def _make(kind: str) -> Callable[..., None]:
             str | None,
             typer.Option("--follow-up", "-f", help="Also add a follow-up task due then."),
         ] = None,
+        edit_: EditOpt = False,
         json_: JsonOpt = False,
     ) -> None:
+        from termcrm.cli._editor import long_text
         from termcrm.services import interactions, records, refs
 
+        what = f"the body of the {kind} with {contact}"
+        body = long_text(body, edit_it=edit_, what=what, context=summary)
         st = state()
         with st.store().write() as s:
             person = refs.contact(s, contact)

@@ -11,9 +11,12 @@ from termcrm.cli._options import (
     ContactOpt,
     CsvOpt,
     DueOpt,
+    EditOpt,
+    IdOnlyOpt,
     JsonOpt,
     LimitOpt,
     MineOpt,
+    NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
     YesOpt,
@@ -60,14 +63,20 @@ def add(
     recur: RecurOpt = None,
     priority: PriorityOpt = None,
     owner: OwnerOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
+    quiet: IdOnlyOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a task or follow-up, optionally recurring.
+    """Add a task or follow-up, optionally recurring (`--edit` writes its notes in $EDITOR;
+    `-q` prints only its id).
 
     Example: crm task add "Call back Grace" --contact grace --due "next fri 10:00" --recur 2w
     """
+    from termcrm.cli._editor import long_text
     from termcrm.services import refs, tasks
 
+    notes = long_text(notes, edit_it=edit_, what="the notes on this task", context=title)
     st = state()
     with st.store().write() as s:
         person = refs.contact(s, contact) if contact else None
@@ -81,10 +90,13 @@ def add(
             recur=recur,
             owner=owner,
             actor=st.actor,
+            notes=notes,
         )
         record = _records(s, [task])[0]
     if json_:
         out.json(record)
+    elif quiet:
+        out.line(str(task.id))
     else:
         out.ok(f"Added task {_summary(task)}")
 
@@ -182,6 +194,7 @@ def show(task: TaskArg, json_: JsonOpt = False) -> None:
         ("Priority", found.priority),
         ("Repeats", rule.describe() if rule else None),
         ("Owner", found.owner),
+        ("Notes", found.notes),
     ]
     for label, value in rows:
         if value:
@@ -254,22 +267,39 @@ def edit(
     owner: OwnerOpt = None,
     contact: ContactOpt = None,
     deal: DealOpt = None,
+    notes: NotesOpt = None,
+    edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a task; only the options given change.
+    """Change a task; only the options given change (`--edit` opens its notes in $EDITOR).
 
     Example: crm task edit 12 --due "next mon 9:00" --priority high
     """
+    from termcrm.cli._editor import current_text
     from termcrm.services import refs, tasks
 
     extra: dict = {}
+    notes = current_text(
+        notes,
+        edit_it=edit_,
+        what="the notes on this task",
+        read=lambda s: ((r := refs.task(s, task)).notes, f"#{r.id} {r.title}"),
+    )
     with state().store().write() as s:
         if contact is not None:
             extra["contact"] = refs.contact(s, contact) if contact.strip() else None
         if deal is not None:
             extra["deal"] = deal if deal.strip() else None
         changed = tasks.edit_task(
-            s, task, title=title, due=due, priority=priority, recur=recur, owner=owner, **extra
+            s,
+            task,
+            title=title,
+            due=due,
+            priority=priority,
+            recur=recur,
+            owner=owner,
+            notes=notes,
+            **extra,
         )
         record = _records(s, [changed])[0]
     if json_:

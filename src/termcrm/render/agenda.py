@@ -76,6 +76,22 @@ def _deal_rows(agenda: Agenda) -> list[list[Cell]]:
     return rows
 
 
+def _case_rows(agenda: Agenda) -> list[list[Cell]]:
+    rows = []
+    for c in agenda.open_cases:
+        days = (agenda.today - dates.to_local(c.opened_at).date()).days
+        rows.append(
+            [
+                (f"#{c.id}", "dim"),
+                (c.subject, "bold" if c.priority in ("high", "urgent") else ""),
+                (agenda.contact_name(c.contact_id) or "", "cyan"),
+                (c.priority, "red" if c.priority == "urgent" else ""),
+                (f"open {days} day{'s' if days != 1 else ''}" if days else "opened today", ""),
+            ]
+        )
+    return rows
+
+
 def _cold_rows(agenda: Agenda) -> list[list[Cell]]:
     rows = []
     for c in agenda.going_cold:
@@ -96,7 +112,7 @@ def title(agenda: Agenda) -> str:
     return f"Today · {agenda.today.strftime('%A %d %B %Y')}{who}"
 
 
-EMPTY = "Nothing due. No deal closing, nobody going cold."
+EMPTY = "Nothing due. No deal closing, no open case, nobody going cold."
 
 
 def sections(agenda: Agenda) -> list[Section]:
@@ -106,6 +122,7 @@ def sections(agenda: Agenda) -> list[Section]:
         ("Due today", "due_today", "yellow", lambda: _task_rows(agenda, agenda.due_today, late=False)),
         ("Next 7 days", "next_7_days", "blue", lambda: _task_rows(agenda, agenda.next_7_days, late=False)),
         ("Deals closing", "deals_closing", "magenta", lambda: _deal_rows(agenda)),
+        ("Open cases", "open_cases", "red", lambda: _case_rows(agenda)),
         ("Going cold", "going_cold", "cyan", lambda: _cold_rows(agenda)),
     )  # fmt: skip
     out = []

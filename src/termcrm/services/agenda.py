@@ -24,10 +24,10 @@ from sqlmodel import Session, col, select
 
 from termcrm import dates
 from termcrm.services import cadence, owners, records, tasks
-from termcrm.store.models import Contact, Deal, Task
-from termcrm.vocab import OPEN_DEAL_STAGES
+from termcrm.store.models import Case, Contact, Deal, Task
+from termcrm.vocab import CASE_PRIORITIES, OPEN_DEAL_STAGES
 
-SECTIONS = ("overdue", "due_today", "next_7_days", "deals_closing", "going_cold")
+SECTIONS = ("overdue", "due_today", "next_7_days", "deals_closing", "open_cases", "going_cold")
 AHEAD_DAYS = 7
 COLD_COUNT_CAP = 1000
 
@@ -43,6 +43,8 @@ class Agenda:
     due_today: list[Task] = field(default_factory=list)
     next_7_days: list[Task] = field(default_factory=list)
     deals_closing: list[Deal] = field(default_factory=list)
+    #: open service cases, the most urgent first
+    open_cases: list[Case] = field(default_factory=list)
     going_cold: list[cadence.ColdContact] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     #: contact names for the tasks and deals shown, by contact id
@@ -92,6 +94,28 @@ def _deals(session: Session, today: date, owner: str | None, limit: int):
     return found, _total(session, Deal, where, found, limit)
 
 
+def _open_cases(session: Session, owner: str | None, limit: int) -> tuple[list[Case], int]:
+    """Open cases, most urgent first, then the longest open."""
+    where = [Case.status == "open"]
+    if owner:
+        where.append(owners.condition(session, Case.owner, owner))
+    rank = case(
+        {p: i for i, p in enumerate(reversed(CASE_PRIORITIES))}, value=Case.priority, else_=9
+    )
+    found = list(
+        session.exec(
+            select(Case)
+            .where(*where)
+            .order_by(rank, col(Case.opened_at), col(Case.id))
+            .limit(limit)
+        ).all()
+    )
+    total = len(found)
+    if total >= limit:
+        total = session.exec(select(func.count()).select_from(Case).where(*where)).one()
+    return found, int(total)
+
+
 def build(
     session: Session,
     *,
@@ -125,6 +149,7 @@ def build(
         bound = and_(open_, due < week_end, *([mine] if mine is not None else []))
         agenda.counts.update(_task_counts(session, sections, bound))
     agenda.deals_closing, agenda.counts["deals_closing"] = _deals(session, today, owner, limit)
+    agenda.open_cases, agenda.counts["open_cases"] = _open_cases(session, owner, limit)
     agenda.going_cold, agenda.counts["going_cold"] = cadence.going_cold(
         session, owner=owner, now=current, limit=cold_limit, count_cap=COLD_COUNT_CAP
     )
@@ -133,7 +158,7 @@ def build(
         t.contact_id
         for t in (*agenda.overdue, *agenda.due_today, *agenda.next_7_days)
         if t.contact_id is not None
-    } | {d.contact_id for d in agenda.deals_closing if d.contact_id is not None}
+    } | {d.contact_id for d in (*agenda.deals_closing, *agenda.open_cases) if d.contact_id}
     if ids:
         agenda.names = dict(
             session.exec(select(Contact.id, Contact.name).where(col(Contact.id).in_(ids))).all()
@@ -185,6 +210,10 @@ def to_record(agenda: Agenda) -> dict[str, Any]:
         "due_today": [_task(agenda, t) for t in agenda.due_today],
         "next_7_days": [_task(agenda, t) for t in agenda.next_7_days],
         "deals_closing": [_deal(agenda, d) for d in agenda.deals_closing],
+        "open_cases": [
+            records.case(c, contact_name=agenda.contact_name(c.contact_id))
+            for c in agenda.open_cases
+        ],
         "going_cold": [_cold(c) for c in agenda.going_cold],
         "counts": {s: agenda.counts.get(s, 0) for s in SECTIONS},
     }

@@ -35,8 +35,9 @@ def open_case(
     owner: str | None = None,
     when: str | dates.When | None = None,
     actor: str | None = None,
+    notes: str | None = None,
 ) -> Case:
-    """Open a case for `contact`; `owner` defaults to the acting user."""
+    """Open a case for `contact`; `owner` defaults to the acting user; `notes` describe it."""
     opened = dates.parse_when(when, backwards=True, field="when") if isinstance(when, str) else when
     case = Case(
         contact_id=contact.id,
@@ -44,6 +45,7 @@ def open_case(
         priority=validate.choice(priority or "normal", CASE_PRIORITIES, "priority"),
         status="open",
         owner=validate.text(owner, "owner", max_len=100) or actor,
+        notes=validate.text(notes, "notes", max_len=20000),
     )
     if opened is not None:
         case.opened_at = opened.at
@@ -72,6 +74,30 @@ def reopen_case(session: Session, case: Case) -> Case:
     case.status = "open"
     case.resolved_at = None
     case.resolution_note = None
+    case.updated_at = dates.now()
+    session.add(case)
+    session.flush()
+    return case
+
+
+def edit_case(
+    session: Session,
+    case: Case,
+    *,
+    subject: str | None = None,
+    priority: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+) -> Case:
+    """Change the given fields; `owner=""` and `notes=""` clear them."""
+    if subject is not None:
+        case.subject = validate.text(subject, "subject", required=True, max_len=500)
+    if priority is not None:
+        case.priority = validate.choice(priority, CASE_PRIORITIES, "priority")
+    if owner is not None:
+        case.owner = validate.text(owner, "owner", max_len=100)
+    if notes is not None:
+        case.notes = validate.text(notes, "notes", max_len=20000)
     case.updated_at = dates.now()
     session.add(case)
     session.flush()

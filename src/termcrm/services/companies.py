@@ -131,3 +131,26 @@ def company_contacts(session: Session, company: Company) -> list[Contact]:
             .order_by(func.lower(Contact.name))
         ).all()
     )
+
+
+@dataclass
+class Unlinked:
+    """What deleting a company left behind: its contacts and deals, now without a company."""
+
+    company: Company
+    contacts: int
+    deals: int
+
+
+def delete_company(session: Session, company: Company) -> Unlinked:
+    """Delete `company`. Its contacts and deals are kept, without a company."""
+    contacts = session.exec(select(func.count()).where(Contact.company_id == company.id)).one()
+    deals = session.exec(select(func.count()).where(Deal.company_id == company.id)).one()
+    for model in (Contact, Deal):
+        for record in session.exec(select(model).where(model.company_id == company.id)).all():
+            record.company_id = None
+            session.add(record)
+    session.flush()
+    session.delete(company)
+    session.flush()
+    return Unlinked(company, int(contacts), int(deals))

@@ -67,6 +67,7 @@ def add_deal(
     close: str | None = None,
     owner: str | None = None,
     actor: str | None = None,
+    notes: str | None = None,
 ) -> Deal:
     """Create a deal for `contact` (its company unless `company` names another)."""
     stage = validate.choice(stage or "lead", DEAL_STAGES, "stage")
@@ -79,6 +80,7 @@ def add_deal(
         probability=validate.percent(probability),
         expected_close=_close_date(close),
         owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
+        notes=validate.text(notes, "notes", max_len=20000),
     )
     if company:
         deal.company_id = company_for(session, company).id
@@ -139,7 +141,11 @@ def edit_deal(
     owner: str | None = None,
     contact: Contact | None = None,
     company: str | None = None,
+    notes: str | None = None,
 ) -> Deal:
+    """Change the given fields; `close=""`, `company=""`, `notes=""` clear them."""
+    if notes is not None:
+        deal.notes = validate.text(notes, "notes", max_len=20000)
     if title is not None:
         deal.title = validate.text(title, "title", required=True, max_len=200)
     if value is not None:
@@ -275,3 +281,15 @@ def history(session: Session, deal: Deal) -> list[DealStageChange]:
             .order_by(DealStageChange.changed_at, DealStageChange.id)
         ).all()
     )
+
+
+def delete_deal(session: Session, deal: Deal) -> int:
+    """Delete `deal` with its stage history and its tasks; returns how many tasks went too."""
+    from sqlalchemy import func
+
+    from termcrm.store.models import Task
+
+    tasks = session.exec(select(func.count()).where(Task.deal_id == deal.id)).one()
+    session.delete(deal)  # the stage history and tasks go by their foreign keys' cascade
+    session.flush()
+    return int(tasks)

@@ -12,11 +12,11 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from termcrm import dates
-from termcrm.errors import Invalid
+from termcrm.errors import Invalid, NotFound
 from termcrm.services import owners, validate
 from termcrm.services.tasks import add_task
 from termcrm.store.models import Contact, Interaction, Task
-from termcrm.vocab import ALL_INTERACTION_KINDS, DIRECTIONS
+from termcrm.vocab import ALL_INTERACTION_KINDS, DIRECTIONS, INTERACTION_KINDS
 
 
 @dataclass
@@ -128,3 +128,72 @@ def period(since: str | None, until: str | None) -> tuple[datetime | None, datet
     if start is not None and end is not None and start >= end:
         raise Invalid("--since must be before --until")
     return start, end
+
+
+# -- changes ------------------------------------------------------------------------------------
+
+
+def get_interaction(session: Session, ref: str | int) -> Interaction:
+    """The interaction with id `ref` (as `interactions` lists it)."""
+    s = str(ref).strip().lstrip("#")
+    if not s.isdigit():
+        raise Invalid(f"Interaction id must be a number, not {str(ref)!r}", "id")
+    found = session.get(Interaction, int(s))
+    if found is None:
+        raise NotFound(f"No interaction with id {s}")
+    return found
+
+
+def edit_interaction(
+    session: Session,
+    interaction: Interaction,
+    *,
+    kind: str | None = None,
+    summary: str | None = None,
+    when: str | None = None,
+    body: str | None = None,
+    direction: str | None = None,
+    duration: str | None = None,
+    outcome: str | None = None,
+    contact: Contact | None = None,
+) -> Interaction:
+    """Change the given fields; `""` clears the body, direction, duration and outcome.
+
+    A survey answer stays a survey (its score belongs to `log survey`), and no other
+    interaction becomes one.
+    """
+    if kind is not None:
+        if "survey" in (interaction.kind, kind.strip().lower()):
+            raise Invalid("A survey answer stays a survey; log a new one instead", "kind")
+        interaction.kind = validate.choice(kind, INTERACTION_KINDS, "interaction kind")
+    if summary is not None:
+        interaction.summary = validate.text(summary, "summary", required=True, max_len=500)
+    if when is not None:
+        if not when.strip():
+            raise Invalid("When must not be empty", "when")
+        interaction.occurred_at = occurred_at(when)
+    if body is not None:
+        interaction.body = validate.text(body, "body", max_len=100_000)
+    if direction is not None:
+        interaction.direction = (
+            validate.choice(direction, DIRECTIONS, "direction") if direction.strip() else None
+        )
+    if duration is not None:
+        interaction.duration_min = (
+            validate.positive_int(duration, "duration") if duration.strip() else None
+        )
+    if outcome is not None:
+        interaction.outcome = validate.text(outcome, "outcome", max_len=200)
+    if contact is not None:
+        interaction.contact_id = contact.id
+    interaction.updated_at = dates.now()
+    session.add(interaction)
+    session.flush()
+    return interaction
+
+
+def delete_interaction(session: Session, interaction: Interaction) -> Interaction:
+    """Remove a logged interaction (its follow-up task, if any, stays)."""
+    session.delete(interaction)
+    session.flush()
+    return interaction

@@ -220,6 +220,7 @@ def add_task(
     recur: str | None = None,
     owner: str | None = None,
     actor: str | None = None,
+    notes: str | None = None,
 ) -> Task:
     """Create an open task; `due` is a phrase (`next fri`) or a parsed `When`.
 
@@ -236,6 +237,7 @@ def add_task(
         priority=validate.choice(priority or "normal", TASK_PRIORITIES, "priority"),
         recur=_recur(recur),
         owner=validate.text(owner, "owner", max_len=100) or actor,
+        notes=validate.text(notes, "notes", max_len=20000),
     )
     session.add(task)
     session.flush()
@@ -271,6 +273,8 @@ def complete_task(
         )
         following = Task(
             title=task.title,
+            notes=task.notes,
+            series_id=task.series_id or task.id,
             due_at=nxt.due_at,
             due_has_time=nxt.due_has_time,
             contact_id=task.contact_id,
@@ -324,8 +328,9 @@ def edit_task(
     owner: str | None = None,
     contact: Contact | object | None = _UNSET,
     deal: Deal | str | int | object | None = _UNSET,
+    notes: str | None = None,
 ) -> Task:
-    """Change the given fields; `due=""`, `recur=""`, `owner=""` clear them."""
+    """Change the given fields; `due=""`, `recur=""`, `owner=""`, `notes=""` clear them."""
     task = refs.task(session, task)
     if title is not None:
         task.title = validate.text(title, "title", required=True, max_len=500)
@@ -339,6 +344,8 @@ def edit_task(
         task.recur = _recur(recur)
     if owner is not None:
         task.owner = validate.text(owner, "owner", max_len=100)
+    if notes is not None:
+        task.notes = validate.text(notes, "notes", max_len=20000)
     if contact is not _UNSET:
         task.contact_id = contact.id if contact is not None else None
     if deal is not _UNSET:

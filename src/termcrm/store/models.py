@@ -178,6 +178,7 @@ class Deal(Timestamps, table=True):
     expected_close: date | None = Field(default=None)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     lost_reason: str | None = Field(default=None, sa_type=String(500))
+    notes: str | None = Field(default=None, sa_type=Text)
     owner: str | None = Field(default=None, sa_type=String(100), index=True)
 
 
@@ -204,6 +205,10 @@ class Task(Timestamps, table=True):
     )
     priority: str = Field(default="normal", sa_type=String(8), nullable=False)
     recur: str | None = Field(default=None, sa_type=String(16))
+    notes: str | None = Field(default=None, sa_type=Text)
+    #: the first task of a recurring series (None for that first one): calendars know the
+    #: series by it across completions
+    series_id: int | None = Field(default=None)
     done_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     owner: str | None = Field(default=None, sa_type=String(100), index=True)
 
@@ -231,6 +236,7 @@ class Case(Timestamps, table=True):
     opened_at: datetime = _ts()
     resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     resolution_note: str | None = Field(default=None, sa_type=Text)
+    notes: str | None = Field(default=None, sa_type=Text)
 
 
 class ContactStageChange(Base, table=True):

@@ -197,6 +197,7 @@ def export(
     *,
     open_only: bool = False,
     owner: str | None = None,
+    as_events: bool = False,
 ) -> int:
     """Write every record of `kind` (or `owner`'s) to `fh` in `fmt`; returns how many."""
     if kind not in KINDS:
@@ -212,7 +213,7 @@ def export(
     if fmt == "ics":
         if kind != "tasks":
             raise Invalid("--format ics exports tasks only")
-        return export_ics(session, fh, owner=owner)
+        return export_ics(session, fh, owner=owner, as_events=as_events)
     count = 0
     recs = iter_records(session, kind, open_only=open_only, owner=owner)
     if fmt == "json":
@@ -233,8 +234,10 @@ def tasks_ics(
     owner: str | None = None,
     contact=None,
     now: datetime | None = None,
+    as_events: bool = False,
 ) -> bytes:
-    """The open tasks with a due date (optionally one owner's or contact's) as iCalendar."""
+    """The open tasks with a due date (optionally one owner's or contact's) as iCalendar
+    to-dos, or events with `as_events`."""
     from termcrm.services import tasks
     from termcrm.services.transfer.formats import ics
 
@@ -244,11 +247,13 @@ def tasks_ics(
         for t in tasks.list_tasks(session, scope="open", owner=owner, contact=contact, now=stamp)
         if t.due_at is not None
     ]
-    return ics.calendar(found, tasks.contact_names(session, found), stamp)
+    return ics.calendar(found, tasks.contact_names(session, found), stamp, as_events=as_events)
 
 
-def export_ics(session: Session, fh: IO[str], *, owner: str | None = None) -> int:
-    """Open tasks with a due date as iCalendar events (`tasks_ics`, one way to do it)."""
-    data = tasks_ics(session, owner=owner).decode("utf-8")
+def export_ics(
+    session: Session, fh: IO[str], *, owner: str | None = None, as_events: bool = False
+) -> int:
+    """Open tasks with a due date as iCalendar to-dos or events (`tasks_ics`)."""
+    data = tasks_ics(session, owner=owner, as_events=as_events).decode("utf-8")
     fh.write(data)  # CRLF line ends, as RFC 5545 wants
-    return data.count("BEGIN:VEVENT")
+    return data.count("BEGIN:VEVENT" if as_events else "BEGIN:VTODO")

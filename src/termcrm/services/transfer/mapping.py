@@ -137,6 +137,7 @@ DEAL_ALIASES: dict[str, tuple[str, ...]] = {
     "lost_reason": ("lostreason", "closedlostreason"),
     "owner": ("owner", "dealowner", "opportunityowner"),
     "stage_history": ("stagehistory",),
+    "notes": ("notes", "description"),
     **_STAMPS,
 }
 
@@ -153,6 +154,7 @@ TASK_ALIASES: dict[str, tuple[str, ...]] = {
     "done": ("done", "completed"),
     "done_at": ("doneat", "completedat"),
     "owner": ("owner", "assignedto"),
+    "notes": ("notes", "description"),
     **_STAMPS,
 }
 
@@ -166,6 +168,7 @@ CASE_ALIASES: dict[str, tuple[str, ...]] = {
     "opened_at": ("openedat", "opened", "createddate"),
     "resolved_at": ("resolvedat", "resolved", "closeddate"),
     "resolution_note": ("resolutionnote", "resolution"),
+    "notes": ("notes", "description"),
     **_STAMPS,
 }
 

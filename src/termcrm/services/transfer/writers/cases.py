@@ -32,6 +32,7 @@ class CaseWriter(RecordWriter):
             "resolution_note": validate.text(
                 v.get("resolution_note"), "resolution note", max_len=20000
             ),
+            "notes": validate.text(v.get("notes"), "notes", max_len=20000),
             "created_at": created,
             "updated_at": updated,
         }

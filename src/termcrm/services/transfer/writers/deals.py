@@ -40,6 +40,7 @@ class DealWriter(RecordWriter):
             "expected_close": cells.parse_day(close, "expected_close") if close else None,
             "closed_at": closed_at,
             "lost_reason": validate.text(v.get("lost_reason"), "lost reason", max_len=500),
+            "notes": validate.text(v.get("notes"), "notes", max_len=20000),
             "owner": self.owner(v),
             "_history": self.history(v, DEAL_STAGES),
             "created_at": created,

@@ -53,6 +53,7 @@ class TaskWriter(RecordWriter):
             "deal_id": deal_id,
             "priority": cells.choice(v, "priority", TASK_PRIORITIES, "normal"),
             "recur": cells.recur(v.get("recur", "")),
+            "notes": validate.text(v.get("notes"), "notes", max_len=20000),
             "done_at": done_at,
             "owner": self.owner(v),
             "created_at": created,
