@@ -69,7 +69,7 @@ def add(
 
     Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
     """
-    from termcrm.services import contacts, records
+    from termcrm.services import contacts, dupes, records
 
     st = state()
     with st.store().write() as s:
@@ -90,10 +90,21 @@ def add(
             actor=st.actor,
         )
         view = contacts.view(s, contact)
+        lookalikes = dupes.lookalikes(s, contact)
     if json_:
         out.json(records.contact(view))
     else:
         out.ok(f"Added contact #{contact.id} {contact.name}")
+    warn_lookalikes(contact.id, lookalikes)
+
+
+def warn_lookalikes(new_id: int, lookalikes) -> None:
+    """`contact add`'s warning (stderr, exit 0) that the new contact may be a duplicate."""
+    for other in lookalikes:
+        out.hint(
+            f"Warning: #{other.id} {other.name} exists already ({other.reason}); "
+            f"if they are one person: termcrm contact merge {other.id} {new_id}"
+        )
 
 
 @app.command("list")
@@ -228,3 +239,6 @@ def delete(contact: ContactArg, yes: YesOpt = False) -> None:
             raise typer.Exit(1)
         contacts.delete_contact(s, record)
     out.ok(f"Deleted contact {label}")
+
+
+from termcrm.cli import contact_data  # noqa: E402,F401  (dupes, merge, export-data, forget)
