@@ -237,8 +237,9 @@ def delete(contact: ContactArg, yes: YesOpt = False) -> None:
         if not yes and not typer.confirm(f"Delete contact {label} and its timeline?"):
             out.hint("Nothing deleted.")
             raise typer.Exit(1)
-        contacts.delete_contact(s, record)
+        entry = contacts.delete_contact(s, record, actor=state().actor)
     out.ok(f"Deleted contact {label}")
+    out.trashed(entry.id)
 
 
 from termcrm.cli import contact_data  # noqa: E402,F401  (dupes, merge, export-data, forget)

@@ -182,13 +182,16 @@ def edit_contact(
     return contact
 
 
-def delete_contact(session: Session, contact: Contact) -> None:
-    """Delete a contact with its interactions, tasks and cases (deals keep their history),
-    and its row in the search index, in the same transaction: the index holds personal data."""
+def delete_contact(session: Session, contact: Contact, actor: str | None = None):
+    """Move a contact with its interactions, tasks and cases to the trash (its deals stay,
+    without it, until it is restored), and take its row out of the search index in the same
+    transaction: the index holds personal data."""
+    from termcrm.services import trash
+
     cid = contact.id
-    session.delete(contact)
-    session.flush()
+    entry = trash.move_to_trash(session, "contact", cid, f"#{cid} {contact.name}", actor)
     search_index.forget_contacts(session, [cid])
+    return entry
 
 
 def _set_tags(
