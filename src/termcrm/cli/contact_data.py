@@ -133,3 +133,77 @@ def _show_plan(plan) -> None:
 
 
 _MOVED = {"contact_stage_changes": "stage history entries"}
+
+
+@app.command("export-data")
+def export_data(
+    contact: Annotated[str, typer.Argument(help="Contact: id, exact email, or a unique name.")],
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="Write to this file (mode 0600).")
+    ] = None,
+) -> None:
+    """Everything held about one person, as one JSON document (access and portability).
+
+    Profile, consents, interactions, survey answers, deals, tasks, cases, stage history and
+    what of theirs is in the trash.
+
+    Example: crm contact export-data ada -o ada.json
+    """
+    import json
+
+    from termcrm.services import contacts, privacy
+    from termcrm.services.exporter import open_private
+
+    with state().store().read() as s:
+        record = contacts.resolve_contact(s, contact)
+        data = privacy.export_data(s, record)
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        out.line(text.rstrip("\n"))
+        return
+    with open_private(output) as fh:
+        fh.write(text)
+    out.ok(f"Wrote everything about #{record.id} {record.name} to {output}")
+
+
+@app.command("forget")
+def forget(
+    contact: Annotated[str, typer.Argument(help="Contact: id, exact email, or a unique name.")],
+    yes: YesOpt = False,
+) -> None:
+    """Erase a person for good (bypassing the trash): see docs/privacy.md.
+
+    Removes the contact with their interactions, tasks, cases, survey answers, consents and
+    stage history; keeps their deals for the books, detached, with their name, email and
+    phone taken out of the titles; removes them from the search index and makes the
+    database files hold no copy.
+
+    Example: crm contact forget 42 --yes
+    """
+    from termcrm.services import contacts, privacy
+
+    st = state()
+    store = st.store()
+    with store.write() as s:
+        record = contacts.resolve_contact(s, contact)
+        if not yes and not typer.confirm(
+            f"Erase #{record.id} {record.name} and everything about them for good? "
+            "This cannot be undone"
+        ):
+            out.hint("Nothing erased.")
+            raise typer.Exit(1)
+        done = privacy.forget(s, record, actor=st.actor)
+    left = store.scrub(privacy.TOUCHED_TABLES)
+    removed = ", ".join(f"{n} {t.replace('_', ' ')}" for t, n in sorted(done.removed.items()))
+    out.ok(f"Erased contact #{done.contact_id}" + (f": removed {removed}" if removed else ""))
+    if done.deals_kept:
+        out.ok(
+            f"Kept {done.deals_kept} deal(s) without them "
+            f"({done.deal_titles_redacted} title(s) redacted)"
+        )
+    if left:
+        out.hint(f"Warning: {left}")
+    out.hint(
+        "Backups and exports made earlier (db backup files, exported CSV/JSON/vCard, "
+        "PostgreSQL WAL archives and dumps) still hold their data: erase those separately."
+    )

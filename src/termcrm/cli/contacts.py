@@ -183,15 +183,20 @@ def edit(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    consent: Annotated[
+        list[str] | None,
+        typer.Option("--consent", help="KIND=yes|no, e.g. marketing=yes (dated; repeatable)."),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Change a contact; only the options given change. `--email ""` clears an email.
 
     Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
     """
-    from termcrm.services import contacts, records, refs
+    from termcrm.services import contacts, privacy, records, refs
 
     st = state()
+    answers = [privacy.parse_consent(c) for c in consent or ()]
     extra = {}
     if cadence is not None:
         extra["cadence_days"] = _cadence(cadence)
@@ -216,6 +221,8 @@ def edit(
             actor=st.actor,
             **extra,
         )
+        for kind, granted in answers:
+            privacy.set_consent(s, record, kind, granted, st.actor)
         view = contacts.view(s, record)
     if json_:
         out.json(records.contact(view))

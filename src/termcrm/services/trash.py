@@ -80,8 +80,9 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def _children(table: Table) -> list[tuple[Table, str, str | None]]:
-    """(child table, its column, its ON DELETE) of every foreign key to `table.id`."""
+def children_of(name: str) -> list[tuple[Table, str, str | None]]:
+    """(child table, its column, its ON DELETE) of every foreign key to `name.id`."""
+    table = _table(name)
     out = []
     for child in SQLModel.metadata.sorted_tables:
         for fk in child.foreign_keys:
@@ -107,7 +108,7 @@ def _collect(session: Session, table: Table, where, rows: list, links: list) -> 
     if "id" not in table.c:
         return
     ids = [r["id"] for r in found]
-    for child, column, ondelete in _children(table):
+    for child, column, ondelete in children_of(table.name):
         if child is table:
             continue
         if ondelete == "CASCADE":
