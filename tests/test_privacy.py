@@ -127,6 +127,17 @@ def test_forget_leaves_no_byte_of_the_person_in_the_database_files(crm, zoe, sto
     assert crm.json("task", "list", "--all") == []
     assert crm.json("case", "list") == []
     assert [c["name"] for c in crm.json("contact", "list")] == ["Grace Hopper"]
+    history = crm.json("history")
+    assert (history[0]["action"], history[0]["label"], history[0]["changes"]) == ("erase", None, {})
+    assert (history[0]["entity"], history[0]["record_id"], history[0]["user"]) == (
+        "contact",
+        1,
+        "tester",
+    )
+    text = json.dumps(history, ensure_ascii=False).lower()
+    for needle in ("ölstad", "olstad", EMAIL, "22 12 34 56", "+4722123456"):
+        assert needle.lower() not in text
+    assert "Grace Hopper" in json.dumps(history, ensure_ascii=False)  # others' history stays
 
 
 def test_forget_asks_first_and_refusing_changes_nothing(crm, zoe):

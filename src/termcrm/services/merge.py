@@ -18,11 +18,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import column, delete, func, select, table, update
+from sqlalchemy import column, func, select, table, update
 from sqlmodel import Session, SQLModel
 
 from termcrm.dates import now
 from termcrm.errors import Invalid
+from termcrm.services import audit
 from termcrm.store.models import Company, Contact, ContactConsent, ContactField, ContactTag
 
 #: the contact's own attributes that merge, in the order they are shown
@@ -160,8 +161,8 @@ def merge_contacts(
     _merge_consents(session, keep, other)
     session.flush()
     other_values = {n: getattr(other, n) for n in (*FIELDS, *FIELDS_TAIL, "notes")}
-    session.execute(delete(Contact).where(Contact.id == other.id))
-    session.expunge(other)
+    session.delete(other)  # through the ORM: the audit trail records it
+    session.flush()
     old_stage = keep.stage
     for name, value in plan.filled.items():
         setattr(keep, name, value)
@@ -179,6 +180,15 @@ def merge_contacts(
     if keep.stage != old_stage:
         record_stage(session, keep, old_stage, actor)
         session.flush()
+    audit.record(
+        session,
+        action="merge",
+        entity="contact",
+        record_id=keep.id,
+        contact_id=keep.id,
+        label=keep.name,
+        changes={"merged": [f"#{other.id}", f"#{keep.id}"]},
+    )
     return plan
 
 

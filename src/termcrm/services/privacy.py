@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 from termcrm import dates
 from termcrm.errors import Invalid
-from termcrm.services import records, validate
+from termcrm.services import audit, records, validate
 from termcrm.store.models import (
     Case,
     Contact,
@@ -45,6 +45,7 @@ TOUCHED_TABLES = [
     "contact_consents",
     "contact_stage_changes",
     "trash",
+    "audit_log",
 ]
 YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False}
 ERASED = "[erased]"
@@ -180,6 +181,7 @@ class Erasure:
     deals_kept: int = 0
     deal_titles_redacted: int = 0
     trash_entries_removed: int = 0
+    history_redacted: int = 0
 
 
 def personal_terms(contact: Contact) -> list[str]:
@@ -211,6 +213,7 @@ def forget(session: Session, contact: Contact, actor: str | None = None) -> Eras
     cid = contact.id
     result = Erasure(cid)
     terms = personal_terms(contact)
+    deal_ids = list(session.scalars(select(Deal.id).where(Deal.contact_id == cid)))
     for deal in session.scalars(select(Deal).where(Deal.contact_id == cid)).all():
         title, reason = redact(deal.title, terms), redact(deal.lost_reason, terms)
         if (title, reason) != (deal.title, deal.lost_reason):
@@ -233,4 +236,64 @@ def forget(session: Session, contact: Contact, actor: str | None = None) -> Eras
     session.execute(delete(Contact).where(Contact.id == cid))
     search_index.forget_contact(session, cid)
     session.flush()
+    result.history_redacted = _redact_history(session, cid, deal_ids, terms)
+    audit.record(
+        session, action="erase", entity="contact", record_id=cid, contact_id=cid, everywhere=True
+    )
+    session.flush()
     return result
+
+
+#: the kinds of record whose history entries are wholly the person's
+_THEIRS = ("contact", "interaction", "task", "case")
+
+
+def _redact_history(session: Session, cid: int, deal_ids: list[int], terms: list[str]) -> int:
+    """Take the person's values out of the audit trail: entries about them, their
+    interactions, tasks and cases lose every value; other entries (their deals, and any
+    naming them) lose the name, email and phone where they appear. Returns how many."""
+    from sqlalchemy import and_, func, or_
+
+    from termcrm.store.models import AuditEntry
+
+    mentions = [
+        or_(
+            func.lower(AuditEntry.label).contains(t.lower()),
+            func.lower(AuditEntry.changes).contains(t.lower()),
+        )
+        for t in terms
+        if len(t) >= 5
+    ]
+    found = session.scalars(
+        select(AuditEntry).where(
+            or_(
+                AuditEntry.contact_id == cid,
+                and_(AuditEntry.entity == "contact", AuditEntry.record_id == cid),
+                and_(AuditEntry.entity == "deal", AuditEntry.record_id.in_(deal_ids)),
+                *mentions,
+            )
+        )
+    ).all()
+    for entry in found:
+        wholly = entry.entity in _THEIRS and (
+            entry.contact_id == cid or (entry.entity == "contact" and entry.record_id == cid)
+        )
+        try:
+            changes = json.loads(entry.changes or "{}")
+        except ValueError:
+            changes = {}
+        if wholly:
+            entry.label = ERASED if entry.label else None
+            changes = {
+                k: [None if v is None else ERASED for v in pair] for k, pair in changes.items()
+            }
+        else:
+            entry.label = redact(entry.label, terms)
+            changes = {
+                k: [redact(v, terms) if isinstance(v, str) else v for v in pair]
+                for k, pair in changes.items()
+            }
+        entry.changes = json.dumps(changes, ensure_ascii=False, sort_keys=True)
+        session.add(entry)
+    session.flush()
+    return len(found)

@@ -25,9 +25,17 @@ from sqlmodel import Session, SQLModel
 
 from termcrm import dates
 from termcrm.errors import Conflict, Invalid, NotFound
-from termcrm.store.models import TrashEntry
+from termcrm.store.models import Case, Company, Contact, Deal, Interaction, Task, TrashEntry
 
 KEEP_DAYS = 30
+_MODELS = {
+    "contact": Contact,
+    "company": Company,
+    "deal": Deal,
+    "task": Task,
+    "case": Case,
+    "interaction": Interaction,
+}
 KINDS = {
     "contact": "contacts",
     "company": "companies",
@@ -139,7 +147,11 @@ def move_to_trash(
     session.add(entry)
     session.flush()
     session.expunge_all()  # the ORM must not write back the rows deleted below
-    session.execute(delete(table).where(table.c.id == record_id))
+    # the record itself through the ORM, so that the audit trail records the delete on
+    # SQLite too; its dependants go by the foreign keys' ON DELETE
+    record = session.get(_MODELS[kind], record_id)
+    session.delete(record)
+    session.flush()
     purge_expired(session)
     return entry
 
@@ -204,6 +216,17 @@ def restore(session: Session, trash_id: int) -> Restored:
     session.delete(entry)
     session.flush()
     new_id = remap.get((KINDS[entry.kind], entry.record_id), entry.record_id)
+    from termcrm.services import audit
+
+    contact_id = new_id if entry.kind == "contact" else None
+    audit.record(
+        session,
+        action="restore",
+        entity=entry.kind,
+        record_id=new_id,
+        contact_id=contact_id,
+        label=entry.label,
+    )
     return Restored(entry.kind, entry.label, entry.record_id, new_id)
 
 

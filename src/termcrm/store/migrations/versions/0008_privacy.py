@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import termcrm.store.types
+from termcrm.store import teamsql
 
 revision: str = "0008"
 down_revision: str | None = "0009"
@@ -65,6 +66,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_trash_deleted_at", "trash", ["deleted_at"], unique=False)
+    # team mode (PostgreSQL, 0009): the team's roles get these tables like the others
+    teamsql.install(op.get_bind())
 
 
 def _fill_phones() -> None:
