@@ -152,7 +152,7 @@ def export_data(
     import json
 
     from termcrm.services import contacts, privacy
-    from termcrm.services.exporter import open_private
+    from termcrm.services.transfer.export import open_private
 
     with state().store().read() as s:
         record = contacts.resolve_contact(s, contact)
