@@ -159,3 +159,22 @@ def test_trash_in_a_real_process(run_termcrm):
     assert "#1 Ünal Kaya" in listing.stdout
     assert run_termcrm("trash", "restore", "1").returncode == 0
     assert "Ünal Kaya" in run_termcrm("contact", "list").stdout
+
+
+def test_every_service_delete_goes_through_the_trash(crm, zoe, store):
+    """Deals, interactions and companies (whose commands come separately) trash the same way."""
+    from termcrm.services import companies, deals, interactions
+    from termcrm.store.models import Company, Deal, Interaction
+
+    with store.write() as s:
+        deals.delete_deal(s, s.get(Deal, 1), actor="tester")
+        interactions.delete_interaction(s, s.get(Interaction, 1), actor="tester")
+        companies.delete_company(s, s.get(Company, 1), actor="tester")
+    assert crm.json("deal", "list") == []
+    assert [i["summary"] for i in crm.json("interactions")] == ["NPS 9"]
+    assert crm.json("contact", "show", "1")["company"] is None
+    listed = crm.json("trash", "list")
+    assert sorted(t["kind"] for t in listed) == ["company", "deal", "interaction"]
+    for entry in listed:
+        crm.ok("trash", "restore", str(entry["id"]))
+    assert _without_history(crm.json("contact", "show", "1")) == zoe

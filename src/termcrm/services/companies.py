@@ -131,3 +131,13 @@ def company_contacts(session: Session, company: Company) -> list[Contact]:
             .order_by(func.lower(Contact.name))
         ).all()
     )
+
+
+def delete_company(session: Session, company: Company, actor: str | None = None):
+    """Move a company to the trash; its contacts and deals stay, without it, and get it back
+    on restore. Returns the trash entry."""
+    from termcrm.services import trash
+
+    return trash.move_to_trash(
+        session, "company", company.id, f"#{company.id} {company.name}", actor
+    )

@@ -275,3 +275,10 @@ def history(session: Session, deal: Deal) -> list[DealStageChange]:
             .order_by(DealStageChange.changed_at, DealStageChange.id)
         ).all()
     )
+
+
+def delete_deal(session: Session, deal: Deal, actor: str | None = None):
+    """Move a deal with its tasks and stage history to the trash; returns its trash entry."""
+    from termcrm.services import trash
+
+    return trash.move_to_trash(session, "deal", deal.id, f"#{deal.id} {deal.title}", actor)

@@ -128,3 +128,11 @@ def period(since: str | None, until: str | None) -> tuple[datetime | None, datet
     if start is not None and end is not None and start >= end:
         raise Invalid("--since must be before --until")
     return start, end
+
+
+def delete_interaction(session: Session, interaction: Interaction, actor: str | None = None):
+    """Move an interaction to the trash; returns its trash entry."""
+    from termcrm.services import trash
+
+    label = f"#{interaction.id} {interaction.kind}: {interaction.summary}"
+    return trash.move_to_trash(session, "interaction", interaction.id, label, actor)

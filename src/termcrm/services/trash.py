@@ -147,6 +147,12 @@ def move_to_trash(
     session.add(entry)
     session.flush()
     session.expunge_all()  # the ORM must not write back the rows deleted below
+    # references that only lose their target are cleared by us, not by ON DELETE SET NULL:
+    # SQLite runs the search index's INSERT OR IGNORE trigger as a plain INSERT when a
+    # foreign key action fires it, and fails on a contact already noted
+    for name, column, _parent, ids in data["links"]:
+        child = _table(name)
+        session.execute(update(child).where(child.c.id.in_(ids)).values({column: None}))
     # the record itself through the ORM, so that the audit trail records the delete on
     # SQLite too; its dependants go by the foreign keys' ON DELETE
     record = session.get(_MODELS[kind], record_id)
