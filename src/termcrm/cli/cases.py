@@ -194,11 +194,11 @@ def delete(case: CaseArg, yes: YesOpt = False) -> None:
 
     Example: crm case delete 3 --yes
     """
-    from termcrm.services import cases
+    from termcrm.services import cases, refs
 
     st = state()
     with st.store().write() as s:
-        record = cases.get_case(s, case)
+        record = refs.case(s, case)
         label = f"#{record.id} {record.subject}"
         if not yes and not typer.confirm(f"Delete case {label}?"):
             out.hint("Nothing deleted.")

@@ -89,13 +89,13 @@ def merge(
 
     Example: crm contact merge 12 57 --prefer other --dry-run
     """
-    from termcrm.services import contacts
     from termcrm.services import merge as service
+    from termcrm.services import refs
 
     st = state()
     with st.store().write() as s:
-        kept = contacts.resolve_contact(s, keep)
-        merged = contacts.resolve_contact(s, other)
+        kept = refs.contact(s, keep)
+        merged = refs.contact(s, other)
         plan = service.plan_merge(s, kept, merged, prefer)
         _show_plan(plan)
         if dry_run:
@@ -151,11 +151,11 @@ def export_data(
     """
     import json
 
-    from termcrm.services import contacts, privacy
+    from termcrm.services import privacy, refs
     from termcrm.services.transfer.export import open_private
 
     with state().store().read() as s:
-        record = contacts.resolve_contact(s, contact)
+        record = refs.contact(s, contact)
         data = privacy.export_data(s, record)
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     if output is None:
@@ -180,12 +180,12 @@ def forget(
 
     Example: crm contact forget 42 --yes
     """
-    from termcrm.services import contacts, privacy
+    from termcrm.services import privacy, refs
 
     st = state()
     store = st.store()
     with store.write() as s:
-        record = contacts.resolve_contact(s, contact)
+        record = refs.contact(s, contact)
         if not yes and not typer.confirm(
             f"Erase #{record.id} {record.name} and everything about them for good? "
             "This cannot be undone"

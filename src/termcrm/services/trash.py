@@ -183,9 +183,10 @@ def restore(session: Session, trash_id: int) -> Restored:
         table = _table(name)
         values = {k: _decode(v) for k, v in row.items() if k in table.c}
         if name == "contacts" and values.get("email"):
-            from termcrm.services.contacts import find_by_email
+            from termcrm.services import refs
 
-            other = find_by_email(session, values["email"])
+            owner = refs.email_owner(session, values["email"])
+            other = session.get(Contact, owner) if owner is not None else None
             if other is not None:
                 raise Conflict(
                     f"Cannot restore: #{other.id} {other.name} has the email {other.email} now"

@@ -41,11 +41,11 @@ class DuplicatesScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="dupes")
     def _find(self) -> None:
-        from termcrm.services import contacts, dupes
+        from termcrm.services import dupes, refs
 
         try:
             with self.app.store.read() as session:
-                contact = contacts.resolve_contact(session, self.contact_id)
+                contact = refs.contact(session, self.contact_id)
                 found = dupes.lookalikes(session, contact, limit=20)
         except TermcrmError as exc:
             self.app.call_from_thread(self.app.show_error, exc.message)
@@ -81,12 +81,12 @@ class DuplicatesScreen(ModalScreen[int | None]):
 
     @work(thread=True, exclusive=True, group="dupes")
     def _merge(self, other_id: int) -> None:
-        from termcrm.services import contacts, merge
+        from termcrm.services import merge, refs
 
         try:
             with self.app.store.write() as session:
-                keep = contacts.resolve_contact(session, self.contact_id)
-                other = contacts.resolve_contact(session, other_id)
+                keep = refs.contact(session, self.contact_id)
+                other = refs.contact(session, other_id)
                 merge.merge_contacts(session, keep, other, actor=self.app.actor)
         except TermcrmError as exc:
             self.app.call_from_thread(self.app.show_error, exc.message)
