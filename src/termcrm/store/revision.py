@@ -4,8 +4,4 @@
 a test asserts it equals the head of `store/migrations/versions`.
 """
 
-<<<<<<< HEAD
-HEAD = "0007"
-=======
 HEAD = "0008"
->>>>>>> 7c33a1a (Duplicates and merge: contact dupes, contact merge, add/import warnings, phones in E.164)

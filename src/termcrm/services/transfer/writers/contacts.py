@@ -268,13 +268,8 @@ class ContactWriter(Writer):
 
     #: the columns a new contact is inserted with, in the order of `contact_row`
     CONTACT_COLUMNS = [
-<<<<<<< HEAD
-        "id", "name", "email", "email_key", "phone", "title", "company_id", "stage", "source",
-        "owner", "notes", "cadence_days", "created_at", "updated_at",
-=======
-        "id", "name", "email", "phone", "phone_e164", "title", "company_id", "stage", "source", "owner",
-        "notes", "cadence_days", "created_at", "updated_at",
->>>>>>> 7c33a1a (Duplicates and merge: contact dupes, contact merge, add/import warnings, phones in E.164)
+        "id", "name", "email", "email_key", "phone", "phone_e164", "title", "company_id",
+        "stage", "source", "owner", "notes", "cadence_days", "created_at", "updated_at",
     ]  # fmt: skip
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
@@ -282,16 +277,9 @@ class ContactWriter(Writer):
     def contact_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
         """A new contact's values in the order of `CONTACT_COLUMNS`."""
         return (
-<<<<<<< HEAD
-            cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"], rec["title"],
-            rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
-            rec["cadence_days"], created, updated,
-=======
-            cid, rec["name"], rec["email"], rec["phone"], rec["phone_e164"], rec["title"],
-            rec["company_id"],
-            stage, rec["source"], rec["owner"], rec["notes"], rec["cadence_days"],
-            created, updated,
->>>>>>> 7c33a1a (Duplicates and merge: contact dupes, contact merge, add/import warnings, phones in E.164)
+            cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"],
+            rec["phone_e164"], rec["title"], rec["company_id"], stage, rec["source"],
+            rec["owner"], rec["notes"], rec["cadence_days"], created, updated,
         )  # fmt: skip
 
     def insert(self, recs: list[dict]) -> None:
@@ -379,13 +367,10 @@ class ContactWriter(Writer):
         for key in ("email", "phone", "title", "company_id", "source", "notes", "cadence_days"):
             if rec[key] is not None:
                 values[key] = rec[key]
-<<<<<<< HEAD
         if "email" in values:
             values["email_key"] = email_key(values["email"])
-=======
         if rec["phone"] is not None:
             values["phone_e164"] = rec["phone_e164"]
->>>>>>> 7c33a1a (Duplicates and merge: contact dupes, contact merge, add/import warnings, phones in E.164)
         if "owner" in self.opts.columns and rec["owner"]:
             values["owner"] = rec["owner"]
         old_stage = self.conn.execute(select(Contact.stage).where(Contact.id == cid)).scalar()

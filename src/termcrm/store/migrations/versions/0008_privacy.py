@@ -7,7 +7,7 @@
 - `trash`: deleted records with their dependants as JSON snapshots, restorable for a while.
 
 Revision ID: 0008
-Revises: 0009
+Revises: 0007
 Create Date: 2026-11-30
 """
 
@@ -20,7 +20,7 @@ import termcrm.store.types
 from termcrm.store import teamsql
 
 revision: str = "0008"
-down_revision: str | None = "0009"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
