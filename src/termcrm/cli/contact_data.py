@@ -152,7 +152,7 @@ def export_data(
     import json
 
     from termcrm.services import privacy, refs
-    from termcrm.services.transfer.export import open_private
+    from termcrm.services.transfer.formats.csv import open_private
 
     with state().store().read() as s:
         record = refs.contact(s, contact)
