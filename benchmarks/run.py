@@ -452,6 +452,7 @@ class Bench:
         self.figure("termcrm report", lambda r: self.timed_row(
             r, [*self.crm, "report"], env, "libs floor", 1.3))  # fmt: skip
         self.figure("KPI report, in-process", lambda r: self.kpis(r, env))
+        self.figure("termcrm contact dupes", lambda r: self.dupes(r, env))
         self.imports()
         self.tui(env)
         self.elapsed = time.perf_counter() - t0
@@ -608,6 +609,15 @@ class Bench:
         row.result = "pass" if result["median"] <= 0.100 else "FAIL"
         row.note = f"{result['calls']}, last 30 days"
         row.data = result
+
+    def dupes(self, row: Row, env: dict[str, str]) -> None:
+        """The whole `contact dupes --json` command over every contact (issue #15: ≤ 10 s)."""
+        st = time_cmd([*self.crm, "contact", "dupes", "--json"], env, max(1, self.runs // 3), 0)
+        row.value = fmt_stats(st)
+        row.data = {k: v for k, v in st.items() if k != "stdout"}
+        row.target = "≤ 10 s"
+        row.result = "pass" if st["median"] <= 10 else "FAIL"
+        row.note = f"{len(json.loads(st['stdout']))} likely pairs; the whole command"
 
     # import -----------------------------------------------------------------------------------
     def _empty_db(self, name: str) -> Path:

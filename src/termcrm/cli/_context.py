@@ -46,6 +46,9 @@ class State:
             _warn_network_filesystem(store)
             try:
                 store.actor = team.acting_user(store, self.user)
+                from termcrm.services.trash import purge_if_due
+
+                purge_if_due(store)
             except BaseException:
                 store.close()
                 raise

@@ -114,6 +114,10 @@ class Out:
     def hint(self, text: str) -> None:
         sys.stderr.write(clean(text, multiline=True) + "\n")
 
+    def trashed(self, trash_id: int) -> None:
+        """What every delete command says after its confirmation line."""
+        self.hint(f"Moved to the trash; undo with: termcrm trash restore {trash_id}")
+
     def error(self, text: str) -> None:
         first = (clean(text, multiline=True).strip().splitlines() or [""])[0]
         sys.stderr.write(f"Error: {first}\n")

@@ -19,6 +19,7 @@ from termcrm.cli._options import (
     OwnerFilterOpt,
     OwnerOpt,
     WhenOpt,
+    YesOpt,
 )
 from termcrm.cli._output import out
 from termcrm.vocab import CASE_PRIORITIES
@@ -246,3 +247,23 @@ def edit(
         out.json(data)
     else:
         out.ok(f"Updated case #{record.id}: {record.subject}")
+
+
+@app.command("delete")
+def delete(case: CaseArg, yes: YesOpt = False) -> None:
+    """Delete a case (it stays in the trash for a while).
+
+    Example: crm case delete 3 --yes
+    """
+    from termcrm.services import cases, refs
+
+    st = state()
+    with st.store().write() as s:
+        record = refs.case(s, case)
+        label = f"#{record.id} {record.subject}"
+        if not yes and not typer.confirm(f"Delete case {label}?"):
+            out.hint("Nothing deleted.")
+            raise typer.Exit(1)
+        entry = cases.delete_case(s, record, actor=st.actor)
+    out.ok(f"Deleted case {label}")
+    out.trashed(entry.id)

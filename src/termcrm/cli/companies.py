@@ -171,12 +171,13 @@ def delete(company: CompanyArg, yes: YesOpt = False) -> None:
     with state().store().write() as s:
         record = companies.resolve_company(s, company)
         label = f"#{record.id} {record.name}"
-        people = len(companies.company_contacts(s, record))
+        people, deals = companies.dependants(s, record)
         confirm_delete(
             f"Delete company {label}? Its {people} contact(s) stay, without a company.", yes
         )
-        left = companies.delete_company(s, record)
+        entry = companies.delete_company(s, record, actor=state().actor)
     out.ok(
-        f"Deleted company {label}; its {left.contacts} contact(s) and {left.deals} deal(s) "
+        f"Deleted company {label}; its {people} contact(s) and {deals} deal(s) "
         "are kept without a company"
     )
+    out.trashed(entry.id)

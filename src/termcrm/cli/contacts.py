@@ -72,7 +72,7 @@ def add(
     Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import contacts, records
+    from termcrm.services import contacts, dupes, records
 
     notes = long_text(notes, edit_it=edit_, what="the notes on this contact", context=name)
     st = state()
@@ -94,10 +94,21 @@ def add(
             actor=st.actor,
         )
         view = contacts.view(s, contact)
+        lookalikes = dupes.lookalikes(s, contact)
     if json_:
         out.json(records.contact(view))
     else:
         out.ok(f"Added contact #{contact.id} {contact.name}")
+    warn_lookalikes(contact.id, lookalikes)
+
+
+def warn_lookalikes(new_id: int, lookalikes) -> None:
+    """`contact add`'s warning (stderr, exit 0) that the new contact may be a duplicate."""
+    for other in lookalikes:
+        out.hint(
+            f"Warning: #{other.id} {other.name} exists already ({other.reason}); "
+            f"if they are one person: termcrm contact merge {other.id} {new_id}"
+        )
 
 
 @app.command("list")
@@ -177,6 +188,10 @@ def edit(
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
     edit_: EditOpt = False,
+    consent: Annotated[
+        list[str] | None,
+        typer.Option("--consent", help="KIND=yes|no, e.g. marketing=yes (dated; repeatable)."),
+    ] = None,
     json_: JsonOpt = False,
 ) -> None:
     """Change a contact; only the options given change. `--email ""` clears an email.
@@ -185,7 +200,7 @@ def edit(
     Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import contacts, records, refs
+    from termcrm.services import contacts, privacy, records, refs
 
     notes = current_text(
         notes,
@@ -194,6 +209,7 @@ def edit(
         read=lambda s: ((r := refs.contact(s, contact)).notes, f"#{r.id} {r.name}"),
     )
     st = state()
+    answers = [privacy.parse_consent(c) for c in consent or ()]
     extra = {}
     if cadence is not None:
         extra["cadence_days"] = _cadence(cadence)
@@ -218,6 +234,8 @@ def edit(
             actor=st.actor,
             **extra,
         )
+        for kind, granted in answers:
+            privacy.set_consent(s, record, kind, granted, st.actor)
         view = contacts.view(s, record)
     if json_:
         out.json(records.contact(view))
@@ -239,5 +257,9 @@ def delete(contact: ContactArg, yes: YesOpt = False) -> None:
         if not yes and not typer.confirm(f"Delete contact {label} and its timeline?"):
             out.hint("Nothing deleted.")
             raise typer.Exit(1)
-        contacts.delete_contact(s, record)
+        entry = contacts.delete_contact(s, record, actor=state().actor)
     out.ok(f"Deleted contact {label}")
+    out.trashed(entry.id)
+
+
+from termcrm.cli import contact_data  # noqa: E402,F401  (dupes, merge, export-data, forget)

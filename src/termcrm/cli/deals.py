@@ -330,6 +330,8 @@ def delete(deal: DealArg, yes: YesOpt = False) -> None:
         record = refs.deal(s, deal)
         label = f"#{record.id} {record.title}"
         confirm_delete(f"Delete deal {label} with its tasks?", yes)
-        tasks = deals.delete_deal(s, record)
+        tasks = deals.task_count(s, record)
+        entry = deals.delete_deal(s, record, actor=state().actor)
     gone = f" and its {tasks} task{'s' if tasks != 1 else ''}" if tasks else ""
     out.ok(f"Deleted deal {label}{gone}")
+    out.trashed(entry.id)

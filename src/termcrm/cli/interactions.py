@@ -155,5 +155,6 @@ def delete(interaction: IdArg, yes: YesOpt = False) -> None:
         record = interactions.get_interaction(s, interaction)
         label = f"{record.kind} #{record.id} {record.summary!r}"
         confirm_delete(f"Delete {label}?", yes)
-        interactions.delete_interaction(s, record)
+        entry = interactions.delete_interaction(s, record, actor=state().actor)
     out.ok(f"Deleted {label}")
+    out.trashed(entry.id)

@@ -194,6 +194,13 @@ def _run_import(
         out.ok(f"Imported {kind} from {file}: {_summary(result)}.")
     if result.skip_bad and result.bad_total and not json_:
         _report_bad(result)
+    if result.likely_duplicates and not json_:
+        n = result.likely_duplicates
+        out.hint(
+            f"Warning: {n} new contact{'s' if n != 1 else ''} share{'s' if n == 1 else ''} the "
+            "name or phone of an existing one; review with 'termcrm contact dupes', "
+            "merge with 'termcrm contact merge KEEP OTHER'"
+        )
 
 
 def _import_command(kind: str, example: str):

@@ -322,5 +322,6 @@ def delete(task: TaskArg, yes: YesOpt = False) -> None:
         if not yes and not typer.confirm(f"Delete task {label}?"):
             out.hint("Nothing deleted.")
             raise typer.Exit(1)
-        tasks.delete_task(s, found)
+        entry = tasks.delete_task(s, found, actor=state().actor)
     out.ok(f"Deleted task {label}")
+    out.trashed(entry.id)

@@ -45,6 +45,13 @@ def profile_table(detail) -> Table:
         ("Cadence", f"every {c.cadence_days} days" if c.cadence_days else None),
     ]
     rows += list(detail.view.fields.items())
+    rows += [
+        (
+            f"Consent {k['kind']}",
+            f"{'yes' if k['granted'] else 'no'} (since {k['recorded_at'][:10]})",
+        )
+        for k in detail.consents
+    ]
     rows.append(("Notes", c.notes))
     for label, value in rows:
         if value:

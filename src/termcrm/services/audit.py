@@ -135,6 +135,38 @@ def record_bulk(conn, *, entity: str, count: int, actor: str, label: str) -> Non
     )
 
 
+def record(
+    session: Session,
+    *,
+    action: str,
+    entity: str,
+    record_id: int,
+    contact_id: int | None = None,
+    label: str | None = None,
+    changes: dict[str, list] | None = None,
+    everywhere: bool = False,
+) -> None:
+    """One entry for a write no flush event describes (a merge, a restore): on SQLite only,
+    as PostgreSQL's triggers saw the rows; `everywhere` for an entry no row change makes
+    (an erasure), which on PostgreSQL needs the database owner (the trail is not the
+    team roles' to write)."""
+    if not everywhere and session.get_bind().dialect.name != "sqlite":
+        return
+    session.connection().execute(
+        AuditEntry.__table__.insert(),
+        {
+            "at": dates.now(),
+            "actor": session.info.get("actor") or paths.current_user(),
+            "action": action,
+            "entity": entity,
+            "record_id": record_id,
+            "contact_id": contact_id,
+            "label": label[:200] if label else None,
+            "changes": json.dumps(changes or {}, ensure_ascii=False, sort_keys=True),
+        },
+    )
+
+
 # -- reading the trail --------------------------------------------------------------------------
 
 

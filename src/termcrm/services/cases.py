@@ -133,3 +133,10 @@ def check_status_filter(open_: bool, resolved: bool) -> str | None:
     if open_ and resolved:
         raise Invalid("Use --open or --resolved, not both")
     return "open" if open_ else ("resolved" if resolved else None)
+
+
+def delete_case(session: Session, case: Case, actor: str | None = None):
+    """Move a case to the trash; returns its trash entry."""
+    from termcrm.services import trash
+
+    return trash.move_to_trash(session, "case", case.id, f"#{case.id} {case.subject}", actor)

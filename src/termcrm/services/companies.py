@@ -133,24 +133,18 @@ def company_contacts(session: Session, company: Company) -> list[Contact]:
     )
 
 
-@dataclass
-class Unlinked:
-    """What deleting a company left behind: its contacts and deals, now without a company."""
-
-    company: Company
-    contacts: int
-    deals: int
-
-
-def delete_company(session: Session, company: Company) -> Unlinked:
-    """Delete `company`. Its contacts and deals are kept, without a company."""
+def dependants(session: Session, company: Company) -> tuple[int, int]:
+    """How many contacts and deals name `company`: they stay, without it, when it goes."""
     contacts = session.exec(select(func.count()).where(Contact.company_id == company.id)).one()
     deals = session.exec(select(func.count()).where(Deal.company_id == company.id)).one()
-    for model in (Contact, Deal):
-        for record in session.exec(select(model).where(model.company_id == company.id)).all():
-            record.company_id = None
-            session.add(record)
-    session.flush()
-    session.delete(company)
-    session.flush()
-    return Unlinked(company, int(contacts), int(deals))
+    return int(contacts), int(deals)
+
+
+def delete_company(session: Session, company: Company, actor: str | None = None):
+    """Move a company to the trash; its contacts and deals stay, without it, and get it back
+    on restore. Returns the trash entry."""
+    from termcrm.services import trash
+
+    return trash.move_to_trash(
+        session, "company", company.id, f"#{company.id} {company.name}", actor
+    )

@@ -13,6 +13,7 @@ from sqlalchemy import delete, func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from termcrm import phones
 from termcrm.dates import now
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import refs, validate
@@ -95,10 +96,12 @@ def add_contact(
     if not name:
         raise Invalid("A contact needs a name or an email", field="name")
     _check_email_free(session, email)
+    phone = validate.text(phone, "phone", max_len=64)
     contact = Contact(
         name=name,
         email=email,
-        phone=validate.text(phone, "phone", max_len=64),
+        phone=phone,
+        phone_e164=phones.e164(phone, phones.default_region()),
         title=validate.text(title, "title", max_len=200),
         stage=validate.choice(stage or "lead", CONTACT_STAGES, "stage"),
         source=validate.text(source, "source", max_len=100),
@@ -155,6 +158,8 @@ def edit_contact(
     ):
         if value is not None:
             setattr(contact, attr, validate.text(value, attr, max_len=max_len))
+    if phone is not None:
+        contact.phone_e164 = phones.e164(contact.phone, phones.default_region())
     if company is not None:
         contact.company_id = company_for(session, company).id if company.strip() else None
     if cadence_days is not _UNSET:
@@ -177,13 +182,16 @@ def edit_contact(
     return contact
 
 
-def delete_contact(session: Session, contact: Contact) -> None:
-    """Delete a contact with its interactions, tasks and cases (deals keep their history),
-    and its row in the search index, in the same transaction: the index holds personal data."""
+def delete_contact(session: Session, contact: Contact, actor: str | None = None):
+    """Move a contact with its interactions, tasks and cases to the trash (its deals stay,
+    without it, until it is restored), and take its row out of the search index in the same
+    transaction: the index holds personal data."""
+    from termcrm.services import trash
+
     cid = contact.id
-    session.delete(contact)
-    session.flush()
+    entry = trash.move_to_trash(session, "contact", cid, f"#{cid} {contact.name}", actor)
     search_index.forget_contacts(session, [cid])
+    return entry
 
 
 def _set_tags(

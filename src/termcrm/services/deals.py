@@ -283,13 +283,17 @@ def history(session: Session, deal: Deal) -> list[DealStageChange]:
     )
 
 
-def delete_deal(session: Session, deal: Deal) -> int:
-    """Delete `deal` with its stage history and its tasks; returns how many tasks went too."""
+def task_count(session: Session, deal: Deal) -> int:
+    """How many tasks hang on `deal` (they go with it when it is deleted)."""
     from sqlalchemy import func
 
     from termcrm.store.models import Task
 
-    tasks = session.exec(select(func.count()).where(Task.deal_id == deal.id)).one()
-    session.delete(deal)  # the stage history and tasks go by their foreign keys' cascade
-    session.flush()
-    return int(tasks)
+    return int(session.exec(select(func.count()).where(Task.deal_id == deal.id)).one())
+
+
+def delete_deal(session: Session, deal: Deal, actor: str | None = None):
+    """Move a deal with its tasks and stage history to the trash; returns its trash entry."""
+    from termcrm.services import trash
+
+    return trash.move_to_trash(session, "deal", deal.id, f"#{deal.id} {deal.title}", actor)

@@ -192,8 +192,9 @@ def edit_interaction(
     return interaction
 
 
-def delete_interaction(session: Session, interaction: Interaction) -> Interaction:
-    """Remove a logged interaction (its follow-up task, if any, stays)."""
-    session.delete(interaction)
-    session.flush()
-    return interaction
+def delete_interaction(session: Session, interaction: Interaction, actor: str | None = None):
+    """Move an interaction to the trash; returns its trash entry."""
+    from termcrm.services import trash
+
+    label = f"#{interaction.id} {interaction.kind}: {interaction.summary}"
+    return trash.move_to_trash(session, "interaction", interaction.id, label, actor)

@@ -359,8 +359,9 @@ def edit_task(
     return task
 
 
-def delete_task(session: Session, task: Task | str | int) -> Task:
+def delete_task(session: Session, task: Task | str | int, actor: str | None = None):
+    """Move a task to the trash; returns its trash entry."""
+    from termcrm.services import trash
+
     task = refs.task(session, task)
-    session.delete(task)
-    session.flush()
-    return task
+    return trash.move_to_trash(session, "task", task.id, f"#{task.id} {task.title}", actor)

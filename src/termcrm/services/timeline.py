@@ -32,6 +32,8 @@ class ContactDetail:
     cases: list[Case] = field(default_factory=list)
     #: the audit trail of the contact and what belongs to it, newest first
     changes: list[Change] = field(default_factory=list)
+    #: the person's consents (`privacy.consents_of`)
+    consents: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def timeline(self) -> list[TimelineEntry]:
@@ -61,8 +63,16 @@ def contact_detail(session: Session, contact: Contact, *, limit: int | None = 20
     ).all()
     since = audit.created_entry(session, "contact", contact.id)
     changes = audit.history(session, contact_id=contact.id, after=since, limit=limit)
+    from termcrm.services.privacy import consents_of
+
     return ContactDetail(
-        view(session, contact), list(interactions), list(deals), list(tasks), list(cases), changes
+        view(session, contact),
+        list(interactions),
+        list(deals),
+        list(tasks),
+        list(cases),
+        changes,
+        consents_of(session, contact.id),
     )
 
 
@@ -81,6 +91,7 @@ def detail_record(detail: ContactDetail) -> dict[str, Any]:
     data["tasks"] = [converters["task"](t) for t in detail.tasks]
     data["cases"] = [converters["case"](c) for c in detail.cases]
     data["history"] = [c.to_dict() for c in detail.changes]
+    data["consents"] = detail.consents
     data["timeline"] = [
         {"type": e.type, "at": records.iso(e.at), **{"id": e.record.id}} for e in detail.timeline
     ]

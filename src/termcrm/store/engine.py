@@ -86,6 +86,24 @@ class Store:
                 session.rollback()
                 raise
 
+    def scrub(self, tables: list[str]) -> str | None:
+        """After an erasure, make the deleted rows unrecoverable from the database's files:
+        SQLite checkpoints its WAL and truncates it (deleted content is overwritten in
+        place, `secure_delete` being on); PostgreSQL rewrites the tables (`VACUUM FULL`), so
+        no dead row version is left in them. None when done, else what is left to do."""
+        with _translate_errors():
+            if self.dialect == "sqlite":
+                if sqlite.checkpoint_truncate(self.engine):
+                    return None
+                return (
+                    "another program has the database open, so its -wal file may still hold "
+                    "old copies: close it and run 'termcrm db check'"
+                )
+            with self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                for name in tables:
+                    conn.exec_driver_sql(f'VACUUM FULL "{name}"')
+        return None
+
     def close(self) -> None:
         self.engine.dispose()
 

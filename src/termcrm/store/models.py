@@ -76,6 +76,9 @@ class Contact(Timestamps, table=True):
     #: `fold(email)`: what "the same email" means, unique (migration 0007)
     email_key: str | None = Field(default=None, sa_type=String(320))
     phone: str | None = Field(default=None, sa_type=String(64))
+    #: the phone in E.164 (`+4930123456`), what duplicates are matched on (migration 0008);
+    #: None when the phone cannot be read as a number (see `services/phones.py`)
+    phone_e164: str | None = Field(default=None, sa_type=String(20), index=True)
     title: str | None = Field(default=None, sa_type=String(200))
     company_id: int | None = _fk("companies.id")
     stage: str = Field(default="lead", sa_type=String(16), nullable=False, index=True)
@@ -309,3 +312,45 @@ class AuditEntry(Base, table=True):
     contact_id: int | None = Field(default=None)
     label: str | None = Field(default=None, sa_type=String(200))
     changes: str = Field(sa_type=Text, nullable=False)
+
+
+class ContactConsent(Base, table=True):
+    """A contact's answer to one kind of consent (`marketing`, ...), with when it was given."""
+
+    __tablename__ = "contact_consents"
+
+    contact_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
+    )
+    kind: str = Field(sa_type=String(50), primary_key=True)
+    granted: bool = Field(nullable=False)
+    recorded_at: datetime = _ts()
+    recorded_by: str | None = Field(default=None, sa_type=String(100))
+
+
+class Segment(Timestamps, table=True):
+    """A saved contact filter: its members are evaluated whenever it is used."""
+
+    __tablename__ = "segments"
+    __table_args__ = (Index("ux_segments_name_lower", text("lower(name)"), unique=True),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(sa_type=String(100), nullable=False)
+    #: the filters as JSON (`services/segments.py`)
+    filters: str = Field(sa_type=Text, nullable=False)
+    created_by: str | None = Field(default=None, sa_type=String(100))
+
+
+class TrashEntry(Base, table=True):
+    """A deleted record with what hung on it, as a JSON snapshot of the rows (restorable with
+    the same ids until it expires). Live tables hold no trashed rows, so no query filters."""
+
+    __tablename__ = "trash"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(sa_type=String(16), nullable=False)
+    record_id: int = Field(nullable=False)
+    label: str = Field(sa_type=String(300), nullable=False)
+    payload: str = Field(sa_type=Text, nullable=False)
+    deleted_at: datetime = _ts(index=True)
+    deleted_by: str | None = Field(default=None, sa_type=String(100))

@@ -201,3 +201,27 @@ def refresh_contact_search(session, *, batch: int = 2000) -> int:
     )
     session.execute(text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id IN ({marks})"))
     return len(ids)
+
+
+def forget_contact(session, contact_id: int) -> None:
+    """Take a contact out of the search index at once and for good (erasure): its row, its
+    note in the queue, and, by merging the index's segments (FTS5 `optimize`), the entries
+    a plain delete would only mark as deleted. Call it inside the erasing transaction."""
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" or not _index_exists(session):
+        return
+    session.execute(text(f"DELETE FROM {CONTACT_SEARCH} WHERE rowid = :i"), {"i": contact_id})
+    session.execute(
+        text(f"DELETE FROM {CONTACT_SEARCH}_dirty WHERE contact_id = :i"), {"i": contact_id}
+    )
+    session.execute(text(f"INSERT INTO {CONTACT_SEARCH}({CONTACT_SEARCH}) VALUES ('optimize')"))
+
+
+def _index_exists(session) -> bool:
+    return (
+        session.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :n"),
+            {"n": CONTACT_SEARCH},
+        ).first()
+        is not None
+    )

@@ -150,6 +150,20 @@ def check_foreign_keys(conn: Connection) -> None:
         raise StoreError(f"Migration left {len(broken)} broken references; nothing was changed")
 
 
+def checkpoint_truncate(engine: Engine) -> bool:
+    """Copy the WAL into the database file and truncate it to zero bytes, so that rows just
+    deleted (overwritten in place: `secure_delete` is on for every connection) leave no old
+    copy in the -wal file. False when another connection kept it from completing."""
+    raw = engine.raw_connection()  # outside any transaction: the pragma must not be in one
+    try:
+        cur = raw.driver_connection.cursor()
+        busy, _log, _done = cur.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cur.close()
+    finally:
+        raw.close()
+    return busy == 0
+
+
 def integrity_problems(conn: Connection) -> list[str]:
     """What `db check` reports beyond the schema revision: empty when all is well."""
     if conn.dialect.name != "sqlite":

@@ -63,6 +63,8 @@ class ImportResult:
     skipped: int = 0
     companies_created: int = 0
     hidden: int = 0  # LinkedIn members who hide their details
+    #: new contacts with the name or phone of a contact that existed before the import
+    likely_duplicates: int = 0
     bad: list[BadRow] = field(default_factory=list)
     bad_total: int = 0
     dry_run: bool = False
@@ -110,6 +112,7 @@ class ImportResult:
             "skipped": self.skipped,
             "companies_created": self.companies_created,
             "hidden": self.hidden,
+            "likely_duplicates": self.likely_duplicates,
             "mapping": [{"column": c, "field": f} for c, f in self.mapping],
             "errors": [{"line": b.line, "reason": b.reason} for b in self.bad],
             "error_count": self.bad_total,

@@ -33,6 +33,13 @@ class ContactDetailScreen(CrmScreen):
         Binding("t", "add_task", "Task", id="contact.task", tooltip="Add a task"),
         Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal for this contact"),
         Binding("d", "task_done", "Done", id="task.done", tooltip="Mark the selected task done"),
+        Binding(
+            "D",
+            "duplicates",
+            "Duplicates",
+            id="contact.duplicates",
+            tooltip="Find this contact's likely duplicates and merge one into it",
+        ),
     ]
 
     @dataclass
@@ -135,6 +142,16 @@ class ContactDetailScreen(CrmScreen):
 
     def action_back(self) -> None:
         self.dismiss()
+
+    def action_duplicates(self) -> None:
+        from termcrm.tui.modals.duplicates import DuplicatesScreen
+
+        def merged(other_id: int | None) -> None:
+            if other_id is not None:
+                self.notify(f"Merged #{other_id} into this contact")
+                self.reload()
+
+        self.app.push_screen(DuplicatesScreen(self.contact_id, self.name_shown), merged)
 
     def action_task_done(self) -> None:
         tasks = self.query_one("#tasks", DataTable)

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import delete as sa_delete
 from sqlalchemy import func, insert, select, update
 
+from termcrm import phones
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.transfer import values as cells
@@ -39,6 +40,9 @@ class ContactWriter(Writer):
         self.c_fields = ContactField.__table__
         self.c_stages = ContactStageChange.__table__
         self.dt = bulk.datetime_param(conn)
+        self.region = phones.default_region()
+        #: the contacts there were before the import: new ones like them are counted
+        self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
 
     def parse(self, row: Row) -> dict[str, Any]:
         """One row as a validated contact (values hold only non-blank cells)."""
@@ -113,6 +117,7 @@ class ContactWriter(Writer):
             "named": named,
             "email": mail,
             "phone": phone,
+            "phone_e164": phones.e164(phone, self.region),
             "title": title,
             "company": company,
             "stage": stage,
@@ -220,15 +225,51 @@ class ContactWriter(Writer):
             else:
                 _merge(earlier[1], rec)
                 res.updated += 1
+        if new and self.existing_max:
+            res.likely_duplicates += self.lookalikes(new)
         if new and res.writing:
             self.insert(new)
         elif new:
             res.created += len(new)  # counted for the report; rolled back anyway
 
+    def lookalikes(self, recs: list[dict]) -> int:
+        """How many of `recs` have the name or the phone of a contact from before the import
+        (`contact add` warns about each; the import says how many)."""
+        names = list({self.lower(r["name"]) for r in recs})
+        before = int(self.existing_max)
+        taken = {
+            n
+            for (n,) in bulk.select_in(
+                self.conn,
+                lambda part: select(func.lower(Contact.name)).where(
+                    Contact.id <= before, func.lower(Contact.name).in_(part)
+                ),
+                names,
+                f"SELECT lower(name) FROM contacts WHERE id <= {before} "
+                "AND lower(name) IN ({marks})",
+            )
+        }
+        numbers = list({r["phone_e164"] for r in recs if r["phone_e164"]})
+        taken_phones = {
+            p
+            for (p,) in bulk.select_in(
+                self.conn,
+                lambda part: select(Contact.phone_e164).where(
+                    Contact.id <= before, Contact.phone_e164.in_(part)
+                ),
+                numbers,
+                f"SELECT phone_e164 FROM contacts WHERE id <= {before} "
+                "AND phone_e164 IN ({marks})",
+            )
+        }
+        return sum(
+            1 for r in recs if self.lower(r["name"]) in taken or r["phone_e164"] in taken_phones
+        )
+
     #: the columns a new contact is inserted with, in the order of `contact_row`
     CONTACT_COLUMNS = [
-        "id", "name", "email", "email_key", "phone", "title", "company_id", "stage", "source",
-        "owner", "notes", "cadence_days", "created_at", "updated_at",
+        "id", "name", "email", "email_key", "phone", "phone_e164", "title", "company_id",
+        "stage", "source", "owner", "notes", "cadence_days", "created_at", "updated_at",
     ]  # fmt: skip
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
@@ -236,9 +277,9 @@ class ContactWriter(Writer):
     def contact_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
         """A new contact's values in the order of `CONTACT_COLUMNS`."""
         return (
-            cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"], rec["title"],
-            rec["company_id"], stage, rec["source"], rec["owner"], rec["notes"],
-            rec["cadence_days"], created, updated,
+            cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"],
+            rec["phone_e164"], rec["title"], rec["company_id"], stage, rec["source"],
+            rec["owner"], rec["notes"], rec["cadence_days"], created, updated,
         )  # fmt: skip
 
     def insert(self, recs: list[dict]) -> None:
@@ -328,6 +369,8 @@ class ContactWriter(Writer):
                 values[key] = rec[key]
         if "email" in values:
             values["email_key"] = email_key(values["email"])
+        if rec["phone"] is not None:
+            values["phone_e164"] = rec["phone_e164"]
         if "owner" in self.opts.columns and rec["owner"]:
             values["owner"] = rec["owner"]
         old_stage = self.conn.execute(select(Contact.stage).where(Contact.id == cid)).scalar()
@@ -369,6 +412,8 @@ def _merge(into: dict, rec: dict) -> None:
     for key in ("email", "phone", "title", "company_id", "stage", "source", "notes", "owner"):
         if rec[key] is not None:
             into[key] = rec[key]
+    if rec["phone"] is not None:
+        into["phone_e164"] = rec["phone_e164"]
     into["tags"] = sorted(set(into["tags"]) | set(rec["tags"]))
     into["fields"] = {**into["fields"], **rec["fields"]}
 
