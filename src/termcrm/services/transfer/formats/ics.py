@@ -18,7 +18,7 @@ without one and its description says how it repeats.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from termcrm import dates
@@ -86,7 +86,7 @@ def calendar(
             if t.due_has_time:
                 item.add("dtend", due + timedelta(minutes=EVENT_MINUTES))
             else:
-                item.add("dtend", due + timedelta(days=1))
+                item.add("dtend", due + timedelta(days=1) if due < date.max else due)
                 item.add("transp", "TRANSPARENT")  # an all-day to-do does not block the day
         else:
             item.add("due", due)
