@@ -96,3 +96,15 @@ def test_sqlite_trail_is_written_in_the_same_transaction(crm, store):
     assert dup.exit_code == 1
     with store.read() as s:
         assert s.execute(text("SELECT count(*) FROM audit_log")).scalar() == 1
+
+
+def test_an_import_records_one_summary_entry(crm, crm_env):
+    csv = crm_env / "people.csv"
+    csv.write_text("name,email\nAda Lovelace,ada@example.com\nZoë Ölstad,zoe@example.com\n")
+    crm.ok("import", "contacts", str(csv))
+    trail = crm.json("history")
+    assert [(e["action"], e["entity"], e["changes"]) for e in trail] == [
+        ("import", "contact", {"rows": {"old": None, "new": 2}})
+    ]
+    assert trail[0]["user"] == "tester"
+    assert "2 rows" in crm.ok("history")

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 
+from termcrm import paths
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.transfer import mapping as colmap
@@ -171,6 +172,7 @@ def _run(store, writer_cls, rows, result, opts, progress, position, current, rej
                     current.update((n, r.raw) for n, r in batch)
                 writer.write(batch)
             writer.finish()
+            _audit_summary(conn, writer_cls, result, opts)
             if progress and position is not None:
                 progress(position.size, position.size)
             result.bad.sort(key=lambda b: b.line)
@@ -189,6 +191,23 @@ def _run(store, writer_cls, rows, result, opts, progress, position, current, rej
             f"Another writer stored conflicting records while the import ran{what}; "
             "nothing was imported; run the import again"
         ) from exc
+
+
+def _audit_summary(conn, writer_cls, result, opts) -> None:
+    """One audit trail entry for the whole import (SQLite; PostgreSQL's triggers saw each row)."""
+    from termcrm.services import audit
+    from termcrm.store.teamsql import AUDITED
+
+    entity = AUDITED.get(writer_cls.table.__tablename__)
+    if entity is None or result.dry_run:
+        return
+    audit.record_bulk(
+        conn,
+        entity=entity[0],
+        count=result.created + result.updated,
+        actor=opts.actor or paths.current_user(),
+        label=f"import: {result.created} created, {result.updated} updated",
+    )
 
 
 def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> Iterator[Item]:
