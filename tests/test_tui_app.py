@@ -140,6 +140,9 @@ def _palette_options(palette) -> list[str]:
 
     if not isinstance(palette, CommandPalette):
         return []
-    options = palette.query_one(CommandList)
+    lists = palette.query(CommandList)
+    if not lists:
+        return []  # still being put together
+    options = lists.first()
     return [str(options.get_option_at_index(i).prompt).split("\n")[0]
             for i in range(options.option_count)]  # fmt: skip
