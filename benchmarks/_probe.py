@@ -327,36 +327,6 @@ def make_app(cls, db: str):
     return cls(**kwargs)
 
 
-def _tables(app) -> list:
-    """Widgets that look like the contacts table (DataTable or anything with rows)."""
-    found = []
-    try:
-        nodes = list(app.screen.walk_children())
-    except Exception:
-        return found
-    for node in nodes:
-        if hasattr(node, "row_count") and getattr(node, "display", True):
-            found.append(node)
-    return found
-
-
-def _signature(app) -> tuple:
-    sig = []
-    for t in _tables(app):
-        first = None
-        try:
-            if t.row_count:
-                first = tuple(str(c) for c in t.get_row_at(0))
-        except Exception:
-            pass
-        sig.append((t.row_count, first))
-    return tuple(sig)
-
-
-def _populated(app) -> bool:
-    return any(t.row_count > 0 for t in _tables(app))
-
-
 def _search_input(app):
     from textual.widgets import Input
 
@@ -368,13 +338,6 @@ def _search_input(app):
     return inputs[0] if inputs else None
 
 
-def _ready(app) -> bool:
-    """The app's own flag when it has one (`contacts_ready`: first page and count shown)."""
-    if hasattr(app, "contacts_ready"):
-        return bool(app.contacts_ready)
-    return _populated(app)
-
-
 async def _wait(cond: Callable[[], bool], timeout: float) -> bool:
     deadline = time.perf_counter() + timeout
     while not cond():
@@ -382,6 +345,21 @@ async def _wait(cond: Callable[[], bool], timeout: float) -> bool:
             return False
         await asyncio.sleep(0.0005)
     return True
+
+
+class _Pages:
+    """The contacts table's `PageShown` messages, through run_test's message hook."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last = None
+        self._seen: set[int] = set()
+
+    def __call__(self, message) -> None:
+        if type(message).__name__ == "PageShown" and id(message) not in self._seen:
+            self._seen.add(id(message))
+            self.count += 1
+            self.last = message
 
 
 async def _tui(db: str, query: str, size: tuple[int, int]) -> dict:
@@ -392,11 +370,17 @@ async def _tui(db: str, query: str, size: tuple[int, int]) -> dict:
     t0 = time.perf_counter()
     app = make_app(cls, db)
     result: dict = {"app": f"{cls.__module__}.{cls.__name__}", "import_s": t0 - t_import}
-    async with app.run_test(size=size) as pilot:
-        if not await _wait(lambda: _ready(app), 30):
-            raise TimeoutError("the contacts table was not populated within 30 s")
+    pages = _Pages()
+
+    def counted() -> bool:
+        return pages.last is not None and pages.last.total is not None
+
+    async with app.run_test(size=size, message_hook=pages) as pilot:
+        if not await _wait(counted, 30):
+            raise TimeoutError("the contacts table showed no page within 30 s")
         result["first_page_s"] = time.perf_counter() - t0
-        result["rows_shown"] = max((t.row_count for t in _tables(app)), default=0)
+        table = pages.last.table
+        result["rows_shown"] = table.row_count
         box = _search_input(app)
         if box is None:
             result["keystroke_error"] = "no search Input on the start screen"
@@ -406,24 +390,20 @@ async def _tui(db: str, query: str, size: tuple[int, int]) -> dict:
         if app.focused is not box:
             box.focus()
             await pilot.pause(0.1)
-        table = getattr(app, "contacts_table", None)
-        generation = (lambda: table.generation) if hasattr(table, "generation") else None
         latencies = []
         for ch in query:
             # keys go to the driver directly: Pilot.press waits for the whole app to be idle,
             # which would count background work (the total count) as keystroke latency
-            before = generation() if generation else _signature(app)
+            before = pages.count
             t1 = time.perf_counter()
             app._driver.send_message(events.Key(ch, ch))
-            changed = await _wait(
-                lambda b=before: (generation() if generation else _signature(app)) != b, 5
-            )
+            changed = await _wait(lambda b=before: pages.count > b, 5)
             latencies.append(time.perf_counter() - t1 if changed else float("inf"))
-            await _wait(lambda: not getattr(app, "contacts_loading", False), 5)
+            await _wait(counted, 5)
             await asyncio.sleep(0.1)  # a typist's gap between keys
         result["keystrokes"] = latencies
         result["query"] = query
-        result["results_after"] = getattr(table, "total", None)
+        result["results_after"] = table.total
     return result
 
 

@@ -455,6 +455,7 @@ class Bench:
         self.figure("termcrm contact dupes", lambda r: self.dupes(r, env))
         self.imports()
         self.tui(env)
+        self.tui_terminal(env)
         self.elapsed = time.perf_counter() - t0
 
     def _sample_email(self) -> str:
@@ -786,9 +787,69 @@ class Bench:
             row.note = "peak RSS of the headless TUI process"
             row.data = {"maxrss_kb": kb}
 
-        self.figure("TUI time to first page", first_page)
-        self.figure("TUI search keystroke", keystroke)
-        self.figure("TUI memory", memory)
+        self.figure("TUI time to first page, in-process (headless)", first_page)
+        self.figure("TUI search keystroke, in-process (headless)", keystroke)
+        self.figure("TUI memory, in-process (headless)", memory)
+
+    def tui_terminal(self, env: dict[str, str]) -> None:
+        """The TUI as a person waits for it: `tui_pty.py` on a real pseudo-terminal."""
+        state: dict = {}
+
+        def run(row: Row) -> None:
+            runs = max(1, self.runs // 3)
+            proc = run_proc(
+                [PY, str(HERE / "tui_pty.py"), str(self.db), "--runs", str(runs), "--json"],
+                env,
+                timeout=1800,
+            )
+            if proc.returncode != 0:
+                raise Unavailable(first_line(proc.stderr) or f"exit {proc.returncode}")
+            state.update(json.loads(proc.stdout)["summary"])
+            row.value = fmt_time(state["reference_launch"])
+            row.target, row.result = "—", "ref"
+            row.note = f"a Textual app showing one line, on a pty, {runs} run(s)"
+            row.data = state
+
+        def screen(key: str, label: str, limit: float | None, ratio: bool = False) -> None:
+            def measure(row: Row) -> None:
+                if not state:
+                    raise Unavailable("the terminal run failed")
+                value = state[key]
+                row.value = fmt_time(value)
+                row.data = {key: value}
+                if ratio:
+                    r = value / state["reference_launch"]
+                    row.reference = f"{fmt_time(state['reference_launch'])} minimal app"
+                    row.ratio, row.target = fmt_ratio(r), f"≤ {limit:g}×"
+                    row.result = verdict(r, limit)
+                else:
+                    row.target = f"≤ {limit * 1000:.0f} ms"
+                    row.result = "pass" if value <= limit else "FAIL"
+                if key == "keystroke_median":
+                    row.note = f"max {fmt_time(state['keystroke_max'])}; typing " + ", ".join(
+                        repr(t) for t in state["keys"]
+                    )
+
+            self.figure(f"TUI {label}, terminal", measure)
+
+        self.figure("ref: minimal Textual app launch, terminal", run)
+        screen("first_page", "launch → first page", 1.5, ratio=True)
+        screen("keystroke_median", "search keystroke", 0.050)
+        screen("contact", "open a contact", 0.500)
+        screen("board", "open the board", 0.300)
+        screen("deal_move", "move a deal", 0.300)
+        screen("agenda", "open the agenda", 0.500)
+        screen("dashboard", "open the dashboard", 0.500)
+
+        def memory(row: Row) -> None:
+            if not state:
+                raise Unavailable("the terminal run failed")
+            kb = state["maxrss_kb"]
+            row.value, row.target = fmt_mb(kb), "< 300 MB"
+            row.result = "pass" if kb < 300 * 1024 else "FAIL"
+            row.data = {"maxrss_kb": kb}
+
+        self.figure("TUI memory, terminal", memory)
 
     def cleanup(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)

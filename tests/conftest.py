@@ -205,3 +205,30 @@ def pg_url(pg_server: PgServer, monkeypatch: pytest.MonkeyPatch) -> Iterator[str
     yield pg_server.url(schema=schema)
     with psycopg.connect(plain, autocommit=True) as conn:
         conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+# -- the TUI's tests ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def ids(store) -> dict[str, int]:
+    """The small seeded data set of `tui_helpers.seed`: the ids of its records."""
+    from tui_helpers import seed
+
+    return seed(store)
+
+
+@pytest.fixture
+def app(db_path, ids):
+    """The TUI on the seeded database, without timed reloads."""
+    from termcrm.tui.app import CrmApp
+
+    return CrmApp(db_target=str(db_path), refresh_every=None)
+
+
+@pytest.fixture
+def pages():
+    """The contacts pages the app shows: `app.run_test(message_hook=pages)`."""
+    from tui_helpers import Pages
+
+    return Pages()

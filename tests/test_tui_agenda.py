@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 from textual.widgets import DataTable
-from tui_helpers import seed, wait_for
+from tui_helpers import wait_for
 
 from termcrm import dates
 from termcrm.store.models import Task
-from termcrm.tui.app import CrmApp
 from termcrm.tui.modals.snooze_form import SnoozeForm
 from termcrm.tui.screens.agenda import AgendaScreen
 from termcrm.tui.screens.contact_detail import ContactDetailScreen
 from termcrm.tui.screens.contacts import ContactsScreen
 
 
-@pytest.fixture
-def ids(store):
-    return seed(store)
-
-
-@pytest.fixture
-def app(db_path, ids):
-    return CrmApp(db_target=str(db_path), refresh_every=None)
-
-
 def rows(app, section) -> list[list[str]]:
+    if not isinstance(app.screen, AgendaScreen):
+        return []
     table = app.screen.query_one(f"#agenda-{section}", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
@@ -37,9 +27,8 @@ def task_titled(store, title) -> Task:
 
 
 async def open_agenda(app, pilot):
-    await wait_for(pilot, lambda: app.contacts_ready)
     await pilot.press("3")
-    assert isinstance(app.screen, AgendaScreen)
+    await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
     await wait_for(pilot, lambda: rows(app, "overdue"))
 
 
@@ -57,23 +46,24 @@ async def test_agenda_sections(app):
 async def test_done_marks_the_selected_task(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_agenda(app, pilot)
-        assert app.focused.id == "agenda-overdue"
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "agenda-overdue")
         await pilot.press("d")
         await wait_for(pilot, lambda: task_titled(store, "Call about the audit").done_at)
         await wait_for(pilot, lambda: not rows(app, "overdue"))
 
 
-async def test_add_a_recurring_task_then_mark_it_done(app, store, ids):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_add_a_recurring_task_then_mark_it_done(app, store, ids, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("t", *"Weekly report", "tab", *"today", "tab", "tab", *"weekly")
         await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: task_titled(store, "Weekly report") is not None)
         await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
         assert task_titled(store, "Weekly report").recur == "weekly"
         await pilot.press("3")
         await wait_for(pilot, lambda: rows(app, "due_today"))
         await pilot.press("tab")  # from the overdue table to today's
-        assert app.focused.id == "agenda-due_today"
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "agenda-due_today")
         await pilot.press("d")
         await wait_for(pilot, lambda: task_titled(store, "Weekly report").done_at)
     with store.read() as s:
@@ -87,7 +77,7 @@ async def test_snooze_moves_the_due_date(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_agenda(app, pilot)
         await pilot.press("s")
-        assert isinstance(app.screen, SnoozeForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeForm))
         await pilot.press(*"next mon", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
         await wait_for(pilot, lambda: not rows(app, "overdue"))
@@ -99,9 +89,10 @@ async def test_snooze_into_the_past_is_refused_at_the_field(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_agenda(app, pilot)
         await pilot.press("s", *"2026-01-01", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeForm))
         form = app.screen
         await wait_for(pilot, lambda: form.query_one("#error-until").has_class("shown"))
-        assert isinstance(app.screen, SnoozeForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeForm))
     assert dates.show(task_titled(store, "Call about the audit").due_at, with_time=False) == (
         "2026-11-16"
     )
@@ -127,8 +118,8 @@ async def test_edit_the_selected_task(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_agenda(app, pilot)
         await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskForm))
         form = app.screen
-        assert isinstance(form, TaskForm)
         await wait_for(pilot, lambda: form.query_one("#field-title", Input).value)
         assert form.query_one("#field-due", Input).value == "2026-11-16"
         await pilot.press("end", *" (urgent)", "tab", "ctrl+u", *"tomorrow", "ctrl+s")

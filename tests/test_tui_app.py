@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from tui_helpers import seed, text_of, wait_for
+from tui_helpers import text_of, wait_for
 
-from termcrm.tui.app import CrmApp
 from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.screens.agenda import AgendaScreen
 from termcrm.tui.screens.contacts import ContactsScreen
@@ -15,42 +14,37 @@ from termcrm.tui.screens.help import HelpScreen
 from termcrm.tui.screens.pipeline import PipelineScreen
 
 
-@pytest.fixture
-def app(db_path, store):
-    seed(store)
-    return CrmApp(db_target=str(db_path), refresh_every=None)
-
-
-async def test_number_keys_switch_screens(app):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_number_keys_switch_screens(app, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         for key, screen in (("2", PipelineScreen), ("3", AgendaScreen), ("4", DashboardScreen),
                             ("1", ContactsScreen)):  # fmt: skip
             await pilot.press(key)
-            assert isinstance(app.screen, screen)
+            await wait_for(pilot, lambda s=screen: isinstance(app.screen, s))
 
 
-async def test_help_lists_the_screens_keys(app):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_help_lists_the_screens_keys(app, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("question_mark")
-        assert isinstance(app.screen, HelpScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         shown = "\n".join(text_of(s) for s in app.screen.query("Static"))
         assert "Log an interaction with the selected contact" in shown
         assert "Add a task for the selected contact" in shown
         assert "Go to the pipeline board" in shown and "Quit termcrm" in shown
         await pilot.press("escape")
-        assert isinstance(app.screen, ContactsScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
         await pilot.press("2", "question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
         shown = "\n".join(text_of(s) for s in app.screen.query("Static"))
         assert "Move the selected deal one stage right" in shown
 
 
-async def test_palette_reaches_screen_actions(app):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_palette_reaches_screen_actions(app, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("ctrl+p")
-        assert isinstance(app.screen, CommandPalette)
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         await pilot.press(*"add a contact")
         await pilot.pause(0.3)
         await pilot.press("enter")
@@ -62,9 +56,93 @@ async def test_palette_reaches_screen_actions(app):
         await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
 
 
-async def test_quit(app):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_quit(app, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("q")
         await pilot.pause()
         assert app.return_code == 0 and not app.is_running
+
+
+@pytest.mark.parametrize("key", ["1", "2", "3", "4", "enter"])
+async def test_help_and_quit_are_in_the_footer_at_80_columns(app, pages, key):
+    from textual.widgets._footer import FooterKey
+
+    from termcrm.tui.widgets.footer import CrmFooter
+
+    async with app.run_test(size=(80, 24), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        before = app.screen
+        await pilot.press(key)
+        if key != "1":
+            await wait_for(pilot, lambda: app.screen is not before)
+        footer = app.screen.query_one(CrmFooter)
+        await wait_for(pilot, lambda: len(footer.query(FooterKey)) > 2)
+        keys = {k.description: k for k in footer.query(FooterKey)}
+        for description in ("Help", "Quit"):
+            assert keys[description].region.right <= 80, description  # on screen, not cut
+
+
+async def test_a_forms_footer_shows_its_own_keys(app, pages):
+    from textual.widgets._footer import FooterKey
+
+    async with app.run_test(size=(80, 24), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        form = app.screen
+        await wait_for(pilot, lambda: form.query(FooterKey))
+        shown = [k.description for k in form.query(FooterKey)]
+        assert shown[:2] == ["Save", "Cancel"]
+        assert "Quit" not in shown and "Pipeline" not in shown  # not the screen's behind
+
+
+async def test_the_palette_lists_actions_by_their_footer_names(app, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        await pilot.press("ctrl+p", *"new")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        await wait_for(pilot, lambda: "New contact" in _palette_options(palette), timeout=15)
+        shown = _palette_options(palette)
+        assert not any(text.startswith(("Up", "Scroll")) for text in shown)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+
+
+async def test_the_palette_finds_a_contact_and_a_deal_and_opens_them(app, pages, ids):
+    from termcrm.tui.screens.contact_detail import ContactDetailScreen
+
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        await pilot.press("ctrl+p", *"hopper")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        await wait_for(pilot, lambda: "Grace Hopper" in _palette_options(palette), timeout=15)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        assert app.screen.contact_id == ids["grace"]
+        await wait_for(pilot, lambda: app.screen.detail is not None)
+        await pilot.press("escape", "ctrl+p", *"kernel audit")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        await wait_for(pilot, lambda: "Kernel audit" in _palette_options(palette), timeout=15)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        detail = app.screen
+        assert detail.contact_id == ids["linus"]
+        await wait_for(pilot, lambda: detail.detail is not None)
+        assert detail.query_one("TabbedContent").active == "tab-deals"
+
+
+def _palette_options(palette) -> list[str]:
+    from textual.command import CommandList
+
+    if not isinstance(palette, CommandPalette):
+        return []
+    lists = palette.query(CommandList)
+    if not lists:
+        return []  # still being put together
+    options = lists.first()
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)]  # fmt: skip

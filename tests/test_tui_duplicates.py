@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 from textual.widgets import OptionList
-from tui_helpers import wait_for
+from tui_helpers import Pages, wait_for
 
 from termcrm.services import contacts, interactions
 from termcrm.store.models import Contact, Interaction
@@ -22,8 +22,9 @@ async def test_merge_a_duplicate_from_the_contact_detail(store, db_path):
         interactions.log_interaction(s, dup, "call", "Called about skis")
         ada_id, dup_id = ada.id, dup.id
     app = CrmApp(db_target=str(db_path), refresh_every=None)
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+    pages = Pages()
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         app.push_screen(ContactDetailScreen(ada_id))
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         await wait_for(pilot, lambda: app.screen.detail is not None)

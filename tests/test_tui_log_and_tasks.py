@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlmodel import select
 from textual.widgets import Input, Select
-from tui_helpers import seed, text_of, wait_for
+from tui_helpers import text_of, wait_for
 
 from termcrm import dates
 from termcrm.store.models import Interaction, Task
-from termcrm.tui.app import CrmApp
 from termcrm.tui.modals.log_form import LogForm
 from termcrm.tui.modals.task_form import TaskForm
 from termcrm.tui.screens.contact_detail import ContactDetailScreen
 from termcrm.tui.screens.contacts import ContactsScreen
-
-
-@pytest.fixture
-def ids(store):
-    return seed(store)
-
-
-@pytest.fixture
-def app(db_path, ids):
-    return CrmApp(db_target=str(db_path), refresh_every=None)
 
 
 def interactions_of(store, contact_id) -> list[Interaction]:
@@ -42,14 +30,16 @@ def tasks_of(store, contact_id) -> list[Task]:
         return list(s.exec(select(Task).where(Task.contact_id == contact_id)).all())
 
 
-async def test_log_a_call_from_the_list(app, store, ids):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_log_a_call_from_the_list(app, store, ids, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("down", "down")  # Grace Hopper
         await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogForm))
         form = app.screen
-        assert isinstance(form, LogForm)
-        assert app.focused.id == "field-summary"  # the summary first
+        await wait_for(
+            pilot, lambda: getattr(app.focused, "id", None) == "field-summary"
+        )  # the summary first
         assert form.query_one("#field-kind", Select).value == "call"  # a call by default
         await pilot.press(*"Talked about COBOL", "tab", "tab", *"yesterday 16:00")
         await pilot.press("tab", "tab", *"25", "ctrl+s")
@@ -60,15 +50,15 @@ async def test_log_a_call_from_the_list(app, store, ids):
     assert logged.logged_by == "tester"
 
 
-async def test_log_from_the_detail_with_a_follow_up(app, store, ids):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_log_from_the_detail_with_a_follow_up(app, store, ids, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("enter")  # Ada's detail
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         await pilot.press("l", *"Demo of the engine")
         for _ in range(7):
             await pilot.press("tab")
-        assert app.focused.id == "field-follow_up"
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "field-follow_up")
         await pilot.press(*"next fri", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         # the timeline shows it, newest first
@@ -79,41 +69,43 @@ async def test_log_from_the_detail_with_a_follow_up(app, store, ids):
     assert len(follow) == 1 and dates.show(follow[0].due_at, with_time=False) == "2026-11-20"
 
 
-async def test_bad_date_in_the_log_form_is_shown_at_the_field(app, store, ids):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_bad_date_in_the_log_form_is_shown_at_the_field(app, store, ids, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("l", *"Quick note", "tab", "tab", *"someday soon", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogForm))
         form = app.screen
         error = form.query_one("#error-when")
         await wait_for(pilot, lambda: error.has_class("shown"))
         assert "Cannot read 'someday soon' as a date" in text_of(error)
-        assert isinstance(app.screen, LogForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, LogForm))
         assert form.query_one("#field-summary", Input).value == "Quick note"
         assert form.query_one("#field-when", Input).value == "someday soon"
         await pilot.press("escape", "y")
-        assert isinstance(app.screen, ContactsScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
     assert len(interactions_of(store, ids["ada"])) == 2  # the seeded ones only
 
 
-async def test_empty_summary_is_refused(app, store, ids):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_empty_summary_is_refused(app, store, ids, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("l", "ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogForm))
         error = app.screen.query_one("#error-summary")
         await wait_for(pilot, lambda: error.has_class("shown"))
         assert "Summary must not be empty" in text_of(error)
     assert len(interactions_of(store, ids["ada"])) == 2
 
 
-async def test_add_a_task_for_a_contact(app, store, ids):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+async def test_add_a_task_for_a_contact(app, store, ids, pages):
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        table = await pages.ready(pilot)
         await pilot.press("down", "t")  # Alan Turing
-        assert isinstance(app.screen, TaskForm)
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskForm))
         await pilot.press(*"Send the paper", "tab", *"next fri 9:00", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
         # the list shows it as Alan's next task
-        await wait_for(pilot, lambda: "Send the paper" in str(app.contacts_table.get_row_at(1)[5]))
+        await wait_for(pilot, lambda: "Send the paper" in str(table.get_row_at(1)[5]))
     [task] = tasks_of(store, ids["alan"])
     assert task.title == "Send the paper" and task.due_has_time
     assert dates.show(task.due_at) == "2026-11-20 09:00"

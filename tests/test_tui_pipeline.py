@@ -4,24 +4,13 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, ListView
-from tui_helpers import seed, wait_for
+from tui_helpers import wait_for
 
 from termcrm.store.models import Deal, DealStageChange
-from termcrm.tui.app import CrmApp
 from termcrm.tui.modals.confirm import ConfirmScreen, ReasonScreen
 from termcrm.tui.modals.deal_form import DealForm
 from termcrm.tui.screens.pipeline import PipelineScreen
 from termcrm.tui.widgets.board import DealCard, StageColumn
-
-
-@pytest.fixture
-def ids(store):
-    return seed(store)
-
-
-@pytest.fixture
-def app(db_path, ids):
-    return CrmApp(db_target=str(db_path), refresh_every=None)
 
 
 def deal(store, deal_id) -> Deal:
@@ -46,7 +35,7 @@ async def test_board_shows_columns_with_counts_and_totals(app):
         proposal = app.screen.query_one("#stage-proposal", StageColumn)
         assert proposal.border_title == "proposal (1)"
         assert proposal.border_subtitle == "4500.50 USD"
-        assert cards(app, "negotiation") == ["Kernel audit"]
+        await wait_for(pilot, lambda: cards(app, "negotiation") == ["Kernel audit"])
         assert app.screen.query_one("#stage-lead", StageColumn).border_subtitle == "12000.00 EUR"
 
 
@@ -74,43 +63,77 @@ async def test_move_a_deal_right_then_left(app, store, ids):
     assert changes == ["lead", "qualified", "proposal", "qualified"]
 
 
-async def test_won_asks_first(app, store):
+def history(store, deal_id) -> list[str]:
+    with store.read() as s:
+        from sqlmodel import select
+
+        return list(
+            s.exec(
+                select(DealStageChange.to_stage)
+                .where(DealStageChange.deal_id == deal_id)
+                .order_by(DealStageChange.id)
+            ).all()
+        )
+
+
+async def test_won_asks_first_and_records_no_detour(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_board(app, pilot)
         await pilot.press("right", "right", "right")  # the negotiation column
-        assert app.focused.id == "deals-negotiation"
-        await pilot.press("greater_than_sign")
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("n")  # no: nothing changes
-        await pilot.pause(0.2)
-        kernel = next(c for c in app.screen.query(DealCard) if c.row.deal.title == "Kernel audit")
-        assert deal(store, kernel.deal_id).stage == "negotiation"
-        await pilot.press("greater_than_sign", "y")
-        await wait_for(pilot, lambda: deal(store, kernel.deal_id).stage == "won")
-        assert deal(store, kernel.deal_id).closed_at is not None
-
-
-async def test_lost_asks_for_a_reason(app, store):
-    async with app.run_test(size=(120, 36)) as pilot:
-        await open_board(app, pilot)
-        await pilot.press("right", "right", "right")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "deals-negotiation")
         kernel = app.screen.query_one("#deals-negotiation", ListView).highlighted_child
-        await pilot.press("greater_than_sign", "y")  # won
+        await pilot.press("greater_than_sign")  # past the last open stage: a hint, no move
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await pilot.press("n")  # no: nothing changes
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        assert deal(store, kernel.deal_id).stage == "negotiation"
+        await pilot.press("w", "y")
         await wait_for(pilot, lambda: deal(store, kernel.deal_id).stage == "won")
         await wait_for(pilot, lambda: cards(app, "won") == ["Kernel audit"])
-        await pilot.press("greater_than_sign")
-        assert isinstance(app.screen, ReasonScreen)
+        assert deal(store, kernel.deal_id).closed_at is not None
+        won = app.screen.query_one("#stage-won", StageColumn)
+        assert won.border_title == "won (1)" and won.border_subtitle == "800.00 EUR"
+        assert app.screen.query_one("#stage-negotiation", StageColumn).border_title == (
+            "negotiation (0)"
+        )
+    assert history(store, kernel.deal_id) == ["negotiation", "won"]
+
+
+@pytest.mark.parametrize("stage", ["lead", "qualified", "proposal", "negotiation"])
+async def test_lost_with_a_reason_from_each_open_stage(app, store, ids, stage):
+    from termcrm.services import deals, refs
+
+    with store.write() as s:  # the seeded lead deal, moved to `stage` beforehand
+        deals.move_deal(s, refs.deal(s, ids["deal"]), stage, actor="tester")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        await wait_for(pilot, lambda: "Engine licences" in cards(app, stage))
+        column = app.screen.query_one(f"#deals-{stage}", ListView)
+        column.focus()
+        column.index = cards(app, stage).index("Engine licences")
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonScreen))
+        await pilot.press("escape")  # cancelled: it stays
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        assert deal(store, ids["deal"]).stage == stage
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReasonScreen))
         await pilot.press(*"went with a competitor", "enter")
-        await wait_for(pilot, lambda: deal(store, kernel.deal_id).stage == "lost")
-        assert deal(store, kernel.deal_id).lost_reason == "went with a competitor"
+        await wait_for(pilot, lambda: deal(store, ids["deal"]).stage == "lost")
+        await wait_for(pilot, lambda: cards(app, "lost") == ["Engine licences"])
+        assert "Engine licences" not in cards(app, stage)
+    assert deal(store, ids["deal"]).lost_reason == "went with a competitor"
+    assert history(store, ids["deal"]) == [*dict.fromkeys(["lead", stage]), "lost"]
 
 
 async def test_new_deal_with_a_negative_value_stays_open(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_board(app, pilot)
         await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, DealForm))
         form = app.screen
-        assert isinstance(form, DealForm)
         assert form.query_one("#field-contact", Input).value == "Ada Lovelace"
         await pilot.press(*"Support contract", "tab", "tab", *"-50", "ctrl+s")
         error = form.query_one("#error-value")
@@ -131,11 +154,11 @@ async def test_edit_the_selected_deal(app, store, ids):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_board(app, pilot)
         await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, DealForm))
         form = app.screen
-        assert isinstance(form, DealForm)
         await wait_for(pilot, lambda: form.query_one("#field-value", Input).value == "12000.00")
         await pilot.press("tab", "tab")
-        assert app.focused.id == "field-value"
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "field-value")
         await pilot.press("ctrl+u", *"15000", "ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
     changed = deal(store, ids["deal"])
@@ -143,16 +166,16 @@ async def test_edit_the_selected_deal(app, store, ids):
     assert changed.stage == "lead"
 
 
-async def test_new_deal_from_a_contacts_detail(app, store, ids):
+async def test_new_deal_from_a_contacts_detail(app, store, ids, pages):
     from termcrm.tui.screens.contact_detail import ContactDetailScreen
 
-    async with app.run_test(size=(120, 36)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("down", "enter")  # Alan Turing
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        assert app.screen.contact_id == ids["alan"]
         await wait_for(pilot, lambda: app.screen.detail is not None)
         await pilot.press("n", *"Enigma study", "tab", "tab", *"900", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         deals_table = app.screen.query_one("#deals")
         await wait_for(pilot, lambda: deals_table.row_count == 1)
     with store.read() as s:
@@ -171,4 +194,67 @@ async def test_enter_opens_the_deals_contact(app, ids):
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         assert app.screen.contact_id == ids["ada"]
         await pilot.press("escape")
-        assert isinstance(app.screen, PipelineScreen)
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+
+
+async def test_a_board_of_thousands_opens_and_moves_in_a_few_statements(db_path, store):
+    """3,000 deals: opening the board and moving a deal cost a fixed number of SQL
+    statements (one aggregate, a page of cards per column), not one per deal."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from termcrm.services import board, contacts
+    from termcrm.tui.app import CrmApp
+
+    with store.write() as s:
+        contact = contacts.add_contact(s, "Zoë Ölstad", actor="tester")
+    stages = ("lead", "qualified", "proposal", "negotiation")
+    ts = "2026-11-01 09:00:00.000000"
+    con = sqlite3.connect(db_path)
+    con.executemany(
+        "INSERT INTO deals (title, contact_id, value_minor, currency, stage, expected_close,"
+        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (f"Deal {i:04d}", contact.id, 100 * i, "EUR" if i % 3 else "USD", stages[i % 4],
+             f"2026-12-{1 + i % 28:02d}", ts, ts)
+            for i in range(3000)
+        ],
+    )  # fmt: skip
+    con.commit()
+    con.close()
+    statements: list[str] = []
+
+    def about_deals(conn, cursor, sql, *args) -> None:
+        if "deal" in sql.lower():
+            statements.append(sql)
+
+    event.listen(store.engine, "before_cursor_execute", about_deals)
+    app = CrmApp(db_target=str(db_path), store=store, refresh_every=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("2")
+        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        lead = app.screen.query_one("#stage-lead", StageColumn)
+        await wait_for(pilot, lambda: lead.loaded == board.CARDS_PAGE, timeout=20)
+        assert lead.border_title == "lead (750)"
+        # a page of cards per open column, not 3,000 widgets
+        await wait_for(pilot, lambda: len(app.screen.query(DealCard)) == 4 * board.CARDS_PAGE)
+        assert len(statements) <= 8, statements  # one aggregate, one page per column
+        # scrolling a column down loads its next page
+        statements.clear()
+        lead.list.focus()
+        lead.list.index = board.CARDS_PAGE - 1
+        await wait_for(pilot, lambda: lead.loaded == 2 * board.CARDS_PAGE, timeout=20)
+        assert len(statements) == 1
+        # a move changes two headers and one card
+        statements.clear()
+        lead.list.index = 0
+        first = lead.list.highlighted_child.deal_id
+        await pilot.press("greater_than_sign")
+        qualified = app.screen.query_one("#stage-qualified", StageColumn)
+        await wait_for(pilot, lambda: qualified.border_title == "qualified (751)", timeout=20)
+        assert lead.border_title == "lead (749)"
+        assert qualified.list.children[0].deal_id == first
+        assert len(statements) <= 6, statements
+    event.remove(store.engine, "before_cursor_execute", about_deals)
+    assert deal(store, first).stage == "qualified"

@@ -1,4 +1,8 @@
-"""Shared by the TUI tests: a seeded small database and waiting for the app."""
+"""Shared by the TUI tests: a seeded small database and waiting for the app.
+
+The fixtures built on these (`ids`, `app`, `pages`) are in conftest.py. Tests wait for
+what the app does (a message, a screen, a row), never for a fixed time.
+"""
 
 from __future__ import annotations
 
@@ -58,6 +62,40 @@ def seed(store: Store, *, me: str = "tester", colleague: str = "mia") -> dict[st
                                      actor=me)  # fmt: skip
     return {"ada": ada.id, "grace": grace.id, "alan": alan.id, "linus": linus.id,
             "deal": d1.id}  # fmt: skip
+
+
+class Pages:
+    """Records every `ContactTable.PageShown` the app posts: pass it as run_test's
+    `message_hook`. A message bubbles (table, screen, app): each is recorded once."""
+
+    def __init__(self) -> None:
+        self.shown: list = []
+        self._ids: set[int] = set()
+
+    def __call__(self, message) -> None:
+        from termcrm.tui.widgets.contact_table import ContactTable
+
+        if isinstance(message, ContactTable.PageShown) and id(message) not in self._ids:
+            self._ids.add(id(message))
+            self.shown.append(message)
+
+    @property
+    def table(self):
+        """The contacts table that posted the last page."""
+        return self.shown[-1].table
+
+    @property
+    def count(self) -> int:
+        return len(self.shown)
+
+    async def ready(self, pilot, *, after: int = 0, timeout: float = 10.0):
+        """Wait for a page with its total (after the first `after` pages); the table."""
+        await wait_for(
+            pilot,
+            lambda: any(m.total is not None for m in self.shown[after:]),
+            timeout=timeout,
+        )
+        return self.table
 
 
 async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0) -> None:

@@ -12,9 +12,15 @@ class TermcrmError(Exception):
 
     exit_code: int = 1
 
-    def __init__(self, message: str) -> None:
+    #: the input the error is about (`"email"`, `"contact"`, ...), so that a form can mark
+    #: that field without guessing from the message; None when no single field is to blame
+    field: str | None = None
+
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        if field is not None:
+            self.field = field
 
     def __str__(self) -> str:
         return self.message
@@ -55,8 +61,7 @@ class Invalid(TermcrmError):
     exit_code = 2
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 class StoreError(TermcrmError):

@@ -53,7 +53,8 @@ def _check_email_free(session: Session, email: str | None, own_id: int | None = 
     other = session.get(Contact, other_id) if other_id is not None else None
     if other is not None and other.id != own_id:
         raise Conflict(
-            f"A contact with email {other.email} exists already: #{other.id} {other.name}"
+            f"A contact with email {other.email} exists already: #{other.id} {other.name}",
+            field="email",
         )
 
 
@@ -62,7 +63,7 @@ def _flush_unique(session: Session, email: str | None) -> None:
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict(f"A contact with email {email} exists already") from exc
+        raise Conflict(f"A contact with email {email} exists already", field="email") from exc
 
 
 def record_stage(session: Session, contact: Contact, old: str | None, actor: str | None) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 
-from termcrm.errors import Invalid
+from termcrm.errors import Invalid, TermcrmError
 
 #: ids are 64-bit signed integers on every engine
 MAX_ID = 2**63 - 1
@@ -31,11 +31,12 @@ _FIELD_KEY = re.compile(r"^[A-Za-z0-9_.\- ]{1,100}$")
 
 @contextmanager
 def about(field: str) -> Iterator[None]:
-    """Name `field` in an `Invalid` raised inside (one that names no field yet): for
-    parsers that do not know which input they read, such as `dates.parse_when`."""
+    """Name `field` in an error raised inside (one that names no field yet): for parsers
+    that do not know which input they read, such as `dates.parse_when`, and for references
+    (a contact typed in a form's contact field that matches no one)."""
     try:
         yield
-    except Invalid as exc:
+    except TermcrmError as exc:
         if exc.field is None:
             exc.field = field
         raise

@@ -55,6 +55,8 @@ class Store:
         self.engine = engine
         #: who is acting (set by the shells); write sessions carry it for the audit trail
         self.actor: str | None = None
+        #: the SQLite file, checked before each commit (None for a server)
+        self.file: sqlite.DatabaseFile | None = None
 
     @property
     def dialect(self) -> str:
@@ -81,6 +83,8 @@ class Store:
             session.info["actor"] = self.actor
             try:
                 yield session
+                if self.file is not None:
+                    self.file.check()  # never report a save that is not in the file
                 session.commit()
             except BaseException:
                 session.rollback()
@@ -145,6 +149,9 @@ def open_store(
         sqlite.prepare_sqlite_file(path)
     engine = make_engine(paths.to_url(target), memory_map=memory_map)
     store = Store(target, engine)
+    if path is not None:
+        store.file = sqlite.DatabaseFile(path.expanduser())
+        store.file.guard(engine)
     if migrate:
         ensure_schema(store)
     return store

@@ -142,6 +142,44 @@ def setup_sqlite_engine(
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class DatabaseFile:
+    """The database file a store opened, so that it can tell when the file is gone.
+
+    Deleted while termcrm runs, an open connection goes on writing into the unlinked
+    file (every save "succeeds", into nothing), and a new connection would create an
+    empty database in its place, with the umask's mode. Replaced (a backup restored, a
+    sync tool), the writes would go to the old file.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.identity = self._identity()
+
+    def _identity(self) -> tuple[int, int] | None:
+        try:
+            st = os.stat(self.path)
+        except OSError:
+            return None
+        return st.st_dev, st.st_ino
+
+    def check(self) -> None:
+        """StoreError unless the file at `path` is still the one opened."""
+        now = self._identity()
+        if now is None or now != self.identity:
+            what = "deleted" if now is None else "replaced by another file"
+            raise StoreError(
+                f"The database {self.path} was {what} while termcrm was running; "
+                "nothing was saved. Start termcrm again to open the file there now"
+            )
+
+    def guard(self, engine: Engine) -> None:
+        """Refuse to connect (and so to create an empty file) once the file is gone."""
+
+        @event.listens_for(engine, "do_connect")
+        def _before_connect(_dialect, _record, _cargs, _cparams) -> None:
+            self.check()
+
+
 def check_foreign_keys(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         return

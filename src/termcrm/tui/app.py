@@ -3,21 +3,22 @@
 The domain layer (SQLAlchemy) is imported with this module, not when the app starts, so
 the first page is on screen quickly; `termcrm tui` imports this module only when it runs.
 
-For scripts and benchmarks: `CrmApp(db_target=...)` runs on that database, and
-`app.contacts_ready` turns True once the contacts table shows its first page and the
-total count (`app.contacts_ready_at - app.created_at` is how long that took, in seconds of
-`time.perf_counter()`; after each later reload it stays True; `app.contacts_loading` is True while a
-page is being fetched). `app.contacts_table` is the table widget.
+For scripts and benchmarks: `CrmApp(db_target=...)` runs on that database; the contacts
+table posts `ContactTable.PageShown(rows, total)` each time it shows new results (watch for
+it with `run_test(message_hook=...)`).
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import threading
 import time
+import weakref
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,10 +31,10 @@ from termcrm.tui.screens.agenda import AgendaScreen
 from termcrm.tui.screens.contacts import ContactsScreen
 from termcrm.tui.screens.dashboard import DashboardScreen
 from termcrm.tui.screens.pipeline import PipelineScreen
+from termcrm.tui.widgets.contact_table import ContactTable
 
 if TYPE_CHECKING:
     from termcrm.store.engine import Store
-    from termcrm.tui.widgets.contact_table import ContactTable
 
 
 class CrmApp(App[None]):
@@ -113,19 +114,17 @@ class CrmApp(App[None]):
         store: Store | None = None,
     ) -> None:
         super().__init__()
-        #: `time.perf_counter()` when the app was created, and when the contacts were ready
-        self.created_at = time.perf_counter()
-        self.contacts_ready_at: float | None = None
         self.db_target = db_target
         self._store = store
         self._store_lock = threading.Lock()
         self._actor = actor
         self.refresh_every = refresh_every
-        #: True once the contacts table shows its first page and the total count
-        self.contacts_ready = False
-        #: True while the contacts table fetches a page
-        self.contacts_loading = False
-        self._contacts_table: ContactTable | None = None
+        self._index_tidied = False
+        #: keys that came while a screen was still opening, and the screens ready for keys
+        self._held_keys: list[events.Key] = []
+        self._releasing = False
+        self._released: set[int] = set()
+        self._settled: weakref.WeakSet[Screen] = weakref.WeakSet()
 
     # -- the database: opened once, by the first worker that needs it --------------------
 
@@ -142,22 +141,18 @@ class CrmApp(App[None]):
 
         return current_user(self._actor)
 
-    @property
-    def contacts_table(self) -> ContactTable:
-        """The contacts screen's table (whichever screen is showing)."""
-        if self._contacts_table is None:
-            raise LookupError("the contacts screen has not been shown yet")
-        return self._contacts_table
-
     def on_mount(self) -> None:
         self.theme = "textual-dark"
         if self.refresh_every:
             self.set_interval(self.refresh_every, self.action_reload)
             self.set_interval(self.refresh_every, self.update_search_index)
 
-    def contacts_shown(self) -> None:
-        """Called once the contacts are on screen: then tidy the search index."""
-        self.set_timer(1.0, self.update_search_index)
+    @on(ContactTable.PageShown)
+    def _contacts_shown(self, message: ContactTable.PageShown) -> None:
+        """Once the first contacts and their count are on screen, tidy the search index."""
+        if message.total is not None and not self._index_tidied:
+            self._index_tidied = True
+            self.set_timer(1.0, self.update_search_index)
 
     @work(thread=True, exclusive=True, group="search-index")
     def update_search_index(self) -> None:
@@ -179,6 +174,64 @@ class CrmApp(App[None]):
         if self._store is not None:
             self._store.close()
 
+    # -- keys typed while a screen opens ------------------------------------------------
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys reach what the keys before them opened.
+
+        A pushed screen is current at once, but its widgets are mounted and its first field
+        focused a moment later, and a key is routed before the one before it has had its
+        effect; `t` then typing at once sent the first letters to the list, and the new
+        task's title stayed empty. So the keys queue up and are handed on one at a time
+        (`_release_keys`): a key pressed alone goes on at once.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if id(event) in self._released:
+                self._released.discard(id(event))
+            else:
+                self._held_keys.append(event)
+                if not self._releasing:
+                    self._releasing = True
+                    self.run_worker(self._release_keys(), group="held-keys")
+                return
+        await super().on_event(event)
+
+    async def _flushed(self, node) -> None:
+        """Wait until `node` has handled what its queue holds now."""
+        done = asyncio.get_running_loop().create_future()
+        node.call_later(lambda: done.done() or done.set_result(None))
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(done, 1.0)  # a node closing meanwhile never answers
+
+    async def _release_keys(self) -> None:
+        """Hand the held keys on one at a time, each once the one before has had its effect
+        (a key reaches the app, the focused widget, its parents, and the app's bindings
+        again: `t` opens the task form only then, and the next key must go to the form)."""
+        try:
+            await self._release_held()
+        finally:
+            self._releasing = False
+
+    async def _release_held(self) -> None:
+        while self._held_keys:
+            screen = self.screen
+            while not screen.is_mounted:
+                await asyncio.sleep(0.002)
+            await self._flushed(self)  # the new screen's focus (a call on the app) lands
+            if screen is not self.screen:
+                continue  # it opened another one meanwhile
+            self._settled.add(screen)
+            key = self._held_keys.pop(0)
+            target = self.focused or screen
+            path = [target, *(n for n in target.ancestors if n is not self)]
+            path = path[: path.index(screen) + 1] if screen in path else path
+            self._released.add(id(key))
+            self.post_message(key)
+            await self._flushed(self)  # routed
+            for node in path:
+                await self._flushed(node)  # handled, or passed on to the parent
+            await self._flushed(self)  # the app's bindings ran (they may open a screen)
+
     # -- actions --------------------------------------------------------------------------
 
     def action_reload(self) -> None:
@@ -192,6 +245,28 @@ class CrmApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def open_record(self, kind: str, record_id: int, contact_id: int | None) -> None:
+        """Open a record found in the command palette: a contact, or a deal's contact on
+        its Deals tab."""
+        from termcrm.tui.screens.contact_detail import ContactDetailScreen
+
+        if kind == "contact":
+            self.push_screen(ContactDetailScreen(record_id))
+        elif contact_id is not None:
+            self.push_screen(ContactDetailScreen(contact_id, tab="deals"))
+        else:
+            self.switch_mode("pipeline")
+
+    async def action_quit(self) -> None:
+        """Quit; with a form holding what the user typed, ask first (as escape does)."""
+        from termcrm.tui.modals.form import FormScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, FormScreen):
+                screen.leave(self.exit)
+                return
+        self.exit()
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme == "textual-dark" else "textual-dark"

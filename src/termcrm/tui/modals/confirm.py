@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
 from termcrm.render.safe import clean
+from termcrm.tui.widgets.footer import CrmFooter
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -30,6 +31,7 @@ class ConfirmScreen(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes} (y)", id="yes", variant="primary")
                 yield Button(f"{self.no} (n)", id="no")
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.query_one("#yes", Button).focus()
@@ -61,6 +63,7 @@ class ReasonScreen(ModalScreen[str | None]):
             with Horizontal(classes="buttons"):
                 yield Button("OK (enter)", id="ok", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session
-from textual import on, work
-from textual.message import Message
 
-from termcrm.errors import TermcrmError
-from termcrm.tui.modals.form import FieldSpec, FormScreen, at
+from termcrm.tui.modals.form import FieldSpec, FormScreen
 from termcrm.vocab import CONTACT_STAGES
 
 
@@ -22,67 +17,45 @@ class ContactForm(FormScreen):
 
     TITLE_TEXT = "New contact"
     FIELDS = (
-        FieldSpec("name", "Name", "Ada Lovelace", words=("name must",)),
+        FieldSpec("name", "Name", "Ada Lovelace"),
         FieldSpec("email", "Email", "ada@example.com"),
         FieldSpec("phone", "Phone"),
         FieldSpec("company", "Company"),
-        FieldSpec("title", "Job title", words=("title",)),
+        FieldSpec("title", "Job title"),
         FieldSpec("stage", "Stage", choices=CONTACT_STAGES, default="lead"),
         FieldSpec("owner", "Owner", "who looks after them (default: you)"),
-        FieldSpec("tags", "Tags", "comma separated: vip, newsletter", words=("tag",)),
+        FieldSpec("tags", "Tags", "comma separated: vip, newsletter"),
     )
-
-    @dataclass
-    class _Record(Message):
-        values: dict[str, str]
 
     def __init__(self, contact_id: int | None = None) -> None:
         title = "Edit contact" if contact_id else None
         super().__init__(title=title)
         self.contact_id = contact_id
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.contact_id:
-            self._load(self.contact_id)
+    @property
+    def editing(self) -> bool:
+        return self.contact_id is not None
 
-    @work(thread=True, exclusive=True, group="form-load")
-    def _load(self, contact_id: int) -> None:
+    def load_values(self, session: Session) -> dict[str, str] | None:
         from termcrm.services import contacts, refs
 
-        try:
-            with self.app.store.read() as session:
-                v = contacts.view(session, refs.contact(session, contact_id))
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
-            return
+        v = contacts.view(session, refs.contact(session, self.contact_id))
         c = v.contact
-        self.post_message(
-            self._Record(
-                {
-                    "name": c.name,
-                    "email": c.email or "",
-                    "phone": c.phone or "",
-                    "company": v.company or "",
-                    "title": c.title or "",
-                    "stage": c.stage,
-                    "owner": c.owner or "",
-                    "tags": ", ".join(v.tags),
-                }
-            )
-        )
-
-    @on(_Record)
-    def _loaded(self, message: _Record) -> None:
-        self.set_values(message.values)
+        return {
+            "name": c.name,
+            "email": c.email or "",
+            "phone": c.phone or "",
+            "company": v.company or "",
+            "title": c.title or "",
+            "stage": c.stage,
+            "owner": c.owner or "",
+            "tags": ", ".join(v.tags),
+        }
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
-        from termcrm.services import contacts, refs, validate
+        from termcrm.services import contacts, refs
 
-        with at("email"):
-            validate.email(values["email"])
-        with at("tags"):
-            tags = [validate.tag(t) for t in split_tags(values["tags"])]
+        tags = split_tags(values["tags"])
         if self.contact_id is None:
             contact = contacts.add_contact(
                 session,

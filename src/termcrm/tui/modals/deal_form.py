@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session
-from textual import on, work
-from textual.message import Message
 
-from termcrm.errors import TermcrmError
-from termcrm.tui.modals.form import FieldSpec, FormScreen, at
+from termcrm.tui.modals.form import FieldSpec, FormScreen
 from termcrm.vocab import DEAL_STAGES, DEFAULT_CURRENCY
 
 
@@ -18,18 +13,14 @@ class DealForm(FormScreen):
 
     TITLE_TEXT = "New deal"
     FIELDS = (
-        FieldSpec("title", "Deal", "50 licences", words=("title",)),
-        FieldSpec("contact", "Contact", "name, email or id", words=("contact",)),
-        FieldSpec("value", "Value", "12000 or 1,200.50", words=("amount", "value")),
-        FieldSpec("currency", "Currency", default=DEFAULT_CURRENCY, words=("currency",)),
+        FieldSpec("title", "Deal", "50 licences"),
+        FieldSpec("contact", "Contact", "name, email or id"),
+        FieldSpec("value", "Value", "12000 or 1,200.50"),
+        FieldSpec("currency", "Currency", default=DEFAULT_CURRENCY),
         FieldSpec("stage", "Stage", choices=DEAL_STAGES, default="lead"),
         FieldSpec("probability", "Probability", "percent; default by stage"),
-        FieldSpec("close", "Close by", "eom, next fri, 2026-12-15", words=("date", "close")),
+        FieldSpec("close", "Close by", "eom, next fri, 2026-12-15"),
     )
-
-    @dataclass
-    class _Record(Message):
-        values: dict[str, str]
 
     def __init__(
         self,
@@ -46,52 +37,31 @@ class DealForm(FormScreen):
         self.contact_id = contact_id
         self.deal_id = deal_id
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        if self.deal_id:
-            self._load(self.deal_id)
+    @property
+    def editing(self) -> bool:
+        return self.deal_id is not None
 
-    @work(thread=True, exclusive=True, group="form-load")
-    def _load(self, deal_id: int) -> None:
+    def load_values(self, session: Session) -> dict[str, str] | None:
         from termcrm.services import deals, refs
         from termcrm.services.records import money
 
-        try:
-            with self.app.store.read() as session:
-                row = deals.deal_row(session, refs.deal(session, deal_id))
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
-            return
+        row = deals.deal_row(session, refs.deal(session, self.deal_id))
         d = row.deal
         self.contact_id = d.contact_id
-        self.post_message(
-            self._Record(
-                {
-                    "title": d.title,
-                    "contact": row.contact or "",
-                    "value": money(d.value_minor) or "",
-                    "currency": d.currency,
-                    "stage": d.stage,
-                    "probability": "" if d.probability is None else str(d.probability),
-                    "close": d.expected_close.isoformat() if d.expected_close else "",
-                }
-            )
-        )
-
-    @on(_Record)
-    def _loaded(self, message: _Record) -> None:
-        self.set_values(message.values)
+        return {
+            "title": d.title,
+            "contact": row.contact or "",
+            "value": money(d.value_minor) or "",
+            "currency": d.currency,
+            "stage": d.stage,
+            "probability": "" if d.probability is None else str(d.probability),
+            "close": d.expected_close.isoformat() if d.expected_close else "",
+        }
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
-        from termcrm import dates
         from termcrm.services import deals, refs, validate
 
-        with at("value"):
-            validate.amount_minor(values["value"] or "")
-        with at("close"):
-            if values["close"].strip():
-                dates.parse_date(values["close"])
-        with at("contact"):
+        with validate.about("contact"):  # the contact picked for the user, or the one typed
             if self.contact_id and values["contact"] == self.initial.get("contact"):
                 contact = refs.contact(session, self.contact_id)
             else:

@@ -1,28 +1,30 @@
 """Typed form modals: the first field has focus, tab moves on, ctrl+s saves, escape cancels.
 
 A form's `apply(session, values)` does its write through the domain layer inside one
-`store.write()` transaction, in a thread worker. An `Invalid` from there is shown in red
-under the field it is about and the form stays open with everything the user typed.
+`store.write()` transaction, in a thread worker; it does not check the values itself. An
+error from there is shown in red under the field the service names (`Invalid(...,
+field=...)`), or above the buttons when it names none, and the form stays open with
+everything the user typed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from sqlmodel import Session
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from termcrm.errors import Invalid, TermcrmError
+from termcrm.errors import TermcrmError
 from termcrm.render.safe import clean
+from termcrm.tui.screens.base import Background
+from termcrm.tui.widgets.footer import CrmFooter
 
 
 @dataclass(frozen=True)
@@ -35,30 +37,13 @@ class FieldSpec:
     choices: tuple[str, ...] | None = None  # a Select instead of an Input
     allow_blank: bool = False
     default: str = ""
-    #: words in an error message that mean it is about this field
-    words: tuple[str, ...] = field(default_factory=tuple)
 
 
-class FieldError(Invalid):
-    """An Invalid that knows which field it is about."""
-
-    def __init__(self, field_name: str, message: str) -> None:
-        super().__init__(message)
-        self.field_name = field_name
+#: seconds a save may take before the form says it is waiting for the database
+WAIT_NOTICE = 0.2
 
 
-@contextmanager
-def at(field_name: str) -> Iterator[None]:
-    """Blame any Invalid raised inside on `field_name`."""
-    try:
-        yield
-    except FieldError:
-        raise
-    except Invalid as exc:
-        raise FieldError(field_name, exc.message) from exc
-
-
-class FormScreen(ModalScreen[Any]):
+class FormScreen(Background, ModalScreen[Any]):
     """Base of every form; subclasses set TITLE_TEXT and FIELDS and implement `apply`."""
 
     TITLE_TEXT: ClassVar[str] = ""
@@ -67,19 +52,6 @@ class FormScreen(ModalScreen[Any]):
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
     ]
-
-    @dataclass
-    class _Saved(Message):
-        result: Any
-
-    @dataclass
-    class _Failed(Message):
-        field_name: str | None
-        error: str
-
-    @dataclass
-    class _Loaded(Message):
-        values: dict[str, str]
 
     def __init__(self, *, title: str | None = None, values: dict[str, str] | None = None) -> None:
         super().__init__(classes="dialog-screen")
@@ -99,9 +71,11 @@ class FormScreen(ModalScreen[Any]):
                         yield self._widget(spec)
                     yield Static("", classes="field-error", id=f"error-{spec.name}", markup=False)
             yield Static("", classes="form-error", id="error-form", markup=False)
+            yield Static("", classes="form-status", id="form-status")
             with Horizontal(classes="buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+        yield CrmFooter()
 
     def _widget(self, spec: FieldSpec):
         value = self.initial.get(spec.name, "")
@@ -118,6 +92,21 @@ class FormScreen(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         self.query_one(f"#field-{self.FIELDS[0].name}").focus()
+        if self.editing:
+            self.in_background(self.load_values, self._loaded, group="form-load")
+
+    @property
+    def editing(self) -> bool:
+        """True when the form changes a stored record (its values are loaded first)."""
+        return False
+
+    def load_values(self, session: Session) -> dict[str, str] | None:
+        """The stored record's values, when the form edits one (None for a new record)."""
+        return None
+
+    def _loaded(self, values: dict[str, str] | None) -> None:
+        if values:
+            self.set_values(values)
 
     # -- values ---------------------------------------------------------------------------
 
@@ -151,51 +140,62 @@ class FormScreen(ModalScreen[Any]):
             return
         self.saving = True
         self._clear_errors()
+        # a write waits up to 5 s for another program's lock: say so rather than nothing
+        self._waiting = self.set_timer(WAIT_NOTICE, self._say_waiting)
         self._save(self.values())
 
-    @work(thread=True, exclusive=True, group="form-save")
-    def _save(self, values: dict[str, str]) -> None:
-        try:
-            with self.app.store.write() as session:
-                result = self.apply(session, values)
-        except FieldError as exc:
-            self.post_message(self._Failed(exc.field_name, exc.message))
-        except TermcrmError as exc:
-            self.post_message(self._Failed(self._field_for(exc.message), exc.message))
+    def _say_waiting(self) -> None:
+        if self.saving:
+            status = self.query_one("#form-status", Static)
+            status.update("Waiting for the database…")
+            status.add_class("shown")
+
+    def _done_waiting(self) -> None:
+        self.saving = False
+        self._waiting.stop()
+        status = self.query_one("#form-status", Static)
+        status.update("")
+        status.remove_class("shown")
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field; on the last one it saves (as a form on paper)."""
+        event.stop()
+        last = self.query_one(f"#field-{self.FIELDS[-1].name}")
+        if event.input is last:
+            self.action_save()
         else:
-            self.post_message(self._Saved(result))
+            self.focus_next()
+
+    def _save(self, values: dict[str, str]) -> None:
+        self.in_background(
+            lambda session: self.apply(session, values),
+            self._saved,
+            write=True,
+            group="form-save",
+            failed=self._failed,
+        )
 
     def apply(self, session: Session, values: dict[str, str]) -> Any:
         """Write through the domain layer; return what the form dismisses with."""
         raise NotImplementedError
 
-    def _field_for(self, message: str) -> str | None:
-        """The field an error message is about: the one whose word comes first in it."""
-        low = message.lower()
-        best: tuple[int, str] | None = None
-        for spec in self.FIELDS:
-            for word in (spec.name.replace("_", " "), *spec.words):
-                pos = low.find(word)
-                if pos >= 0 and (best is None or pos < best[0]):
-                    best = (pos, spec.name)
-        return best[1] if best else None
+    def _saved(self, result: Any) -> None:
+        self._done_waiting()
+        self.dismiss(result)
 
-    @on(_Saved)
-    def _saved(self, message: _Saved) -> None:
-        self.saving = False
-        self.dismiss(message.result)
-
-    @on(_Failed)
-    def _failed(self, message: _Failed) -> None:
-        self.saving = False
-        if message.field_name:
-            error = self.query_one(f"#error-{message.field_name}", Static)
-            error.update(message.error)
+    def _failed(self, exc: TermcrmError) -> None:
+        self._done_waiting()
+        # the service names the field an error is about (`Invalid(..., field=...)`)
+        name = exc.field if exc.field in {spec.name for spec in self.FIELDS} else None
+        if name:
+            error = self.query_one(f"#error-{name}", Static)
+            error.update(exc.message)
             error.add_class("shown")
-            self.query_one(f"#field-{message.field_name}").focus()
+            self.query_one(f"#field-{name}").focus()
         else:
             error = self.query_one("#error-form", Static)
-            error.update(message.error)
+            error.update(exc.message)
             error.add_class("shown")
 
     def _clear_errors(self) -> None:
@@ -206,14 +206,19 @@ class FormScreen(ModalScreen[Any]):
     # -- cancelling -----------------------------------------------------------------------
 
     def action_cancel(self) -> None:
+        self.leave(lambda: self.dismiss(None))
+
+    def leave(self, then: Callable[[], object]) -> None:
+        """`then()` at once if nothing was typed, else after "Discard what you typed?" (escape
+        here, and ctrl+q from anywhere: `CrmApp.action_quit`)."""
         if not self.dirty:
-            self.dismiss(None)
+            then()
             return
         from termcrm.tui.modals.confirm import ConfirmScreen
 
         def answered(discard: bool | None) -> None:
             if discard:
-                self.dismiss(None)
+                then()
 
         self.app.push_screen(
             ConfirmScreen("Discard what you typed?", yes="Discard", no="Keep editing"), answered

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Label
+from textual.widgets import DataTable, Header, Label
 
 from termcrm import dates
-from termcrm.errors import TermcrmError
 from termcrm.render.money import amount
 from termcrm.render.safe import text as safe_text
 from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.widgets.footer import CrmFooter
 
 #: (the Agenda attribute, the title shown)
 SECTIONS = (("overdue", "Overdue"), ("due_today", "Today"), ("next_7_days", "Upcoming"))
@@ -81,29 +80,6 @@ def load_agenda(session) -> AgendaData:
     return AgendaData(sections, dict(built.counts))
 
 
-def complete_task(screen: CrmScreen, task_id: int) -> None:
-    """Mark a task done in a worker, then say so and reload `screen`."""
-    _complete(screen, task_id)
-
-
-@work(thread=True, exclusive=True, group="task-write")
-def _complete(screen: CrmScreen, task_id: int) -> None:
-    from termcrm.services import tasks
-
-    app = screen.app
-    try:
-        with app.store.write() as session:
-            done, following = tasks.complete_task(session, task_id)
-            text = f"Done: {done.title}"
-            if following is not None and following.due_at is not None:
-                text += f"; next due {dates.show(following.due_at, with_time=False)}"
-    except TermcrmError as exc:
-        app.call_from_thread(app.show_error, exc.message)
-        return
-    app.call_from_thread(app.notify, text)
-    app.call_from_thread(screen.reload)
-
-
 class AgendaScreen(CrmScreen):
     """Tasks by urgency and the contacts that went quiet."""
 
@@ -128,18 +104,13 @@ class AgendaScreen(CrmScreen):
         ),
     ]
 
-    @dataclass
-    class _Loaded(Message):
-        data: AgendaData | None
-        error: str | None = None
-
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="agenda"):
             for key, title in ALL_SECTIONS:
                 yield Label(title, classes="agenda-title", id=f"title-{key}")
                 yield DataTable(id=f"agenda-{key}", classes="agenda-table", cursor_type="row")
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Agenda"
@@ -153,30 +124,15 @@ class AgendaScreen(CrmScreen):
         self.query_one("#agenda-going_cold", DataTable).add_columns(
             "Contact", "Last touch", "Cadence", "Owner"
         )
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        """Shown (the first time too) or back from a dialog: read the agenda again."""
         self.reload()
 
     def reload(self) -> None:
-        self._load()
+        self.in_background(load_agenda, self._show, group="agenda")
 
-    @work(thread=True, exclusive=True, group="agenda")
-    def _load(self) -> None:
-        try:
-            with self.app.store.read() as session:
-                data = load_agenda(session)
-        except TermcrmError as exc:
-            self.post_message(self._Loaded(None, exc.message))
-            return
-        self.post_message(self._Loaded(data))
-
-    @on(_Loaded)
-    def _show(self, message: _Loaded) -> None:
-        if message.data is None:
-            self.notify(message.error or "", severity="warning")
-            return
-        data = message.data
+    def _show(self, data: AgendaData) -> None:
         for key, title in ALL_SECTIONS:
             rows = data.sections.get(key, [])
             count = data.counts.get(key, len(rows))
@@ -215,13 +171,15 @@ class AgendaScreen(CrmScreen):
 
     def action_done(self) -> None:
         if (task_id := self._selected_task()) is not None:
-            complete_task(self, task_id)
+            self.complete_task(task_id)
 
     def action_snooze(self) -> None:
         from termcrm.tui.modals.snooze_form import SnoozeForm
 
         if (task_id := self._selected_task()) is not None:
-            self.open_form(SnoozeForm(task_id), "Task snoozed")
+            table = self.focused
+            title = str(table.get_row_at(table.cursor_row)[2])
+            self.open_form(SnoozeForm(task_id, title), "Task snoozed")
 
     def action_edit_task(self) -> None:
         from termcrm.tui.modals.task_form import TaskForm

@@ -1,13 +1,78 @@
-"""What every screen shares: the header and footer, the contact actions, reloading."""
+"""What every screen shares: the header and footer, the contact actions, reloading, and
+the one way database work runs off the UI thread (`Background.in_background`)."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
+
+from termcrm.errors import TermcrmError
 
 
-class CrmScreen(Screen):
+@dataclass
+class BackgroundDone(Message):
+    """A background job's result (or error text), handed back to the UI thread."""
+
+    callback: Callable[[Any], object] | None
+    value: Any
+
+
+class Background:
+    """The worker helper of the screens and forms.
+
+    Results come back as a message to the screen, never through `call_from_thread`: that
+    blocks the worker thread until the UI runs the callback, and once the app has closed
+    (the user quit while a query ran) it never does, leaving a thread no one can join.
+    A message to a screen that is gone is simply dropped.
+    """
+
+    def in_background(
+        self,
+        job: Callable[[Any], Any],
+        then: Callable[[Any], object] | None = None,
+        *,
+        write: bool = False,
+        group: str = "load",
+        failed: Callable[[TermcrmError], object] | None = None,
+    ) -> None:
+        """Run `job(session)` in a thread worker, on a read session or (`write=True`) in one
+        write transaction; then `then(result)` on the UI thread. A domain error goes to
+        `failed(error)`, by default the app's error notification. A newer job of the same
+        `group` supersedes the older one: its result is dropped."""
+        app = self.app  # type: ignore[attr-defined]
+
+        def work() -> None:
+            worker = get_current_worker()
+            try:
+                with app.store.write() if write else app.store.read() as session:
+                    value, callback = job(session), then
+            except TermcrmError as exc:
+                value, callback = exc, failed or self._show_error
+            if not worker.is_cancelled:
+                self.post_message(BackgroundDone(callback, value))  # type: ignore[attr-defined]
+
+        self.run_worker(work, thread=True, exclusive=True, group=group)  # type: ignore[attr-defined]
+
+    def _show_error(self, error: TermcrmError) -> None:
+        self.app.show_error(error.message)  # type: ignore[attr-defined]
+
+    async def on_background_done(self, message: BackgroundDone) -> None:
+        message.stop()
+        if not self.app.is_running:  # type: ignore[attr-defined]
+            return  # the app is closing: its widgets are being taken down
+        if message.callback is not None:
+            shown = message.callback(message.value)
+            if inspect.isawaitable(shown):
+                await shown
+
+
+class CrmScreen(Background, Screen):
     """A screen of the app; `reload()` fetches its data again (the `r` key, auto refresh)."""
 
     def reload(self) -> None:
@@ -27,6 +92,27 @@ class CrmScreen(Screen):
                 then(result)
 
         self.app.push_screen(form, done)
+
+    # -- tasks: done from the agenda and from a contact's detail ---------------------------
+
+    def complete_task(self, task_id: int) -> None:
+        """Mark a task done (a recurring one rolls forward), say so, and reload."""
+
+        def complete(session) -> str:
+            from termcrm import dates
+            from termcrm.services import tasks
+
+            done, following = tasks.complete_task(session, task_id)
+            text = f"Done: {done.title}"
+            if following is not None and following.due_at is not None:
+                text += f"; next due {dates.show(following.due_at, with_time=False)}"
+            return text
+
+        def said(text: str) -> None:
+            self.notify(text)
+            self.reload()
+
+        self.in_background(complete, said, write=True, group="task-write")
 
     # -- the actions on a contact, shared by the list and the detail screen ---------------
 

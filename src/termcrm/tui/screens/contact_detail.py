@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from termcrm import dates
 from termcrm.errors import NotFound, TermcrmError
@@ -21,6 +16,7 @@ from termcrm.render.money import amount
 from termcrm.render.safe import clean
 from termcrm.render.safe import text as safe_text
 from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.widgets.footer import CrmFooter
 
 
 class ContactDetailScreen(CrmScreen):
@@ -40,19 +36,30 @@ class ContactDetailScreen(CrmScreen):
             id="contact.duplicates",
             tooltip="Find this contact's likely duplicates and merge one into it",
         ),
+        Binding(
+            "left",
+            "tab(-1)",
+            "Previous tab",
+            id="detail.tab_left",
+            show=False,
+            priority=True,
+            tooltip="The previous tab: timeline, deals, tasks",
+        ),
+        Binding(
+            "right",
+            "tab(1)",
+            "Tabs",
+            id="detail.tab_right",
+            key_display="←→",
+            priority=True,
+            tooltip="The next tab: timeline, deals, tasks (← goes back)",
+        ),
     ]
 
-    @dataclass
-    class _Loaded(Message):
-        detail: Any
-
-    @dataclass
-    class _Gone(Message):
-        error: str
-
-    def __init__(self, contact_id: int) -> None:
+    def __init__(self, contact_id: int, *, tab: str = "timeline") -> None:
         super().__init__()
         self.contact_id = contact_id
+        self.first_tab = tab
         self.name_shown = f"#{contact_id}"
         self.detail = None
 
@@ -68,44 +75,33 @@ class ContactDetailScreen(CrmScreen):
                     yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
                 with TabPane("Tasks", id="tab-tasks"):
                     yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Contact"
         self.query_one("#timeline", DataTable).add_columns("When", "What")
         self.query_one("#deals", DataTable).add_columns("Deal", "Stage", "Value", "Close")
         self.query_one("#tasks", DataTable).add_columns("Due", "Task", "Status")
-        self.query_one("#timeline", DataTable).focus()
+        self.show_tab(self.first_tab)
         self.reload()
 
     def reload(self) -> None:
-        self._load(self.contact_id)
+        contact_id = self.contact_id
 
-    @work(thread=True, exclusive=True, group="detail")
-    def _load(self, contact_id: int) -> None:
-        from termcrm.services import refs, timeline
+        def load(session):
+            from termcrm.services import refs, timeline
 
-        try:
-            with self.app.store.read() as session:
-                contact = refs.contact(session, contact_id)
-                detail = timeline.contact_detail(session, contact)
-        except NotFound as exc:  # deleted meanwhile, by another program perhaps
-            self.post_message(self._Gone(exc.message))
-            return
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
-            return
-        self.post_message(self._Loaded(detail))
+            return timeline.contact_detail(session, refs.contact(session, contact_id))
 
-    @on(_Gone)
-    def _gone(self, message: _Gone) -> None:
-        self.app.show_error(message.error)
-        if self.is_current:
-            self.dismiss()
+        self.in_background(load, self._show, group="detail", failed=self._failed)
 
-    @on(_Loaded)
-    def _show(self, message: _Loaded) -> None:
-        self.detail = detail = message.detail
+    def _failed(self, error: TermcrmError) -> None:
+        self.app.show_error(error.message)
+        if isinstance(error, NotFound) and self.is_current:
+            self.dismiss()  # deleted meanwhile, by another program perhaps
+
+    def _show(self, detail) -> None:
+        self.detail = detail
         c = detail.view.contact
         self.name_shown = c.name
         self.sub_title = clean(c.name)
@@ -140,6 +136,15 @@ class ContactDetailScreen(CrmScreen):
         form = DealForm(contact_id=self.contact_id, contact_name=self.name_shown)
         self.open_form(form, "Deal added")
 
+    def show_tab(self, name: str) -> None:
+        """Show the tab `name` (timeline, deals, tasks) and put the keys in its table."""
+        self.query_one(TabbedContent).active = f"tab-{name}"
+        self.query_one(f"#{name}", DataTable).focus()
+
+    def action_tab(self, step: int) -> None:
+        current = self.query_one(TabbedContent).active.removeprefix("tab-")
+        self.show_tab(TABS[(TABS.index(current) + step) % len(TABS)])
+
     def action_back(self) -> None:
         self.dismiss()
 
@@ -161,9 +166,10 @@ class ContactDetailScreen(CrmScreen):
             self.notify("Choose the task, then press d", severity="information")
             return
         row_key, _ = tasks.coordinate_to_cell_key((tasks.cursor_row, 0))
-        from termcrm.tui.screens.agenda import complete_task
+        self.complete_task(int(row_key.value))
 
-        complete_task(self, int(row_key.value))
+
+TABS = ("timeline", "deals", "tasks")
 
 
 def _due_status(task) -> str:
@@ -193,7 +199,7 @@ def _profile(view) -> Group:
         head.append("\n" + clean(role))
     grid = Table.grid(padding=(0, 1))
     grid.add_column(style="dim", no_wrap=True)
-    grid.add_column()
+    grid.add_column(overflow="fold")  # a long email folds onto the next line, whole
     for label, value in (
         ("Email", c.email),
         ("Phone", c.phone),

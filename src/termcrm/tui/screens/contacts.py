@@ -6,10 +6,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from termcrm.tui.screens.base import CrmScreen
 from termcrm.tui.widgets.contact_table import ContactTable
+from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.tui.widgets.search_box import SearchBox
 from termcrm.vocab import CONTACT_STAGES
 
@@ -19,7 +20,7 @@ class ContactsScreen(CrmScreen):
 
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="contacts.search", key_display="/"),
-        Binding("n", "new_contact", "New", id="contact.new", tooltip="Add a contact"),
+        Binding("n", "new_contact", "New contact", id="contact.new", tooltip="Add a contact"),
         Binding(
             "e", "edit_contact", "Edit", id="contact.edit", tooltip="Edit the selected contact"
         ),
@@ -60,7 +61,7 @@ class ContactsScreen(CrmScreen):
             yield Input(placeholder="owner", id="owner", compact=True)
         yield Static("Loading contacts…", id="status")
         yield ContactTable(id="contacts")
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Contacts"
@@ -118,8 +119,8 @@ class ContactsScreen(CrmScreen):
     def _submitted(self) -> None:
         self.table.focus()
 
-    @on(ContactTable.CountChanged)
-    def _count(self, message: ContactTable.CountChanged) -> None:
+    @on(ContactTable.PageShown)
+    def _count(self, message: ContactTable.PageShown) -> None:
         n = message.total
         sort = self.table.sort
         found = "counting…" if n is None else f"{n:,} contact{'s' if n != 1 else ''}"

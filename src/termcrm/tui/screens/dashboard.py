@@ -5,21 +5,19 @@ The figures are `kpis.compute(...)`'s, the same as `termcrm report`; `p` changes
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.message import Message
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
 from termcrm.tui.screens.base import CrmScreen
 from termcrm.tui.widgets.bar_chart import BarChart
+from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.vocab import OPEN_DEAL_STAGES
 
 PERIODS = (7, 30, 90, 365)
@@ -100,11 +98,6 @@ class DashboardScreen(CrmScreen):
                 tooltip="Show the last 7, 30, 90 or 365 days"),
     ]  # fmt: skip
 
-    @dataclass
-    class _Loaded(Message):
-        report: dict[str, Any] | None
-        error: str | None = None
-
     def __init__(self) -> None:
         super().__init__()
         self.days = 30
@@ -120,13 +113,13 @@ class DashboardScreen(CrmScreen):
                     yield box
             yield BarChart("Interactions per week", classes="chart", id="chart-activity")
             yield BarChart("Open pipeline by stage", classes="chart", id="chart-pipeline")
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Dashboard"
-        self.reload()
 
     def on_screen_resume(self) -> None:
+        """Shown (the first time too) or back from another screen: compute it again."""
         self.reload()
 
     def on_resize(self) -> None:
@@ -134,33 +127,25 @@ class DashboardScreen(CrmScreen):
         self.query_one("#kpi-panels", Grid).styles.grid_size_columns = columns
 
     def reload(self) -> None:
-        self._load(self.days)
+        days = self.days
+
+        def load(session) -> dict[str, Any]:
+            from termcrm.services import kpis
+
+            # the period as `termcrm report --since {days}d` has it (now included)
+            period = kpis.resolve_period(days=days)
+            return kpis.compute(session, since=period.since, until=period.until).to_dict()
+
+        self.in_background(load, self._show, group="dashboard", failed=self._failed)
+
+    def _failed(self, error: TermcrmError) -> None:
+        self.query_one("#period", Static).update(error.message)
 
     def action_period(self) -> None:
         self.days = PERIODS[(PERIODS.index(self.days) + 1) % len(PERIODS)]
         self.reload()
 
-    @work(thread=True, exclusive=True, group="dashboard")
-    def _load(self, days: int) -> None:
-        from termcrm.services import kpis
-
-        try:
-            # the period as `termcrm report --since {days}d` has it (now included)
-            period = kpis.resolve_period(days=days)
-            with self.app.store.read() as session:
-                report = kpis.compute(session, since=period.since, until=period.until)
-                data = report.to_dict()
-        except TermcrmError as exc:
-            self.post_message(self._Loaded(None, exc.message))
-            return
-        self.post_message(self._Loaded(data))
-
-    @on(_Loaded)
-    def _show(self, message: _Loaded) -> None:
-        if message.report is None:
-            self.query_one("#period", Static).update(message.error or "")
-            return
-        data = message.report
+    def _show(self, data: dict[str, Any]) -> None:
         period = data.get("period", {})
         since = dates.show(_parse(period.get("since")), with_time=False)
         until = dates.show(_parse(period.get("until")), with_time=False)

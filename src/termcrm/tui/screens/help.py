@@ -9,6 +9,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
+from termcrm.tui.widgets.footer import CrmFooter
+
 
 class HelpScreen(ModalScreen[None]):
     """Every key bound on the screen below and in the app, with what it does."""
@@ -44,3 +46,4 @@ class HelpScreen(ModalScreen[None]):
                 yield Label("\nEverywhere", classes="hint")
                 yield Static(everywhere)
             yield Label("escape closes · the mouse works too", classes="hint")
+        yield CrmFooter()

@@ -1,26 +1,24 @@
 """Screen 2: the pipeline board: a column per stage with its deals, counts and totals.
 
-`<` and `>` move the selected deal one stage left or right; won asks for confirmation
-and lost for a reason (escape keeps the deal where it is).
+`<` and `>` move the selected deal one open stage left or right; `w` marks it won (after a
+yes) and `x` lost (after a reason), from any open stage, so its history never passes
+through a stage it was not in. Columns load their counts and totals from one aggregate
+query and their cards a page at a time (`services.board`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll
-from textual.message import Message
-from textual.widgets import Footer, Header, ListView, Static
+from textual.widgets import Header, ListView, Static
 
-from termcrm.errors import TermcrmError
 from termcrm.render.money import totals
 from termcrm.tui.screens.base import CrmScreen
 from termcrm.tui.widgets.board import DealCard, StageColumn
-from termcrm.vocab import DEAL_STAGES
+from termcrm.tui.widgets.footer import CrmFooter
+from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES, OPEN_DEAL_STAGES
 
 
 class PipelineScreen(CrmScreen):
@@ -42,6 +40,14 @@ class PipelineScreen(CrmScreen):
             id="deal.right",
             key_display=">",
             tooltip="Move the selected deal one stage right",
+        ),
+        Binding("w", "won", "Won", id="deal.won", tooltip="Mark the selected deal won"),
+        Binding(
+            "x",
+            "lost",
+            "Lost",
+            id="deal.lost",
+            tooltip="Mark the selected deal lost, with a reason",
         ),
         Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal"),
         Binding("e", "edit_deal", "Edit", id="deal.edit", tooltip="Edit the selected deal"),
@@ -69,18 +75,12 @@ class PipelineScreen(CrmScreen):
         ),
     ]
 
-    @dataclass
-    class _Loaded(Message):
-        board: Any
-
-    @dataclass
-    class _Moved(Message):
-        deal_id: int
-        text: str
-
     def __init__(self) -> None:
         super().__init__()
         self._select: int | None = None
+        self._own_dialog = False
+        #: the columns' headers as last read (`services.board.StageTotal` by stage)
+        self.columns: dict = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -88,15 +88,11 @@ class PipelineScreen(CrmScreen):
         with HorizontalScroll(id="board"):
             for stage in DEAL_STAGES:
                 yield StageColumn(stage)
-        yield Footer()
+        yield CrmFooter()
 
     def on_mount(self) -> None:
         self.sub_title = "Pipeline"
-        self.query_one("#deals-lead", ListView).focus()
-        self.reload()
-
-    def on_screen_resume(self) -> None:
-        self.reload()
+        self.query_one("#deals-lead", ListView).focus()  # loaded when shown (screen resume)
 
     def on_resize(self) -> None:
         """Columns share the width, but never get narrower than a card: then it scrolls."""
@@ -104,36 +100,64 @@ class PipelineScreen(CrmScreen):
         for column in self.query(StageColumn):
             column.styles.width = width
 
-    def reload(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, group="pipeline")
-    def _load(self) -> None:
-        from termcrm.services import deals
-
-        try:
-            with self.app.store.read() as session:
-                board = deals.pipeline(session)
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
+    def on_screen_resume(self) -> None:
+        if self._own_dialog:
+            self._own_dialog = False  # back from its own question: the move updates the board
             return
-        self.post_message(self._Loaded(board))
+        self.reload()
 
-    @on(_Loaded)
-    async def _show(self, message: _Loaded) -> None:
-        board = message.board
+    def reload(self) -> None:
+        owner = None
+
+        def load(session):
+            from termcrm.services import board
+
+            columns = board.summary(session, owner=owner)
+            firsts = {s: board.cards(session, s, owner=owner) for s in DEAL_STAGES}
+            return columns, firsts
+
+        self.in_background(load, self._show, group="pipeline")
+
+    async def _show(self, loaded) -> None:
+        columns, firsts = loaded
         keep = self._select if self._select is not None else self._selected_id()
-        for column in board.columns:
-            await self.query_one(f"#stage-{column.stage}", StageColumn).show(column)
-        self.query_one("#pipeline-status", Static).update(
-            f"Open pipeline: {totals(board.open_total)} · won and lost: the last 30 days"
-        )
+        self.columns = columns
+        for stage in DEAL_STAGES:
+            self._column(stage).show_total(columns[stage])
+        self._show_status()
+        for stage in DEAL_STAGES:
+            await self._column(stage).show(columns[stage], firsts[stage])
         self._select = None
         if keep is not None:
             self._focus_deal(keep)
         view = self._current_list()
         if view is not None and view.index is None and view.children:
             view.index = 0
+
+    def _show_status(self) -> None:
+        from termcrm.services import board
+
+        self.query_one("#pipeline-status", Static).update(
+            f"Open pipeline: {totals(board.open_total(self.columns))}"
+            " · won and lost: the last 30 days"
+        )
+
+    def _column(self, stage: str) -> StageColumn:
+        return self.query_one(f"#stage-{stage}", StageColumn)
+
+    @on(StageColumn.WantsMore)
+    def _more_cards(self, message: StageColumn.WantsMore) -> None:
+        column, offset = message.column, message.offset
+
+        def load(session):
+            from termcrm.services import board
+
+            return board.cards(session, column.stage, offset=offset)
+
+        async def show(rows) -> None:
+            await column.add_page(offset, rows)
+
+        self.in_background(load, show, group=f"cards-{column.stage}")
 
     def _focus_deal(self, deal_id: int) -> None:
         for view in self.query(ListView):
@@ -189,58 +213,82 @@ class PipelineScreen(CrmScreen):
 
     # -- moving a deal --------------------------------------------------------------------
 
+    def _ask(self, dialog, answered) -> None:
+        self._own_dialog = True
+        self.app.push_screen(dialog, answered)
+
     def action_move(self, step: int) -> None:
+        """One open stage left or right; from won or lost, `<` reopens it in negotiation."""
         card = self._selected()
         if card is None:
             self.notify("Select a deal first", severity="warning")
             return
-        stages = list(DEAL_STAGES)
-        index = stages.index(card.row.deal.stage) + step
-        if not 0 <= index < len(stages):
+        stage = card.row.deal.stage
+        if stage in CLOSED_DEAL_STAGES:
+            if step < 0:
+                self._move(card.deal_id, OPEN_DEAL_STAGES[-1], None)
             return
-        stage = stages[index]
-        title = card.row.deal.title
-        if stage == "won":
-            from termcrm.tui.modals.confirm import ConfirmScreen
+        index = OPEN_DEAL_STAGES.index(stage) + step
+        if index >= len(OPEN_DEAL_STAGES):
+            self.notify("w marks the deal won, x lost", severity="information")
+        elif index >= 0:
+            self._move(card.deal_id, OPEN_DEAL_STAGES[index], None)
 
-            def confirmed(yes: bool | None) -> None:
-                if yes:
-                    self._move(card.deal_id, stage, None)
+    def action_won(self) -> None:
+        from termcrm.tui.modals.confirm import ConfirmScreen
 
-            self.app.push_screen(ConfirmScreen(f"Mark “{title}” won?"), confirmed)
-        elif stage == "lost":
-            from termcrm.tui.modals.confirm import ReasonScreen
+        card = self._selected()
+        if card is None or card.row.deal.stage == "won":
+            return
 
-            def answered(reason: str | None) -> None:
-                if reason is not None:
-                    self._move(card.deal_id, stage, reason or None)
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._move(card.deal_id, "won", None)
 
-            self.app.push_screen(
-                ReasonScreen(f"Mark “{title}” lost? Why:", "price, timing, competitor…"),
-                answered,
-            )
-        else:
-            self._move(card.deal_id, stage, None)
+        self._ask(ConfirmScreen(f"Mark “{card.row.deal.title}” won?"), confirmed)
 
-    @work(thread=True, exclusive=True, group="deal-move")
+    def action_lost(self) -> None:
+        from termcrm.tui.modals.confirm import ReasonScreen
+
+        card = self._selected()
+        if card is None or card.row.deal.stage == "lost":
+            return
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                self._move(card.deal_id, "lost", reason or None)
+
+        question = f"Mark “{card.row.deal.title}” lost? Why:"
+        self._ask(ReasonScreen(question, "price, timing, competitor…"), answered)
+
     def _move(self, deal_id: int, stage: str, reason: str | None) -> None:
-        from termcrm.services import deals, refs
+        actor = self.app.actor
 
-        try:
-            with self.app.store.write() as session:
-                deal = refs.deal(session, deal_id)
-                deals.move_deal(session, deal, stage, reason=reason, actor=self.app.actor)
-                text = f"“{deal.title}” is now {stage}"
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
-            return
-        self.post_message(self._Moved(deal_id, text))
+        def move(session):
+            from termcrm.services import board
 
-    @on(_Moved)
-    def _moved(self, message: _Moved) -> None:
-        self.notify(message.text)
-        self._select = message.deal_id
-        self.reload()
+            return board.move(session, deal_id, stage, reason=reason, actor=actor)
+
+        self.in_background(move, self._moved, write=True, group="deal-move")
+
+    async def _moved(self, moved) -> None:
+        """Two column headers and one card change; the rest of the board stays."""
+        row = moved.row
+        self.columns.update(moved.columns)
+        for stage, column in moved.columns.items():
+            self._column(stage).show_total(column)
+        self._show_status()
+        source = self._column(moved.old_stage).list
+        for index, item in enumerate(source.children):
+            if isinstance(item, DealCard) and item.deal_id == row.deal.id:
+                await source.remove_items([index])
+                break
+        view = self._column(row.deal.stage).list
+        await view.insert(0, [DealCard(row)])
+        view.focus()
+        view.index = 0
+        view.parent.scroll_visible(animate=False)
+        self.notify(f"“{row.deal.title}” is now {row.deal.stage}")
 
     def action_new_deal(self) -> None:
         from termcrm.tui.modals.deal_form import DealForm

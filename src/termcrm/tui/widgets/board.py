@@ -1,14 +1,21 @@
-"""The pipeline board's parts: a column per stage holding deal cards."""
+"""The pipeline board's parts: a column per stage holding deal cards, a page at a time."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Label, ListItem, ListView
 
 from termcrm.render.money import amount, totals
 from termcrm.render.safe import clean
+
+#: load the next page of cards when the highlight comes this close to the last one loaded
+NEAR_END = 5
 
 
 class DealCard(ListItem):
@@ -35,12 +42,20 @@ class DealCard(ListItem):
 
 
 class StageColumn(Vertical):
-    """A stage: its deals, and its count and total in the border."""
+    """A stage: its count and totals in the border, and its first cards; more cards are
+    asked for (`WantsMore`) as the highlight nears the last one loaded."""
+
+    @dataclass
+    class WantsMore(Message):
+        column: StageColumn
+        offset: int
 
     def __init__(self, stage: str) -> None:
         super().__init__(classes="stage-column", id=f"stage-{stage}")
         self.stage = stage
         self.border_title = stage
+        self.count = 0
+        self._asking = False
 
     def compose(self) -> ComposeResult:
         yield ListView(id=f"deals-{self.stage}")
@@ -49,9 +64,43 @@ class StageColumn(Vertical):
     def list(self) -> ListView:
         return self.query_one(ListView)
 
-    async def show(self, column) -> None:
-        self.border_title = f"{column.stage} ({column.count})"
+    @property
+    def loaded(self) -> int:
+        return len(self.list.children)
+
+    def show_total(self, column) -> None:
+        """The header: `StageTotal` (count, totals per currency)."""
+        self.count = column.count
+        self.border_title = f"{self.stage} ({column.count:,})"
         self.border_subtitle = totals(column.total)
+
+    async def show(self, column, rows) -> None:
+        """The header and the first page of cards, replacing what was shown."""
+        self.show_total(column)
+        self._asking = False
         view = self.list
         await view.clear()
-        await view.extend(DealCard(row) for row in column.deals)
+        await view.extend(DealCard(row) for row in rows)
+
+    async def add_page(self, offset: int, rows) -> None:
+        self._asking = False
+        if offset == self.loaded:
+            await self.list.extend(DealCard(row) for row in rows)
+
+    def on_mount(self) -> None:
+        self.watch(self.list, "scroll_y", self._scrolled, init=False)
+
+    def _scrolled(self, y: float) -> None:
+        if y >= self.list.max_scroll_y - 2:
+            self._ask()
+
+    @on(ListView.Highlighted)
+    def _near_end(self, event: ListView.Highlighted) -> None:
+        index = self.list.index
+        if index is not None and index >= self.loaded - NEAR_END:
+            self._ask()
+
+    def _ask(self) -> None:
+        if not self._asking and self.loaded < self.count:
+            self._asking = True
+            self.post_message(self.WantsMore(self, self.loaded))

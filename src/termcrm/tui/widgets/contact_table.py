@@ -1,8 +1,10 @@
 """The contacts table: loads a page at a time, so 100,000 contacts open as fast as 100.
 
-Rows are fetched in a thread worker (`services.pager.contact_page`), a page when the
-filters change and the next page when the cursor or the scroll bar nears the end of what
-is loaded. Replies to an outdated request (the user typed on) are dropped.
+Rows are fetched in a thread worker (`services.pager.contact_page`): the first page and
+the count when the filters change, then whichever page the screen shows and the cursor is
+on. The table is as long as the count from the start, so End, ctrl+End or the scroll bar
+reach the last of 100,000 rows at once (its page is fetched then), and Home returns.
+Replies to an outdated request (the user typed on) are dropped.
 
 It draws itself with Textual's line API (a `ScrollView` rendering one `Strip` a line)
 rather than being a `DataTable`: DataTable measures every cell it is given and renders
@@ -111,8 +113,8 @@ class ContactTable(ScrollView, can_focus=True):
         Binding("down", "cursor(1)", "Down", show=False),
         Binding("pageup", "page(-1)", "Page up", show=False),
         Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "jump(0)", "First", show=False),
-        Binding("end", "jump(-1)", "Last", show=False),
+        Binding("home,ctrl+home", "jump(0)", "First", show=False),
+        Binding("end,ctrl+end", "jump(-1)", "Last", show=False),
         Binding("o", "cycle_sort", "Sort", id="contacts.sort", tooltip="Sort by the next column"),
         Binding("O", "reverse_sort", "Reverse", show=False, id="contacts.reverse",
                 tooltip="Reverse the sort order"),
@@ -127,10 +129,18 @@ class ContactTable(ScrollView, can_focus=True):
         contact_id: int
 
     @dataclass
-    class CountChanged(Message):
-        """The number of matches; None while it is being counted for new results."""
+    class PageShown(Message):
+        """The table shows new results: `rows` loaded so far, and the number of matches
+        (`total`; None while it is still being counted for these results). Posted when a
+        new first page is shown and again when its total is known."""
 
+        rows: int
         total: int | None
+        table: ContactTable
+
+        @property
+        def control(self) -> ContactTable:
+            return self.table
 
     @dataclass
     class _Page(Message):
@@ -154,22 +164,28 @@ class ContactTable(ScrollView, can_focus=True):
         self.sort = "name"
         self.descending = False
         self.total: int | None = None
-        #: how many result sets have been shown (tests and benchmarks wait on it)
+        #: how many result sets have been shown
         self.generation = 0
-        self._ids: list[int] = []
-        self._rows: list[tuple[str, ...]] = []
+        #: the rows fetched so far, by their position in the results
+        self._ids: dict[int, int] = {}
+        self._rows: dict[int, tuple[str, ...]] = {}
         self._widths = [max(w, 8) for _, _, w in COLUMNS]
         self._request = 0
         self._count_request = -1
-        self._fetching_more = False
-
-    def on_mount(self) -> None:
-        self.app._contacts_table = self  # `CrmApp.contacts_table`, for scripts and tests
+        self._asked: set[int] = set()  # pages asked for in the current request
 
     # -- the rows ---------------------------------------------------------------------------
 
     @property
     def row_count(self) -> int:
+        """How many rows the table has: the count once known, else the rows fetched."""
+        if self.total is not None and self._count_request == self._request:
+            return self.total
+        return len(self._rows)
+
+    @property
+    def loaded(self) -> int:
+        """How many rows have been fetched."""
         return len(self._rows)
 
     def get_row_at(self, index: int) -> tuple[str, ...]:
@@ -178,33 +194,35 @@ class ContactTable(ScrollView, can_focus=True):
 
     @property
     def selected_id(self) -> int | None:
-        if not self._ids:
-            return None
-        return self._ids[min(self.cursor_row, len(self._ids) - 1)]
+        return self._ids.get(self.cursor_row)
 
     @property
     def selected_name(self) -> str | None:
-        return self._rows[self.cursor_row][0] if self._rows else None
+        row = self._rows.get(self.cursor_row)
+        return row[0] if row else None
 
-    def _set_rows(self, rows, *, append: bool) -> None:
-        if not append:
-            self._ids, self._rows = [], []
-        self._ids += [r.id for r in rows]
-        self._rows += [_cells(r) for r in rows]
-        self.virtual_size = Size(sum(self._widths) + 2 * len(COLUMNS), len(self._rows) + 1)
+    def _set_rows(self, offset: int, rows, *, replace: bool) -> None:
+        if replace:
+            self._ids, self._rows = {}, {}
+        for i, r in enumerate(rows, offset):
+            self._ids[i] = r.id
+            self._rows[i] = _cells(r)
+        self._resize_virtual()
         self.refresh()
+
+    def _resize_virtual(self) -> None:
+        self.virtual_size = Size(sum(self._widths) + 2 * len(COLUMNS), self.row_count + 1)
 
     def move_cursor(self, *, row: int, animate: bool = False) -> None:
         self.cursor_row = row
 
     def validate_cursor_row(self, row: int) -> int:
-        return max(0, min(row, len(self._rows) - 1))
+        return max(0, min(row, self.row_count - 1))
 
     def watch_cursor_row(self, old: int, new: int) -> None:
         self.refresh()
         self._scroll_to_cursor()
-        if new >= len(self._rows) - 20:
-            self._more()
+        self._want(new)
 
     def _scroll_to_cursor(self) -> None:
         visible = max(1, self.scrollable_content_region.height - 1)  # minus the header
@@ -222,7 +240,7 @@ class ContactTable(ScrollView, can_focus=True):
         free -= sum(w for _, _, w in COLUMNS if w > 0)
         shares = -sum(w for _, _, w in COLUMNS if w < 0)
         self._widths = [w if w > 0 else max(8, free * -w // shares) for _, _, w in COLUMNS]
-        self.virtual_size = Size(sum(self._widths) + 2 * len(COLUMNS), len(self._rows) + 1)
+        self._resize_virtual()
         self.refresh()
 
     def _header_cells(self) -> list[tuple[str, str]]:
@@ -248,7 +266,9 @@ class ContactTable(ScrollView, can_focus=True):
             ]
         else:
             index = int(self.scroll_y) + y - 1
-            if index >= len(self._rows):
+            if index not in self._rows:
+                if index < self.row_count:
+                    self.call_later(self._want, index)  # on screen, not fetched yet
                 return Strip.blank(width, base)
             if index == self.cursor_row:
                 style = base + self.get_component_rich_style("contact-table--cursor")
@@ -271,24 +291,25 @@ class ContactTable(ScrollView, can_focus=True):
         if filters is not None:
             self.filters = filters
         self._request += 1
-        self._fetching_more = True  # no next page until the first one is shown
-        self.app.contacts_loading = True
+        self._asked = {0}
         # a refresh keeps what was scrolled through, up to a few pages
-        limit = max(PAGE, min(self.row_count, KEEP_MAX)) if keep_rows else PAGE
+        limit = max(PAGE, min(self.loaded, KEEP_MAX)) if keep_rows else PAGE
         self._fetch(self._request, self.filters, self.sort, self.descending, 0, limit, True)
 
-    def _more(self) -> None:
-        if self._fetching_more or self.total is None or self.row_count >= self.total:
+    def _want(self, index: int) -> None:
+        """Fetch the page holding row `index` unless it is there or on its way."""
+        page = index // PAGE
+        if index in self._rows or page in self._asked or not 0 <= index < self.row_count:
             return
-        self._fetching_more = True
-        self._fetch_more(self._request, self.filters, self.sort, self.descending, self.row_count)
+        self._asked.add(page)
+        self._fetch_page(self._request, self.filters, self.sort, self.descending, page * PAGE)
 
     @work(thread=True, exclusive=True, group="contact-page")
     def _fetch(self, request, filters, sort, descending, offset, limit, with_count) -> None:
         self._query(request, filters, sort, descending, offset, limit, with_count)
 
-    @work(thread=True, exclusive=True, group="contact-more")
-    def _fetch_more(self, request, filters, sort, descending, offset) -> None:
+    @work(thread=True, group="contact-more")
+    def _fetch_page(self, request, filters, sort, descending, offset) -> None:
         self._query(request, filters, sort, descending, offset, PAGE, False)
 
     def _query(self, request, filters, sort, descending, offset, limit, with_count) -> None:
@@ -323,22 +344,14 @@ class ContactTable(ScrollView, can_focus=True):
         message.stop()
         if message.request != self._request:
             return
-        if message.offset == 0:
-            if self._count_request != message.request and self.total is not None:
-                self.post_message(self.CountChanged(None))  # the old total is not these rows'
-            self._set_rows(message.rows, append=False)
+        first = message.offset == 0
+        self._set_rows(message.offset, message.rows, replace=first)
+        if first:
             self.cursor_row = min(self.cursor_row, max(0, self.row_count - 1))
-            self._fetching_more = False
             self.generation += 1
-            self.app.contacts_loading = False
-            self._maybe_ready()
-        elif message.offset == self.row_count:
-            self._set_rows(message.rows, append=True)
-            self._fetching_more = False
-        else:
-            self._fetching_more = False
-        if self.row_count < self.size.height + 10:
-            self._more()  # a tall terminal shows more than a page
+            counted = self._count_request == message.request
+            # the old total is not these rows': "counting…" until the new one is known
+            self.post_message(self.PageShown(self.row_count, self.total if counted else None, self))
 
     @on(_Count)
     def _show_count(self, message: _Count) -> None:
@@ -347,30 +360,17 @@ class ContactTable(ScrollView, can_focus=True):
             return
         self.total = message.total
         self._count_request = message.request
-        self.post_message(self.CountChanged(self.total))
-        self._maybe_ready()
-        if self.row_count < self.size.height + 10:
-            self._more()  # the count was what the first page waited for
+        self._resize_virtual()  # as long as the count: the scroll bar reaches the last row
+        self.refresh()
+        self.post_message(self.PageShown(self.row_count, self.total, self))
 
     @on(_Failed)
     def _failed(self, message: _Failed) -> None:
         message.stop()
-        self._fetching_more = False
-        self.app.contacts_loading = False
+        self._asked.clear()  # asked again when next shown
         self.app.show_error(message.error)
 
-    def _maybe_ready(self) -> None:
-        if self.total is not None and self.generation and not self.app.contacts_ready:
-            self.app.contacts_ready_at = time.perf_counter()
-            self.app.contacts_ready = True
-            self.app.contacts_shown()
-
     # -- keys and mouse ---------------------------------------------------------------------
-
-    def watch_scroll_y(self, old: float, new: float) -> None:
-        super().watch_scroll_y(old, new)
-        if new >= self.max_scroll_y - 10:
-            self._more()
 
     def action_cursor(self, step: int) -> None:
         self.cursor_row += step

@@ -1,0 +1,136 @@
+"""The pipeline board as a screen shows it: per stage a count and totals, and cards by pages.
+
+A board of 50,000 open deals must open at once, so nothing here loads every deal: the
+counts and the totals per currency come from one aggregate query (`summary`), and a
+column's cards a page at a time (`cards`). Open stages hold every open deal; won and lost
+those closed in the last `BOARD_CLOSED_DAYS` days. Money is never added across currencies.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from termcrm import dates
+from termcrm.services import owners
+from termcrm.services._query import icontains
+from termcrm.services.deals import BOARD_CLOSED_DAYS, DealRow
+from termcrm.store.models import Company, Contact, Deal
+from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES
+
+#: cards per page of a column
+CARDS_PAGE = 30
+
+
+@dataclass
+class StageTotal:
+    """A column's header: how many deals, and their value per currency (minor units)."""
+
+    stage: str
+    count: int = 0
+    total: dict[str, int] = field(default_factory=dict)
+
+
+def closed_since() -> datetime:
+    """Won and lost deals closed since then are on the board."""
+    return dates.now() - timedelta(days=BOARD_CLOSED_DAYS)
+
+
+def _on_board(session: Session, stmt, owner: str | None):
+    stmt = stmt.where((col(Deal.closed_at).is_(None)) | (col(Deal.closed_at) >= closed_since()))
+    return stmt.where(owners.condition(session, Deal.owner, owner)) if owner else stmt
+
+
+def summary(
+    session: Session, *, stages: tuple[str, ...] = DEAL_STAGES, owner: str | None = None
+) -> dict[str, StageTotal]:
+    """Count and totals per currency of each of `stages`, in one GROUP BY query."""
+    out = {s: StageTotal(s) for s in stages}
+    stmt = select(Deal.stage, Deal.currency, func.count(), func.sum(Deal.value_minor)).where(
+        col(Deal.stage).in_(stages)
+    )
+    stmt = _on_board(session, stmt, owner).group_by(Deal.stage, Deal.currency)
+    for stage, currency, n, value in session.exec(stmt).all():
+        column = out[stage]
+        column.count += n
+        column.total[currency] = int(value or 0)
+    return out
+
+
+def open_total(columns: dict[str, StageTotal]) -> dict[str, int]:
+    """The open pipeline's value per currency: the open stages' totals added up."""
+    out: dict[str, int] = {}
+    for column in columns.values():
+        if column.stage not in CLOSED_DEAL_STAGES:
+            for currency, value in column.total.items():
+                out[currency] = out.get(currency, 0) + value
+    return out
+
+
+def cards(
+    session: Session,
+    stage: str,
+    *,
+    offset: int = 0,
+    limit: int = CARDS_PAGE,
+    owner: str | None = None,
+) -> list[DealRow]:
+    """A page of a column's deals: open ones by expected close (soonest first, undated
+    last), closed ones most recently closed first."""
+    stmt = (
+        select(Deal, Contact.name, Company.name)
+        .outerjoin(Contact, Deal.contact_id == Contact.id)
+        .outerjoin(Company, Deal.company_id == Company.id)
+        .where(Deal.stage == stage)
+    )
+    stmt = _on_board(session, stmt, owner)
+    if stage in CLOSED_DEAL_STAGES:
+        stmt = stmt.order_by(col(Deal.closed_at).desc(), col(Deal.id).desc())
+    else:
+        stmt = stmt.order_by(col(Deal.expected_close).is_(None), Deal.expected_close, Deal.id)
+    rows = session.exec(stmt.offset(offset).limit(limit)).all()
+    return [DealRow(d, contact, company) for d, contact, company in rows]
+
+
+@dataclass
+class Moved:
+    """A deal after a stage change, and the two columns it changed."""
+
+    row: DealRow
+    old_stage: str
+    columns: dict[str, StageTotal]
+
+
+def move(
+    session: Session,
+    deal_id: int,
+    stage: str,
+    *,
+    reason: str | None = None,
+    actor: str | None = None,
+    owner: str | None = None,
+) -> Moved:
+    """Move a deal (`deals.move_deal`'s rules) and read back the two columns it changed."""
+    from termcrm.services import deals, refs
+
+    deal = refs.deal(session, deal_id)
+    old = deal.stage
+    deals.move_deal(session, deal, stage, reason=reason, actor=actor)
+    columns = summary(session, stages=tuple(dict.fromkeys((old, deal.stage))), owner=owner)
+    return Moved(deals.deal_row(session, deal), old, columns)
+
+
+def find_deals(session: Session, text: str, *, limit: int = 5) -> list[DealRow]:
+    """Deals whose title contains `text` (any letter case), open ones first."""
+    stmt = (
+        select(Deal, Contact.name, Company.name)
+        .outerjoin(Contact, Deal.contact_id == Contact.id)
+        .outerjoin(Company, Deal.company_id == Company.id)
+        .where(icontains(Deal.title, text))
+        .order_by(col(Deal.closed_at).is_not(None), Deal.title, Deal.id)
+        .limit(limit)
+    )
+    return [DealRow(d, contact, company) for d, contact, company in session.exec(stmt).all()]
