@@ -20,6 +20,7 @@ def test_tasks_and_today_on_postgres(crm, pg_url, monkeypatch):
         "due_today": 1,
         "next_7_days": 1,
         "deals_closing": 0,
+        "open_cases": 0,
         "going_cold": 0,
     }
     done = crm.json("task", "done", "1")
