@@ -95,7 +95,9 @@ def test_hubspot_companies_export_maps_without_map_options(crm):
     report = crm.json("import", "companies", FIXTURES / "hubspot_companies.csv")
     assert report["format"] == "HubSpot" and report["created"] == 2
     ignored = {m["column"] for m in report["mapping"] if m["field"] == "ignored"}
-    assert {"Record ID", "Company owner", "Number of Employees"} <= ignored
+    assert {"Record ID", "Number of Employees"} <= ignored
+    # companies have owners now: HubSpot's owner column says who looks after the company
+    assert {m["column"]: m["field"] for m in report["mapping"]}["Company owner"] == "owner"
     companies = {c["name"]: c for c in crm.json("company", "list")}
     assert companies["Ölwerk GmbH"]["domain"] == "oelwerk.example"
 

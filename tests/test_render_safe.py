@@ -14,7 +14,7 @@ import re
 import subprocess
 
 import pytest
-from tui_helpers import wait_for
+from tui_helpers import Pages, wait_for
 
 from termcrm import remind
 from termcrm.render.safe import clean, escape_json
@@ -258,8 +258,9 @@ async def test_every_tui_screen_shows_hostile_text_as_data(tui):
     from termcrm.tui.screens.contact_detail import ContactDetailScreen
 
     app = tui
-    async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+    pages = Pages()
+    async with app.run_test(size=(160, 40), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         contacts = screen_text(app)
         assert "Eve ␛]0;PWNED␇ [/bold]" in contacts
         assert_neutral(contacts)
@@ -275,7 +276,7 @@ async def test_every_tui_screen_shows_hostile_text_as_data(tui):
 
         for key, expected in (("2", "Deal \\x9b31m red"), ("3", "Pay ␛]52;c;"), ("4", "")):
             await pilot.press(key)
-            await pilot.pause(0.3)
+            await wait_for(pilot, lambda expected=expected: expected in screen_text(app))
             shown = screen_text(app)
             assert expected in shown, key
             assert_neutral(shown)
@@ -287,8 +288,9 @@ async def test_tui_notification_quotes_a_title_as_typed(tui):
     from termcrm.tui.screens.agenda import AgendaScreen
 
     app = tui
-    async with app.run_test(size=(160, 40)) as pilot:
-        await wait_for(pilot, lambda: app.contacts_ready)
+    pages = Pages()
+    async with app.run_test(size=(160, 40), message_hook=pages) as pilot:
+        await pages.ready(pilot)
         await pilot.press("3")
         await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
         table = app.screen.query_one("#agenda-due_today", DataTable)

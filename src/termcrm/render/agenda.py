@@ -83,8 +83,8 @@ def _case_rows(agenda: Agenda) -> list[list[Cell]]:
         rows.append(
             [
                 (f"#{c.id}", "dim"),
-                (c.subject, "bold" if c.priority in ("high", "urgent") else ""),
-                (agenda.contact_name(c.contact_id) or "", "cyan"),
+                (clean(c.subject), "bold" if c.priority in ("high", "urgent") else ""),
+                (clean(agenda.contact_name(c.contact_id)), "cyan"),
                 (c.priority, "red" if c.priority == "urgent" else ""),
                 (f"open {days} day{'s' if days != 1 else ''}" if days else "opened today", ""),
             ]
