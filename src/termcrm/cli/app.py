@@ -257,6 +257,7 @@ LAZY: dict[str, tuple[str, str | None]] = {
     "export": ("io", "export_app"),
     "tui": ("tui", None),
     "demo": ("demo", None),
+    "segment": ("segments", "app"),
     "trash": ("trash", "app"),
     "db": ("db", "app"),
     "team": ("team", "app"),

@@ -7,6 +7,23 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
+from termcrm.cli._filters import (
+    AfterOpt,
+    AnyTagOpt,
+    BeforeOpt,
+    CompanyFilterOpt,
+    ConsentOpt,
+    FieldFilterOpt,
+    NeverOpt,
+    NoTagOpt,
+    NpsOpt,
+    OpenDealOpt,
+    SearchOpt,
+    SegmentOpt,
+    TagsOpt,
+    ValueOpt,
+    contact_query,
+)
 from termcrm.cli._options import (
     CompanyOpt,
     ContactArg,
@@ -113,31 +130,50 @@ def warn_lookalikes(new_id: int, lookalikes) -> None:
 
 @app.command("list")
 def list_(
-    search: Annotated[
-        str | None, typer.Option("--search", "-s", help="Text in name, email, company or tags.")
-    ] = None,
-    tag: Annotated[
-        str | None, typer.Option("--tag", "-t", help="Only contacts with this tag.")
-    ] = None,
-    company: Annotated[str | None, typer.Option("--company", help="Only this company's.")] = None,
+    search: SearchOpt = None,
+    tag: TagsOpt = None,
+    any_tag: AnyTagOpt = None,
+    no_tag: NoTagOpt = None,
+    company: CompanyFilterOpt = None,
     stage: ContactStageOpt = None,
     owner: OwnerFilterOpt = None,
     mine: MineOpt = False,
+    field: FieldFilterOpt = None,
+    contacted_before: BeforeOpt = None,
+    contacted_after: AfterOpt = None,
+    never_contacted: NeverOpt = False,
+    has_open_deal: OpenDealOpt = False,
+    deal_value_above: ValueOpt = None,
+    nps: NpsOpt = None,
+    consent: ConsentOpt = None,
+    segment: SegmentOpt = None,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
 ) -> None:
-    """List contacts, filtered and searched.
+    """List contacts, filtered and searched (the filters: docs/segments.md).
 
     Example: crm contact list --search lovelace --stage customer --json
     """
-    from termcrm.services import contacts, records
-    from termcrm.services.search import ContactQuery
+    from termcrm.services import contacts
 
     who = state().owner_filter(owner, mine)
-    query = ContactQuery(search=search, tag=tag, company=company, stage=stage, owner=who)
+    query = contact_query(
+        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
+        owner=who, field=field, contacted_before=contacted_before,
+        contacted_after=contacted_after, never_contacted=never_contacted,
+        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
+        segment=segment,
+    )  # fmt: skip
     with state().store().read() as s:
         views = contacts.list_contacts(s, query, limit=limit)
+    print_contacts(views, json_=json_, csv_=csv_)
+
+
+def print_contacts(views, *, json_: bool = False, csv_: bool = False) -> None:
+    """Contacts as a table, JSON or CSV (`contact list`, `segment show`)."""
+    from termcrm.services import records
+
     rows = [records.contact(v) for v in views]
     if json_:
         out.json(rows)
@@ -173,13 +209,18 @@ def show(contact: ContactArg, json_: JsonOpt = False) -> None:
 
 @app.command("edit")
 def edit(
-    contact: ContactArg,
+    contact: Annotated[
+        str | None,
+        typer.Argument(help="Contact: id, exact email, or a unique part of the name."),
+    ] = None,
     name: Annotated[str | None, typer.Option("--name", help="New full name.")] = None,
     email: EmailOpt = None,
     phone: PhoneOpt = None,
     company: CompanyOpt = None,
     title: TitleOpt = None,
-    tag: TagOpt = None,
+    tag: Annotated[
+        list[str] | None, typer.Option("--tag", "--add-tag", "-t", help="Add a tag (repeatable).")
+    ] = None,
     untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
     stage: ContactStageOpt = None,
     source: SourceOpt = None,
@@ -192,55 +233,66 @@ def edit(
         list[str] | None,
         typer.Option("--consent", help="KIND=yes|no, e.g. marketing=yes (dated; repeatable)."),
     ] = None,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", help="Change every member of this segment (asks first)."),
+    ] = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a contact; only the options given change. `--email ""` clears an email.
-    `--edit` opens the notes in $EDITOR.
+    """Change a contact, or every member of a segment; only the options given change.
+    `--email ""` clears an email; `--edit` opens the notes in $EDITOR.
 
-    Example: crm contact edit ada --stage customer --tag renewal --cadence 30d
+    Example: crm contact edit --segment cold-leads --add-tag nurture --owner sam
     """
     from termcrm.cli._editor import current_text
-    from termcrm.services import contacts, privacy, records, refs
+    from termcrm.services import contacts, privacy, records, refs, segments
 
-    notes = current_text(
-        notes,
-        edit_it=edit_,
-        what="the notes on this contact",
-        read=lambda s: ((r := refs.contact(s, contact)).notes, f"#{r.id} {r.name}"),
-    )
+    segments.check_bulk(contact, segment, name=name, email=email, phone=phone, notes=notes)
+    if segment is None:
+        notes = current_text(
+            notes,
+            edit_it=edit_,
+            what="the notes on this contact",
+            read=lambda s: ((r := refs.contact(s, contact)).notes, f"#{r.id} {r.name}"),
+        )
     st = state()
     answers = [privacy.parse_consent(c) for c in consent or ()]
-    extra = {}
+    changes = {
+        "company": company,
+        "title": title,
+        "stage": stage,
+        "source": source,
+        "owner": owner,
+        "add_tags": tag or (),
+        "remove_tags": untag or (),
+        "fields": contacts.parse_fields(field or ()),
+    }
     if cadence is not None:
-        extra["cadence_days"] = _cadence(cadence)
-    if email is not None:
-        extra["email"] = email
+        changes["cadence_days"] = _cadence(cadence)
     with st.store().write() as s:
-        record = refs.contact(s, contact)
-        contacts.edit_contact(
-            s,
-            record,
-            name=name,
-            phone=phone,
-            company=company,
-            title=title,
-            stage=stage,
-            source=source,
-            owner=owner,
-            notes=notes,
-            add_tags=tag or (),
-            remove_tags=untag or (),
-            fields=contacts.parse_fields(field or ()),
-            actor=st.actor,
-            **extra,
-        )
-        for kind, granted in answers:
-            privacy.set_consent(s, record, kind, granted, st.actor)
-        view = contacts.view(s, record)
+        if segment is not None:
+            group, people = segments.members(s, segment)
+            question = f"Change {len(people)} contacts in segment {group.name}?"
+            if people and not yes and not typer.confirm(question):
+                out.hint("Nothing changed.")
+                raise typer.Exit(1)
+        else:
+            people = [refs.contact(s, contact)]
+            changes.update(name=name, phone=phone, notes=notes)
+            if email is not None:
+                changes["email"] = email
+        for record in people:
+            contacts.edit_contact(s, record, actor=st.actor, **changes)
+            for kind, granted in answers:
+                privacy.set_consent(s, record, kind, granted, st.actor)
+        views = [contacts.view(s, r) for r in people]
     if json_:
-        out.json(records.contact(view))
+        out.json([records.contact(v) for v in views] if segment else records.contact(views[0]))
+    elif segment is not None:
+        out.ok(f"Updated {len(people)} contacts in segment {group.name}")
     else:
-        out.ok(f"Updated contact #{record.id} {record.name}")
+        out.ok(f"Updated contact #{people[0].id} {people[0].name}")
 
 
 @app.command("delete")

@@ -9,7 +9,26 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._options import JsonOpt, MineOpt, OwnerFilterOpt
+from termcrm.cli._filters import (
+    AfterOpt,
+    AnyTagOpt,
+    BeforeOpt,
+    CompanyFilterOpt,
+    ConsentOpt,
+    ContactStageOpt,
+    FieldFilterOpt,
+    NeverOpt,
+    NoTagOpt,
+    NpsOpt,
+    OpenDealOpt,
+    OwnerFilterOpt,
+    SearchOpt,
+    SegmentOpt,
+    TagsOpt,
+    ValueOpt,
+    contact_query,
+)
+from termcrm.cli._options import JsonOpt, MineOpt
 from termcrm.cli._output import NeutralStream, out
 
 import_app = typer.Typer(help="Import records from CSV or vCard files.", no_args_is_help=True)
@@ -252,6 +271,7 @@ def _run_export(
     owner: str | None = None,
     mine: bool = False,
     as_events: bool = False,
+    query=None,
 ) -> None:
     from termcrm.services.transfer import export
     from termcrm.services.transfer.formats.csv import open_private
@@ -263,11 +283,11 @@ def _run_export(
         if output is None:
             # a file keeps the exact text; a terminal is shown it neutralised
             stream = NeutralStream(sys.stdout) if out.is_tty else sys.stdout
-            export.export(s, kind, stream, fmt, owner=who, as_events=as_events)
+            export.export(s, kind, stream, fmt, owner=who, as_events=as_events, query=query)
             return
         fh = open_private(output)
         try:
-            n = export.export(s, kind, fh, fmt, owner=who, as_events=as_events)
+            n = export.export(s, kind, fh, fmt, owner=who, as_events=as_events, query=query)
         finally:
             fh.close()
     out.hint(f"Exported {n} {kind} to {output}")
@@ -320,4 +340,42 @@ _EXPORT_EXAMPLES = {
 }
 
 for _kind, _example in _EXPORT_EXAMPLES.items():
-    export_app.command(_kind)(_export_command(_kind, _example))
+    if _kind != "contacts":
+        export_app.command(_kind)(_export_command(_kind, _example))
+
+
+@export_app.command("contacts")
+def export_contacts(
+    fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
+    output: OutputOpt = None,
+    search: SearchOpt = None,
+    tag: TagsOpt = None,
+    any_tag: AnyTagOpt = None,
+    no_tag: NoTagOpt = None,
+    company: CompanyFilterOpt = None,
+    stage: ContactStageOpt = None,
+    owner: OwnerFilterOpt = None,
+    mine: MineOpt = False,
+    field: FieldFilterOpt = None,
+    contacted_before: BeforeOpt = None,
+    contacted_after: AfterOpt = None,
+    never_contacted: NeverOpt = False,
+    has_open_deal: OpenDealOpt = False,
+    deal_value_above: ValueOpt = None,
+    nps: NpsOpt = None,
+    consent: ConsentOpt = None,
+    segment: SegmentOpt = None,
+) -> None:
+    """Export contacts (csv, json, vcf); the contact list's filters or --segment keep some.
+
+    Example: crm export contacts --segment newsletter --consent marketing -o mailing.csv
+    """
+    query = contact_query(
+        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
+        owner=state().owner_filter(owner, mine), field=field, contacted_before=contacted_before,
+        contacted_after=contacted_after, never_contacted=never_contacted,
+        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
+        segment=segment,
+    )  # fmt: skip
+    filtered = query != type(query)()
+    _run_export("contacts", fmt, output, query=query if filtered else None)

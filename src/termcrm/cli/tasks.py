@@ -66,39 +66,58 @@ def add(
     notes: NotesOpt = None,
     edit_: EditOpt = False,
     quiet: IdOnlyOpt = False,
+    segment: Annotated[
+        str | None,
+        typer.Option("--segment", help="One task for every member of this segment (asks first)."),
+    ] = None,
+    yes: YesOpt = False,
     json_: JsonOpt = False,
 ) -> None:
     """Add a task or follow-up, optionally recurring (`--edit` writes its notes in $EDITOR;
-    `-q` prints only its id).
+    `-q` prints only its id); with --segment one for each member of the segment.
 
     Example: crm task add "Call back Grace" --contact grace --due "next fri 10:00" --recur 2w
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import refs, tasks
+    from termcrm.services import refs, segments, tasks
 
     notes = long_text(notes, edit_it=edit_, what="the notes on this task", context=title)
     st = state()
     with st.store().write() as s:
-        person = refs.contact(s, contact) if contact else None
-        task = tasks.add_task(
-            s,
-            title,
-            due=due,
-            contact=person,
-            deal=deal,
-            priority=priority,
-            recur=recur,
-            owner=owner,
-            actor=st.actor,
-            notes=notes,
-        )
-        record = _records(s, [task])[0]
+        if segment is not None:
+            if contact is not None or deal is not None:
+                segments.check_bulk(contact, segment, deal=deal)
+            group, people = segments.members(s, segment)
+            question = f"Add {len(people)} tasks, one for each contact in segment {group.name}?"
+            if people and not yes and not typer.confirm(question):
+                out.hint("Nothing added.")
+                raise typer.Exit(1)
+        else:
+            people = [refs.contact(s, contact) if contact else None]
+        added = [
+            tasks.add_task(
+                s,
+                title,
+                due=due,
+                contact=person,
+                deal=deal,
+                priority=priority,
+                recur=recur,
+                owner=owner,
+                actor=st.actor,
+                notes=notes,
+            )
+            for person in people
+        ]
+        rows = _records(s, added)
     if json_:
-        out.json(record)
+        out.json(rows if segment is not None else rows[0])
+    elif segment is not None:
+        out.ok(f"Added {len(added)} tasks for segment {group.name}")
     elif quiet:
-        out.line(str(task.id))
+        out.line(str(added[0].id))
     else:
-        out.ok(f"Added task {_summary(task)}")
+        out.ok(f"Added task {_summary(added[0])}")
 
 
 def _scope(overdue: bool, today: bool, week: bool, all_: bool) -> str:

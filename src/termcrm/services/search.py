@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
-from termcrm.services import owners, validate
+from termcrm.services import owners, segments, validate
 from termcrm.services._query import ieq, like_pattern
 from termcrm.store import search_index, sqlfunc
 from termcrm.store.models import Company, Contact, ContactTag
@@ -25,14 +25,29 @@ from termcrm.vocab import CONTACT_STAGES
 @dataclass(frozen=True)
 class ContactQuery:
     """Which contacts a list shows: a search over name, email, company and tags, and exact
-    filters (tag, company, stage, owner); every filter given must match. To add a filter,
-    add a field here and its condition in `_filtered`."""
+    filters (tag, company, stage, owner, and the segment filters after them); every filter
+    given must match. To add a filter, add a field here and its condition in `_filtered`
+    (the segment filters': `segments.conditions`)."""
 
     search: str | None = None
     tag: str | None = None
     company: str | None = None
     stage: str | None = None
     owner: str | None = None
+    # segment filters (services/segments.py); dates and amounts as typed, resolved when run
+    tags: tuple[str, ...] = ()
+    any_tags: tuple[str, ...] = ()
+    no_tags: tuple[str, ...] = ()
+    fields: tuple[tuple[str, str], ...] = ()
+    contacted_before: str | None = None
+    contacted_after: str | None = None
+    never_contacted: bool = False
+    has_open_deal: bool = False
+    deal_value_above: str | None = None
+    nps: str | None = None
+    consent: str | None = None
+    #: a saved segment's name: its filters are added to these (`segments.resolve`)
+    segment: str | None = None
 
     def cleaned(self) -> ContactQuery:
         """The same query with surrounding space trimmed and blank filters dropped."""
@@ -76,6 +91,8 @@ def _filtered(session: Session, stmt, query: ContactQuery):
         stmt = stmt.where(Contact.stage == validate.choice(stage, CONTACT_STAGES, "stage"))
     if owner:
         stmt = stmt.where(owners.condition(session, Contact.owner, owner))
+    for condition in segments.conditions(query):
+        stmt = stmt.where(condition)
     return stmt
 
 
@@ -96,7 +113,7 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
     Walking the name index in order is only quick when matches are common all the way
     along it: "ann" (1,989 matches, nearly all first names "Ann…", "Anna…") walks 40,000
     rows (~400 ms) before its first page, sorting its candidates takes 8 ms."""
-    query = query.cleaned()
+    query = segments.resolve(session, query.cleaned())
     text_ = query.search
     if text_ and len(text_) < 3:
         # no trigrams: a page in name order walks the name index, which is quick when
@@ -114,6 +131,12 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
             stmt = stmt.where(col(Contact.id).in_(candidates))
     return _filtered(session, stmt, query)
+
+
+def matching_ids(session: Session, query: ContactQuery):
+    """A subquery of the ids of the contacts `query` matches (exports, bulk work)."""
+    stmt = select(Contact.id).outerjoin(Company, Contact.company_id == Company.id)
+    return narrowed(session, stmt, query)
 
 
 def _at_most(session: Session, candidates, n: int) -> bool:

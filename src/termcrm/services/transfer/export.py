@@ -104,18 +104,28 @@ def _owner_column(kind: str):
 
 
 def iter_records(
-    session: Session, kind: str, *, open_only: bool = False, owner: str | None = None
+    session: Session,
+    kind: str,
+    *,
+    open_only: bool = False,
+    owner: str | None = None,
+    query=None,
 ) -> Iterator[dict]:
     """Every record of `kind` as a dict, oldest id first. Contacts and deals carry their
     `stage_history` (last), so that a copy keeps what the KPI report reads; with `owner`,
-    only that owner's."""
+    only that owner's; contacts only those matching `query` (a `ContactQuery`) when given."""
     mine = ()
     if owners.given(owner) and kind in KINDS:
         mine = (owners.condition(session, _owner_column(kind), owner),)
     from termcrm.services.contacts import ContactView, fields_of, tags_of
 
     if kind == "contacts":
-        for page in _paged(session, Contact, *mine):
+        where = mine
+        if query is not None:
+            from termcrm.services.search import matching_ids
+
+            where = (*mine, Contact.id.in_(matching_ids(session, query)))
+        for page in _paged(session, Contact, *where):
             ids = [c.id for c in page]
             tags, fields = tags_of(session, ids), fields_of(session, ids)
             comp_ids = {c.company_id for c in page if c.company_id}
@@ -198,12 +208,17 @@ def export(
     open_only: bool = False,
     owner: str | None = None,
     as_events: bool = False,
+    query=None,
 ) -> int:
-    """Write every record of `kind` (or `owner`'s) to `fh` in `fmt`; returns how many."""
+    """Write every record of `kind` (or `owner`'s) to `fh` in `fmt`; returns how many.
+    `query` (contacts, CSV and JSON) keeps the contacts matching it: a segment for a
+    mailing tool."""
     if kind not in KINDS:
         raise Invalid(f"Unknown record type {kind!r}; choose one of: {', '.join(KINDS)}")
     if fmt not in FORMATS:
         raise Invalid(f"Unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    if query is not None and (kind != "contacts" or fmt not in ("csv", "json")):
+        raise Invalid("Contact filters apply to 'export contacts' as CSV or JSON")
     if fmt == "vcf":
         if kind != "contacts":
             raise Invalid("--format vcf exports contacts only")
@@ -215,7 +230,7 @@ def export(
             raise Invalid("--format ics exports tasks only")
         return export_ics(session, fh, owner=owner, as_events=as_events)
     count = 0
-    recs = iter_records(session, kind, open_only=open_only, owner=owner)
+    recs = iter_records(session, kind, open_only=open_only, owner=owner, query=query)
     if fmt == "json":
         return jsonfile.write_array(fh, recs)
 
