@@ -53,40 +53,68 @@ def _own_copy(tmp_path: Path) -> Path:
     return copy
 
 
-def test_the_snippet_calls_the_printing_executable_by_its_absolute_path(run_termcrm):
+def _fast(exe: str) -> str:
+    """The snippet's remind command for the console script `exe` (see shellinit.fast_remind)."""
+    import sys
+
+    src = str(Path(__file__).resolve().parents[1] / "src")
+    return f'{sys.executable} -S -c \'import sys;sys.argv[0]="{exe}";sys.path[:0]=["{src}",'
+
+
+def test_the_snippet_checks_the_printing_executable_by_its_absolute_path(run_termcrm):
     exe = termcrm_executable()
     r = run_termcrm("shell-init", "bash")
     assert r.returncode == 0 and r.stderr == ""
-    assert r.stdout.splitlines()[1:] == [
-        f"if [[ $- == *i* && -x {exe} ]]; then",
-        f"  {exe} remind 2>/dev/null || true",
-        "fi",
-    ]
+    lines = r.stdout.splitlines()
+    assert lines[1] == f"if [[ $- == *i* && -x {exe} ]]; then"
+    assert lines[2].startswith("  " + _fast(exe))
+    assert lines[2].endswith(
+        "from termcrm.remind import main;sys.exit(main())' remind 2>/dev/null || true"
+    )
+    assert lines[3:] == ["fi"]
     zsh = run_termcrm("shell-init", "zsh").stdout
-    assert f"[[ -o interactive && -x {exe} ]]" in zsh and f"{exe} remind 2>/dev/null" in zsh
+    assert f"[[ -o interactive && -x {exe} ]]" in zsh and "' remind 2>/dev/null || true" in zsh
     fish = run_termcrm("shell-init", "FISH").stdout
     assert f"status is-interactive; and test -x {exe}" in fish
 
 
+def test_the_fast_remind_prints_what_termcrm_remind_prints(due, run_termcrm):
+    """The snippet's `python -S` command is `termcrm remind` itself, only started faster."""
+    r = run_termcrm("shell-init", "bash")
+    command = r.stdout.splitlines()[2].strip().removesuffix(" 2>/dev/null || true")
+    fast = subprocess.run(["bash", "-c", f"{command} --always"], capture_output=True, text=True)
+    slow = run_termcrm("remind", "--always")
+    assert (fast.returncode, fast.stderr) == (0, "")
+    assert fast.stdout == slow.stdout == "\n".join(REMINDER) + "\n"
+
+
 def test_a_path_with_spaces_and_quotes_stays_one_word(tmp_path, run_termcrm):
-    odd = tmp_path / "it's a dir" / "bin"
+    odd = tmp_path / 'it\'s a "dir"' / "bin"
     odd.mkdir(parents=True)
     exe = odd / "termcrm"
     shutil.copy2(termcrm_executable(), exe)
-    r = subprocess.run(
-        [str(exe), "--db", "my crm.db", "shell-init", "bash"], capture_output=True, text=True
-    )
+    db = tmp_path / "my crm.db"
+    run_termcrm("--db", db, "contact", "add", "Zoë Ölstad")
+    run_termcrm("--db", db, "task", "add", "Call back", "--contact", "Zoë", "--due", "2026-11-16")
+    r = subprocess.run([str(exe), "--db", db, "shell-init", "bash"], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     quoted = "'" + str(exe).replace("'", "'\\''") + "'"
-    assert f"  {quoted} --db 'my crm.db' remind 2>/dev/null || true" in r.stdout.splitlines()
+    assert r.stdout.splitlines()[1] == f"if [[ $- == *i* && -x {quoted} ]]; then"
+    assert r.stdout.splitlines()[2].endswith(f" remind --db '{db}' 2>/dev/null || true")
+    # the shell hands python the code as one word, and python reads the odd path back whole
+    # (the reminder names the command by its file name)
+    command = r.stdout.splitlines()[2].strip().removesuffix(" 2>/dev/null || true")
+    ran = subprocess.run(["bash", "-c", f"{command} --always"], capture_output=True, text=True)
+    assert (ran.returncode, ran.stderr) == (0, "")
+    assert ran.stdout.splitlines()[0] == "termcrm: 1 overdue · run `termcrm today`"
 
 
 def test_in_process_the_snippet_runs_this_python(crm):
-    """Without a console script (`python -m termcrm`, CliRunner) it runs the interpreter."""
+    """Without a console script (`python -m termcrm`, CliRunner) it checks the interpreter."""
     import sys
 
     text = crm.ok("shell-init", "bash")
-    assert f"{sys.executable} -m termcrm remind 2>/dev/null || true" in text
+    assert f"-x {sys.executable} ]]" in text and f"{sys.executable} -S -c " in text
 
 
 def test_unknown_or_missing_shell_is_a_usage_error(crm, run_termcrm):
