@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from termcrm import dates
@@ -87,3 +88,48 @@ def test_the_board_of_one_owner_matches_any_letter_case(store):
         cards = board.cards(s, "lead", owner="Ünal")
     assert columns["lead"].count == 1
     assert [r.deal.id for r in cards] == [1]
+
+
+def _mixed_board(store) -> None:
+    """Deals dated and undated in an open stage, and closings recent, old and undated (an
+    imported `won` without a date) in the closed ones, with ties on the dates."""
+    with store.write() as s:
+        zoe = contacts.add_contact(s, "Zoë Ölstad", actor="tester")
+        for i in range(11):
+            close = None if i % 3 == 0 else f"2026-12-{1 + i % 4:02d}"
+            deals.add_deal(s, f"Open {i:02d}", contact=zoe, value="1", close=close,
+                           actor="tester")  # fmt: skip
+        for i in range(9):
+            won = deals.add_deal(s, f"Won {i:02d}", contact=zoe, value="1", stage="won",
+                                 actor="tester")  # fmt: skip
+            days = [1, 1, 3, 40, 2][i % 5]
+            won.closed_at = None if i == 4 else dates.now() - timedelta(days=days)
+            s.add(won)
+
+
+def _full_order(store, stage) -> list[str]:
+    """The column's order written the plain way: every deal of the stage, sorted in Python."""
+    since = board.closed_since()
+    with store.read() as s:
+        rows = s.exec(select(Deal).where(Deal.stage == stage)).all()
+    on_board = [d for d in rows if d.closed_at is None or d.closed_at >= since]
+
+    def key(d):
+        if stage in ("won", "lost"):
+            return (d.closed_at is None, -(d.closed_at.timestamp() if d.closed_at else 0), -d.id)
+        return (d.expected_close is None, d.expected_close or dates.today(), d.id)
+
+    return [d.title for d in sorted(on_board, key=key)]
+
+
+@pytest.mark.parametrize("stage", ["lead", "won"])
+@pytest.mark.parametrize("page", [1, 2, 3, 4, 7, 30])
+def test_pages_of_any_size_add_up_to_the_one_order_and_the_count(store, stage, page):
+    _mixed_board(store)
+    want = _full_order(store, stage)
+    got: list[str] = []
+    with store.read() as s:
+        while batch := board.cards(s, stage, offset=len(got), limit=page):
+            got += [r.deal.title for r in batch]
+        count = board.summary(s)[stage].count
+    assert got == want and len(got) == count

@@ -245,7 +245,7 @@ async def test_runs_on_postgresql(pg_url, pg_server, pages):
         await pilot.press("slash", *"engines")
         await wait_for(pilot, lambda: table.total == 1)
         await pilot.press("escape", "2")
-        await wait_for(pilot, lambda: len(app.screen.query("DealCard")) == 3)
+        await wait_for(pilot, lambda: sum(c.loaded for c in app.screen.query("StageColumn")) == 3)
 
 
 async def test_a_contact_deleted_elsewhere_closes_its_detail(app, store, ids, pages):

@@ -82,14 +82,14 @@ def test_contact_detail(snap_compare, app):
 
 def test_pipeline_screen(snap_compare, app):
     def loaded(a):
-        return len(a.screen.query("DealCard")) == 3
+        return sum(c.loaded for c in a.screen.query("StageColumn")) == 3
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=steps("2", ready=loaded))
 
 
 def test_pipeline_at_80x24(snap_compare, app):
     def loaded(a):
-        return len(a.screen.query("DealCard")) == 3
+        return sum(c.loaded for c in a.screen.query("StageColumn")) == 3
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2", ready=loaded))
 

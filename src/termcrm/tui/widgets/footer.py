@@ -29,10 +29,10 @@ class CrmFooter(Footer):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(compact=True, **kwargs)
+        self._shown: tuple | None = None
 
-    def compose(self) -> ComposeResult:
-        if not self._bindings_ready:
-            return
+    def _keys(self) -> list[tuple]:
+        """(binding, enabled, tooltip) of the keys to show, the essential ones first."""
         modal = self.screen.is_modal
         chosen: dict[str, tuple] = {}
         for node, binding, enabled, tooltip in self.screen.active_bindings.values():
@@ -46,7 +46,31 @@ class CrmFooter(Footer):
             binding = item[0]
             return ESSENTIAL.index(binding.id) if binding.id in ESSENTIAL else len(ESSENTIAL)
 
-        ordered = sorted(chosen.values(), key=rank)  # stable: the rest keep their order
+        return sorted(chosen.values(), key=rank)  # stable: the rest keep their order
+
+    @staticmethod
+    def _signature(keys: list[tuple]) -> tuple:
+        return tuple((b.key, b.description, b.action, e, t) for b, e, t in keys)
+
+    def bindings_changed(self, screen) -> None:
+        """Rebuild the keys only when what they show changed: Textual's footer recomposes
+        (a widget per key) on every focus change, ~50 ms for a move of the highlight from
+        one board column to the next that changes nothing in the footer."""
+        if (
+            self._shown is not None
+            and self.is_attached
+            and screen is self.screen
+            and self._signature(self._keys()) == self._shown
+        ):
+            return
+        super().bindings_changed(screen)
+
+    def compose(self) -> ComposeResult:
+        if not self._bindings_ready:
+            return
+        modal = self.screen.is_modal
+        ordered = self._keys()
+        self._shown = self._signature(ordered)
         self.styles.grid_size_columns = len(ordered)
         for binding, enabled, tooltip in ordered:
             yield FooterKey(
