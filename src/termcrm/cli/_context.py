@@ -73,8 +73,7 @@ def state() -> State:
 
 def _warn_network_filesystem(store: Store) -> None:
     """SQLite's locking is not reliable over a network filesystem: say so, and what to use."""
-    from termcrm.paths import sqlite_path
-    from termcrm.store.sqlite import network_filesystem
+    from termcrm.paths import network_filesystem, sqlite_path
 
     path = sqlite_path(store.target)
     kind = network_filesystem(path) if path is not None else None

@@ -6,17 +6,10 @@ string (`value`) and in minor units (`value_minor`) with its currency.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from termcrm.amounts import money as money  # the one rule, re-exported for records
 from termcrm.dates import iso
-
-
-def money(minor: int | None) -> str | None:
-    """Minor units as a decimal string with two places: 123456 -> '1234.56'."""
-    if minor is None:
-        return None
-    return str((Decimal(minor) / 100).quantize(Decimal("0.01")))
 
 
 def contact(view) -> dict[str, Any]:
