@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import threading
 import time
 import weakref
@@ -178,6 +179,11 @@ class CrmApp(App[None]):
             trash.purge_if_due(store)
         except TermcrmError:
             return  # said again, in full, by the first action that needs the store
+        # the libraries and the app are loaded: their objects live as long as the app, so
+        # the cyclic collector need not rescan them on every full collection (tens of ms,
+        # which a keystroke would wait for); not headless (tests run many apps in one process)
+        if not self.is_headless:
+            gc.freeze()
 
     @work(thread=True, exclusive=True, group="search-index")
     def update_search_index(self) -> None:
