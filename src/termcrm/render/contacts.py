@@ -29,13 +29,10 @@ CHANGES_SHOWN = 10
 
 
 def consent_rows(consents) -> list[tuple[str, str]]:
-    """`("Consent marketing", "yes (since 2026-11-18)")`: each of the person's answers, as
-    the CLI's card and the TUI's profile show them (`privacy.consents_of`'s dicts)."""
+    """`("marketing", "yes (since 2026-11-18)")`: each of the person's answers, worded as the
+    CLI's card and the TUI's profile show them (`privacy.consents_of`'s dicts)."""
     return [
-        (
-            f"Consent {k['kind']}",
-            f"{'yes' if k['granted'] else 'no'} (since {(k['recorded_at'] or '')[:10]})",
-        )
+        (k["kind"], f"{'yes' if k['granted'] else 'no'} (since {(k['recorded_at'] or '')[:10]})")
         for k in consents
     ]
 
@@ -57,7 +54,7 @@ def profile_table(detail) -> Table:
         ("Cadence", f"every {c.cadence_days} days" if c.cadence_days else None),
     ]
     rows += list(detail.view.fields.items())
-    rows += consent_rows(detail.consents)
+    rows += [(f"Consent {kind}", answer) for kind, answer in consent_rows(detail.consents)]
     rows.append(("Notes", c.notes))
     for label, value in rows:
         if value:

@@ -52,10 +52,7 @@ class SegmentPicker(Background, ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Label("Show the members of a saved segment", classes="question")
             yield OptionList(id="segments")
-            yield Label(
-                "enter: filter by it   esc: close · save one with: termcrm segment save NAME …",
-                classes="hint",
-            )
+            yield Label("enter: show its members   esc: close", classes="hint")
         yield CrmFooter()
 
     def on_mount(self) -> None:
@@ -67,7 +64,8 @@ class SegmentPicker(Background, ModalScreen[str | None]):
         options.clear_options()
         options.add_option(Option(Text("All contacts (no segment)", style="italic"), id=ALL))
         if not found:
-            options.add_option(Option("No saved segments yet.", disabled=True))
+            hint = "No saved segments yet: termcrm segment save NAME --tag … --stage …"
+            options.add_option(Option(Text(hint, style="dim"), disabled=True))
         highlighted = 0
         for index, segment in enumerate(found, 1):
             # stored text: shown as Text, neutralised, never read as markup

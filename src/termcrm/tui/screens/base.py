@@ -102,8 +102,7 @@ class CrmScreen(Background, Screen):
     def action_toggle_mine(self) -> None:
         """Show only your records, or everyone's again (on every list that has it)."""
         self.app.mine = not self.mine  # type: ignore[attr-defined]
-        self.notify("Showing your records only" if self.mine else "Showing everyone's records")
-        self.mine_changed()
+        self.mine_changed()  # the subtitle says so
 
     def mine_changed(self) -> None:
         """Show the lists again after "mine" changed; screens that have it override this."""

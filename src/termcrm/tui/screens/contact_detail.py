@@ -225,8 +225,8 @@ def _profile(detail) -> Group:
             grid.add_row(label, safe_text(value))
     for key, value in view.fields.items():
         grid.add_row(safe_text(key), safe_text(value))
-    for label, value in consent_rows(detail.consents):
-        grid.add_row(safe_text(label), safe_text(value))
+    for index, (kind, answer) in enumerate(consent_rows(detail.consents)):
+        grid.add_row("" if index else "Consent", safe_text(f"{kind} {answer}"))  # narrow card
     if c.notes:
         grid.add_row("Notes", safe_text(c.notes, multiline=True))
     return Group(head, Text(""), grid)

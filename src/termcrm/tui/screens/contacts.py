@@ -206,7 +206,7 @@ ACTIVITY = {
     "never": ("never contacted", {"never_contacted": True}),
     "quiet30": ("quiet 30+ days", {"contacted_before": "30d"}),
     "quiet90": ("quiet 90+ days", {"contacted_before": "90d"}),
-    "recent": ("contacted ≤30 days", {"contacted_after": "30d"}),
+    "recent": ("contacted in 30d", {"contacted_after": "30d"}),
     "deal": ("has an open deal", {"has_open_deal": True}),
 }
 
