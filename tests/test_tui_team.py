@@ -4,6 +4,7 @@ changes: who changed what, and when."""
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import DataTable, Input
 from textual.widgets._footer import FooterKey
 from tui_helpers import Pages, seed, text_of, wait_for
@@ -140,3 +141,40 @@ async def test_the_profile_card_shows_consents_with_their_dates(store, db_path):
         await wait_for(pilot, lambda: getattr(app.screen, "detail", None) is not None)
         card = " ".join(text_of(app.screen.query_one("#profile")).split())
         assert "Consent calls no (since 2026-11-18) marketing yes (since 2026-11-18)" in card
+
+
+@pytest.mark.postgres
+async def test_on_postgresql_mine_is_the_login_and_changes_name_it(crm, pg_db, monkeypatch):
+    """As `termcrm tui` opens it on a team's CRM: "mine" is the database login's records,
+    and the Changes tab names who the triggers recorded."""
+    from sqlalchemy.engine import make_url
+
+    from termcrm.cli._context import State
+
+    monkeypatch.delenv("TERMCRM_USER")
+    alice, bob = f"alice_{pg_db.hex}", f"bob_{pg_db.hex}"
+    for name in (alice, bob):
+        crm.ok("--db", pg_db.url(), "team", "add", name, "--role", "member")
+    as_alice = ["--db", pg_db.url(alice)]
+    crm.ok(*as_alice, "contact", "add", "Ada Lovelace", "--stage", "lead")
+    crm.ok(*as_alice, "contact", "add", "Bea Bob", "--owner", bob.upper())
+    crm.ok("--db", pg_db.url(), "contact", "edit", "Ada Lovelace", "--stage", "customer")
+
+    state = State(db=pg_db.url(alice))
+    store = state.store(memory_map=False)
+    app = CrmApp(db_target=state.db, actor=state.actor, store=store, refresh_every=None)
+    pages = Pages()
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        table = await pages.ready(pilot, timeout=20)
+        assert table.total == 2
+        await pilot.press("m")
+        await wait_for(pilot, lambda: table.total == 1 and table.loaded == 1, timeout=20)
+        assert _owners(table) == {alice}
+        assert f"mine ({alice})" in app.screen.sub_title
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: getattr(app.screen, "detail", None) is not None, 20)
+        await pilot.press("left")
+        rows = _changes(app.screen)
+        server_login = make_url(pg_db.url()).username  # the CRM's owner made the change
+        assert rows[0][1:] == (server_login, "changed stage: lead → customer")
+        assert rows[-1][1:] == (alice, "created")
