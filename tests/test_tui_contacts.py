@@ -174,9 +174,12 @@ async def test_cancel_asks_before_dropping_what_was_typed(app, store, pages):
         await pilot.press("n")  # keep editing
         await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
         assert app.screen.query_one("#field-name", Input).value == "Half Typed"
+        shown = pages.count
         await pilot.press("escape", "y")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
-        await pilot.pause(0.2)
+        # back on the list, which reads the database again: still the four contacts
+        table = await pages.ready(pilot, after=shown)
+        assert table.total == 4
     assert contact_named(store, "Half Typed") is None
     with store.read() as s:
         assert len(s.exec(select(Contact)).all()) == 4

@@ -57,6 +57,8 @@ class CrmApp(App[None]):
         "dashboard": lambda: _screen("dashboard", "DashboardScreen"),
     }
     DEFAULT_MODE = "contacts"
+    #: `m` on the contacts, pipeline and agenda: only the acting user's records, on each
+    mine = False
     BINDINGS = [
         Binding(
             "1",

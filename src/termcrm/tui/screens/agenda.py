@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Label
 from termcrm import dates
 from termcrm.render.money import amount
 from termcrm.render.safe import text as safe_text
-from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.screens.base import MINE_BINDING, CrmScreen
 from termcrm.tui.widgets.footer import CrmFooter
 
 #: (the Agenda attribute, the title shown)
@@ -40,12 +40,13 @@ class AgendaData:
     counts: dict[str, int]
 
 
-def load_agenda(session) -> AgendaData:
-    """The agenda's sections, as `termcrm today` builds them (`services.agenda.build`)."""
+def load_agenda(session, owner: str | None = None) -> AgendaData:
+    """The agenda's sections, as `termcrm today [--owner U]` builds them
+    (`services.agenda.build`)."""
     from termcrm.services import agenda as agenda_service
     from termcrm.services import tasks as task_service
 
-    built = agenda_service.build(session)
+    built = agenda_service.build(session, owner=owner)
     sections: dict[str, list[Row]] = {}
     for name, _title in SECTIONS:
         rows = []
@@ -94,6 +95,7 @@ class AgendaScreen(CrmScreen):
         ),
         Binding("n", "new_task", "New task", id="task.new", tooltip="Add a task"),
         Binding("e", "edit_task", "Edit", id="task.edit", tooltip="Edit the selected task"),
+        MINE_BINDING,
         Binding(
             "enter",
             "open",
@@ -113,7 +115,7 @@ class AgendaScreen(CrmScreen):
         yield CrmFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Agenda"
+        self.sub_title = self.titled("Agenda")
         for key, _ in SECTIONS:
             self.query_one(f"#agenda-{key}", DataTable).add_columns(
                 "Due", "When", "Task", "Contact", ""
@@ -130,7 +132,9 @@ class AgendaScreen(CrmScreen):
         self.reload()
 
     def reload(self) -> None:
-        self.in_background(load_agenda, self._show, group="agenda")
+        owner = self.mine_owner()
+        self.sub_title = self.titled("Agenda")
+        self.in_background(lambda session: load_agenda(session, owner), self._show, group="agenda")
 
     def _show(self, data: AgendaData) -> None:
         for key, title in ALL_SECTIONS:

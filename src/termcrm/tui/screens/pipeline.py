@@ -15,7 +15,7 @@ from textual.containers import HorizontalScroll
 from textual.widgets import Header, OptionList, Static
 
 from termcrm.render.money import totals
-from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.screens.base import MINE_BINDING, CrmScreen
 from termcrm.tui.widgets.board import DealList, StageColumn
 from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES, OPEN_DEAL_STAGES
@@ -51,6 +51,7 @@ class PipelineScreen(CrmScreen):
         ),
         Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal"),
         Binding("e", "edit_deal", "Edit", id="deal.edit", tooltip="Edit the selected deal"),
+        MINE_BINDING,
         Binding(
             "left", "column(-1)", "Previous column", show=False, id="board.left", priority=True
         ),
@@ -91,7 +92,7 @@ class PipelineScreen(CrmScreen):
         yield CrmFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Pipeline"
+        self.sub_title = self.titled("Pipeline")
         self.query_one("#deals-lead", DealList).focus()  # loaded when shown (screen resume)
 
     def on_resize(self) -> None:
@@ -107,7 +108,8 @@ class PipelineScreen(CrmScreen):
         self.reload()
 
     def reload(self) -> None:
-        owner = None
+        owner = self.mine_owner()
+        self.sub_title = self.titled("Pipeline")
 
         def load(session):
             from termcrm.services import board
@@ -150,12 +152,12 @@ class PipelineScreen(CrmScreen):
 
     @on(StageColumn.WantsMore)
     def _more_cards(self, message: StageColumn.WantsMore) -> None:
-        column, offset = message.column, message.offset
+        column, offset, owner = message.column, message.offset, self.mine_owner()
 
         def load(session):
             from termcrm.services import board
 
-            return board.cards(session, column.stage, offset=offset)
+            return board.cards(session, column.stage, offset=offset, owner=owner)
 
         def show(rows) -> None:
             column.add_page(offset, rows)
@@ -265,12 +267,12 @@ class PipelineScreen(CrmScreen):
         self._ask(ReasonScreen(question, "price, timing, competitor…"), answered)
 
     def _move(self, deal_id: int, stage: str, reason: str | None) -> None:
-        actor = self.app.actor
+        actor, owner = self.app.actor, self.mine_owner()
 
         def move(session):
             from termcrm.services import board
 
-            return board.move(session, deal_id, stage, reason=reason, actor=actor)
+            return board.move(session, deal_id, stage, reason=reason, actor=actor, owner=owner)
 
         self.in_background(move, self._moved, write=True, group="deal-move")
 

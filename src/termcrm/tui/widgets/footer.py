@@ -55,15 +55,20 @@ class CrmFooter(Footer):
     def bindings_changed(self, screen) -> None:
         """Rebuild the keys only when what they show changed: Textual's footer recomposes
         (a widget per key) on every focus change, ~50 ms for a move of the highlight from
-        one board column to the next that changes nothing in the footer."""
-        if (
-            self._shown is not None
-            and self.is_attached
-            and screen is self.screen
-            and self._signature(self._keys()) == self._shown
-        ):
+        one board column to the next that changes nothing in the footer. Compared after the
+        refresh, as Textual recomposes then: the bindings are settled by that time."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
             return
-        super().bindings_changed(screen)
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached or not self.is_mounted:
+            return  # its screen closed meanwhile
+        if self._shown is not None and self._signature(self._keys()) == self._shown:
+            return
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
