@@ -25,17 +25,21 @@ from termcrm.cli._filters import (
     contact_query,
 )
 from termcrm.cli._options import (
+    AddTagOpt,
     CompanyOpt,
     ContactArg,
     ContactStageOpt,
     CsvOpt,
     EditOpt,
+    FieldOpt,
     JsonOpt,
     LimitOpt,
     MineOpt,
     NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
+    RemoveTagOpt,
+    TagOpt,
     YesOpt,
 )
 from termcrm.cli._output import out
@@ -45,11 +49,7 @@ app = typer.Typer(help="People you work with: add, list, show, edit, delete.", n
 EmailOpt = Annotated[str | None, typer.Option("--email", "-e", help="Email address (unique).")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", "-p", help="Phone, kept as typed.")]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the contact came from.")]
-FieldOpt = Annotated[
-    list[str] | None, typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable).")
-]
 CadenceOpt = Annotated[
     str | None,
     typer.Option(
@@ -218,10 +218,8 @@ def edit(
     phone: PhoneOpt = None,
     company: CompanyOpt = None,
     title: TitleOpt = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "--add-tag", "-t", help="Add a tag (repeatable).")
-    ] = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    tag: AddTagOpt = None,
+    untag: RemoveTagOpt = None,
     stage: ContactStageOpt = None,
     source: SourceOpt = None,
     owner: OwnerOpt = None,

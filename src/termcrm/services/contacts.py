@@ -9,25 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from termcrm import phones
 from termcrm.dates import now
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import refs, validate
+from termcrm.services import labels, refs, validate
 from termcrm.services.companies import company_for
 from termcrm.services.search import ContactQuery, narrowed
 from termcrm.store import search_index
 from termcrm.store.models import (
     Company,
     Contact,
-    ContactField,
     ContactStageChange,
-    ContactTag,
 )
-from termcrm.textfold import fold
 from termcrm.vocab import CONTACT_STAGES
 
 _UNSET = object()
@@ -198,79 +195,31 @@ def delete_contact(session: Session, contact: Contact, actor: str | None = None)
 def _set_tags(
     session: Session, contact: Contact, *, add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> None:
-    have = set(tags_of(session, [contact.id]).get(contact.id, []))
-    for t in {validate.tag(t) for t in add} - have:
-        session.add(ContactTag(contact_id=contact.id, tag=t))
-    drop = {validate.tag(t) for t in remove}
-    if drop:
-        session.execute(
-            delete(ContactTag).where(ContactTag.contact_id == contact.id, ContactTag.tag.in_(drop))
-        )
+    labels.CONTACTS.change_tags(session, contact.id, add=add, remove=remove)
 
 
 def set_tags(session: Session, contact: Contact, tags: Iterable[str]) -> None:
-    """Give the contact exactly these tags (validated; a tag already there in another
-    letter case is kept as it is): what a form's tag field means."""
-    wanted = {fold(t): t for t in (validate.tag(t) for t in tags)}
-    have = tags_of(session, [contact.id]).get(contact.id, [])
-    _set_tags(
-        session,
-        contact,
-        add=[t for key, t in wanted.items() if key not in {fold(h) for h in have}],
-        remove=[h for h in have if fold(h) not in wanted],
-    )
+    """Give the contact exactly these tags (`labels.Labels.set_tags`)."""
+    labels.CONTACTS.set_tags(session, contact.id, tags)
 
 
 def _set_fields(session: Session, contact: Contact, fields: Mapping[str, str]) -> None:
     """Set custom fields; an empty value removes the field."""
-    for key, value in fields.items():
-        existing = session.get(ContactField, (contact.id, key))
-        if value == "" and existing is not None:
-            session.delete(existing)
-        elif value != "":
-            if existing is None:
-                session.add(ContactField(contact_id=contact.id, key=key, value=value))
-            else:
-                existing.value = value
-                session.add(existing)
+    labels.CONTACTS.set_fields(session, contact.id, fields)
 
 
-def parse_fields(pairs: Iterable[str]) -> dict[str, str]:
-    """`KEY=VALUE` strings from the command line as a dict."""
-    return dict(validate.field_pair(p) for p in pairs)
+parse_fields = labels.parse_fields
 
 
 # -- reads ------------------------------------------------------------------------------------
 
 
 def tags_of(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
-    ids = list(ids)
-    out: dict[int, list[str]] = {}
-    if not ids:
-        return out
-    rows = session.exec(
-        select(ContactTag.contact_id, ContactTag.tag)
-        .where(ContactTag.contact_id.in_(ids))
-        .order_by(ContactTag.tag)
-    ).all()
-    for cid, t in rows:
-        out.setdefault(cid, []).append(t)
-    return out
+    return labels.CONTACTS.tags_of(session, ids)
 
 
 def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    ids = list(ids)
-    out: dict[int, dict[str, str]] = {}
-    if not ids:
-        return out
-    rows = session.exec(
-        select(ContactField.contact_id, ContactField.key, ContactField.value)
-        .where(ContactField.contact_id.in_(ids))
-        .order_by(ContactField.key)
-    ).all()
-    for cid, k, v in rows:
-        out.setdefault(cid, {})[k] = v
-    return out
+    return labels.CONTACTS.fields_of(session, ids)
 
 
 def list_contacts(

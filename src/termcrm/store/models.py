@@ -131,6 +131,30 @@ class ContactField(Base, table=True):
     value: str = Field(sa_type=Text, nullable=False)
 
 
+class CompanyTag(Base, table=True):
+    """A company's tags: the same rules as a contact's (`services.labels`)."""
+
+    __tablename__ = "company_tags"
+    __table_args__ = (Index("ix_company_tags_tag", "tag"),)
+
+    company_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag: str = Field(sa_type=String(100), primary_key=True)
+
+
+class CompanyField(Base, table=True):
+    """A company's custom fields (`company edit --field KEY=VALUE`)."""
+
+    __tablename__ = "company_fields"
+
+    company_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("companies.id", ondelete="CASCADE"), primary_key=True)
+    )
+    key: str = Field(sa_type=String(100), primary_key=True)
+    value: str = Field(sa_type=Text, nullable=False)
+
+
 class Interaction(Timestamps, table=True):
     __tablename__ = "interactions"
     __table_args__ = (
