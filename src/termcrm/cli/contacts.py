@@ -7,23 +7,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._filters import (
-    AfterOpt,
-    AnyTagOpt,
-    BeforeOpt,
-    CompanyFilterOpt,
-    ConsentOpt,
-    FieldFilterOpt,
-    NeverOpt,
-    NoTagOpt,
-    NpsOpt,
-    OpenDealOpt,
-    SearchOpt,
-    SegmentOpt,
-    TagsOpt,
-    ValueOpt,
-    contact_query,
-)
+from termcrm.cli._filters import contact_filters
 from termcrm.cli._options import (
     AddTagOpt,
     CompanyOpt,
@@ -34,9 +18,7 @@ from termcrm.cli._options import (
     FieldOpt,
     JsonOpt,
     LimitOpt,
-    MineOpt,
     NotesOpt,
-    OwnerFilterOpt,
     OwnerOpt,
     RemoveTagOpt,
     TagOpt,
@@ -129,24 +111,9 @@ def warn_lookalikes(new_id: int, lookalikes) -> None:
 
 
 @app.command("list")
+@contact_filters()
 def list_(
-    search: SearchOpt = None,
-    tag: TagsOpt = None,
-    any_tag: AnyTagOpt = None,
-    no_tag: NoTagOpt = None,
-    company: CompanyFilterOpt = None,
-    stage: ContactStageOpt = None,
-    owner: OwnerFilterOpt = None,
-    mine: MineOpt = False,
-    field: FieldFilterOpt = None,
-    contacted_before: BeforeOpt = None,
-    contacted_after: AfterOpt = None,
-    never_contacted: NeverOpt = False,
-    has_open_deal: OpenDealOpt = False,
-    deal_value_above: ValueOpt = None,
-    nps: NpsOpt = None,
-    consent: ConsentOpt = None,
-    segment: SegmentOpt = None,
+    query,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -157,14 +124,6 @@ def list_(
     """
     from termcrm.services import contacts
 
-    who = state().owner_filter(owner, mine)
-    query = contact_query(
-        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
-        owner=who, field=field, contacted_before=contacted_before,
-        contacted_after=contacted_after, never_contacted=never_contacted,
-        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
-        segment=segment,
-    )  # fmt: skip
     with state().store().read() as s:
         views = contacts.list_contacts(s, query, limit=limit)
     print_contacts(views, json_=json_, csv_=csv_)
