@@ -43,12 +43,6 @@ CadenceOpt = Annotated[
 COLUMNS = ("id", "name", "email", "phone", "company", "stage", "owner", "tags")
 
 
-def _cadence(value: str | None):
-    from termcrm.services.contacts import parse_cadence
-
-    return parse_cadence(value)
-
-
 @app.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="Full name.")],
@@ -88,8 +82,8 @@ def add(
             source=source,
             owner=owner,
             notes=notes,
-            fields=contacts.parse_fields(field or ()),
-            cadence_days=_cadence(cadence) if cadence else None,
+            fields=field or (),
+            cadence_days=cadence or None,
             actor=st.actor,
         )
         view = contacts.view(s, contact)
@@ -223,10 +217,10 @@ def edit(
         "owner": owner,
         "add_tags": tag or (),
         "remove_tags": untag or (),
-        "fields": contacts.parse_fields(field or ()),
+        "fields": field or (),
     }
     if cadence is not None:
-        changes["cadence_days"] = _cadence(cadence)
+        changes["cadence_days"] = cadence
     with st.store().write() as s:
         if segment is not None:
             group, people = segments.members(s, segment)

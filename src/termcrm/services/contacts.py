@@ -84,35 +84,44 @@ def add_contact(
     source: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
-    fields: Mapping[str, str] | None = None,
-    cadence_days: int | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
+    cadence_days: int | str | None = None,
     actor: str | None = None,
 ) -> Contact:
-    """Create a contact. Raises Invalid for bad values, Conflict for a taken email."""
-    email = validate.email(email)
-    name = validate.text(name, "name", max_len=200) or email
-    if not name:
-        raise Invalid("A contact needs a name or an email", field="name")
+    """Create a contact. Raises Invalid for bad values (every one of them at once, in
+    `Invalid.problems`), Conflict for a taken email. `cadence_days` may be a number of days
+    or the text `parse_cadence` reads (`6w`)."""
+    checks = validate.Checks()
+    email = checks(validate.email, email)
+    name = checks(validate.text, name, "name", max_len=200) or email
+    if not name and not checks.failed("name", "email"):
+        checks(_fail, Invalid("A contact needs a name or an email", field="name"))
+    phone = checks(validate.text, phone, "phone", max_len=64)
+    values = {
+        "title": checks(validate.text, title, "title", max_len=200),
+        "stage": checks(validate.choice, stage or "lead", CONTACT_STAGES, "stage"),
+        "source": checks(validate.text, source, "source", max_len=100),
+        "owner": checks(validate.text, owner, "owner", max_len=100),
+        "notes": checks(validate.text, notes, "notes", max_len=20000),
+        "cadence_days": checks(_cadence, cadence_days),
+    }
+    tags, fields = labels.checked(checks, tags, fields)
+    checks.done()
     _check_email_free(session, email)
-    phone = validate.text(phone, "phone", max_len=64)
     contact = Contact(
         name=name,
         email=email,
         phone=phone,
         phone_e164=phones.e164(phone, phones.default_region()),
-        title=validate.text(title, "title", max_len=200),
-        stage=validate.choice(stage or "lead", CONTACT_STAGES, "stage"),
-        source=validate.text(source, "source", max_len=100),
-        owner=validate.text(owner, "owner", max_len=100) or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
-        cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+        **values,
     )
+    contact.owner = contact.owner or actor
     if company:
         contact.company_id = company_for(session, company).id
     session.add(contact)
     _flush_unique(session, email)
     _set_tags(session, contact, add=tags)
-    _set_fields(session, contact, fields or {})
+    _set_fields(session, contact, fields)
     record_stage(session, contact, None, actor)
     session.flush()
     return contact
@@ -131,22 +140,23 @@ def edit_contact(
     source: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
-    cadence_days: int | object | None = _UNSET,
+    cadence_days: int | str | object | None = _UNSET,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
     tags: Iterable[str] | None = None,
-    fields: Mapping[str, str] | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Change the given attributes; None leaves one as it is. An empty string clears it
     (`--email ""`), except for the name and stage which cannot be blank. `tags` replaces
-    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some."""
+    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some.
+    Every invalid value is reported at once (`Invalid.problems`), before anything changes."""
+    checks = validate.Checks()
+    changes: dict[str, object] = {}
     if name is not None:
-        contact.name = validate.text(name, "name", required=True, max_len=200)
+        changes["name"] = checks(validate.text, name, "name", required=True, max_len=200)
     if email is not _UNSET and email is not None:
-        new_email = validate.email(email)  # "" clears
-        _check_email_free(session, new_email, contact.id)
-        contact.email = new_email
+        changes["email"] = checks(validate.email, email)  # "" clears
     for attr, value, max_len in (
         ("phone", phone, 64),
         ("title", title, 200),
@@ -155,29 +165,45 @@ def edit_contact(
         ("notes", notes, 20000),
     ):
         if value is not None:
-            setattr(contact, attr, validate.text(value, attr, max_len=max_len))
+            changes[attr] = checks(validate.text, value, attr, max_len=max_len)
+    if cadence_days is not _UNSET:
+        changes["cadence_days"] = checks(_cadence, cadence_days)
+    new_stage = None
+    if stage is not None:
+        new_stage = checks(validate.choice, stage, CONTACT_STAGES, "stage")
+    _, fields = labels.checked(checks, (*add_tags, *remove_tags, *(tags or ())), fields)
+    checks.done()
+    if "email" in changes:
+        _check_email_free(session, changes["email"], contact.id)
+    for attr, value in changes.items():
+        setattr(contact, attr, value)
     if phone is not None:
         contact.phone_e164 = phones.e164(contact.phone, phones.default_region())
     if company is not None:
         contact.company_id = company_for(session, company).id if company.strip() else None
-    if cadence_days is not _UNSET:
-        contact.cadence_days = validate.positive_int(
-            cadence_days, "cadence", validate.MAX_CADENCE_DAYS
-        )
-    if stage is not None:
-        new_stage = validate.choice(stage, CONTACT_STAGES, "stage")
-        if new_stage != contact.stage:
-            old, contact.stage = contact.stage, new_stage
-            record_stage(session, contact, old, actor)
+    if new_stage is not None and new_stage != contact.stage:
+        old, contact.stage = contact.stage, new_stage
+        record_stage(session, contact, old, actor)
     contact.updated_at = now()
     session.add(contact)
     _flush_unique(session, contact.email)
     _set_tags(session, contact, add=add_tags, remove=remove_tags)
     if tags is not None:
         set_tags(session, contact, tags)
-    _set_fields(session, contact, fields or {})
+    _set_fields(session, contact, fields)
     session.flush()
     return contact
+
+
+def _fail(error: Invalid) -> None:
+    raise error
+
+
+def _cadence(value: int | str | None) -> int | None:
+    """A cadence in days from a number or the text `parse_cadence` reads."""
+    if isinstance(value, str):
+        return parse_cadence(value)
+    return validate.positive_int(value, "cadence", validate.MAX_CADENCE_DAYS)
 
 
 def delete_contact(session: Session, contact: Contact, actor: str | None = None):

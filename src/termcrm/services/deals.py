@@ -80,18 +80,21 @@ def add_deal(
     notes: str | None = None,
 ) -> Deal:
     """Create a deal for `contact` (its company unless `company` names another)."""
-    stage = validate.choice(stage or "lead", DEAL_STAGES, "stage")
-    deal = Deal(
-        title=validate.text(title, "title", required=True, max_len=200),
-        contact_id=contact.id,
-        value_minor=validate.amount_minor(value),
-        currency=validate.currency(currency, DEFAULT_CURRENCY),
-        stage=stage,
-        probability=validate.percent(probability),
-        expected_close=_close_date(close),
-        owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
-    )
+    checks = validate.Checks()  # every invalid value reported at once
+    values = {
+        "title": checks(validate.text, title, "title", required=True, max_len=200),
+        "value_minor": checks(validate.amount_minor, value),
+        "currency": checks(validate.currency, currency, DEFAULT_CURRENCY),
+        "stage": checks(validate.choice, stage or "lead", DEAL_STAGES, "stage"),
+        "probability": checks(validate.percent, probability),
+        "expected_close": checks(_close_date, close),
+        "owner": checks(validate.text, owner, "owner", max_len=100),
+        "notes": checks(validate.text, notes, "notes", max_len=20000),
+    }
+    checks.done()
+    stage = values["stage"]
+    deal = Deal(contact_id=contact.id, **values)
+    deal.owner = deal.owner or contact.owner or actor
     if company:
         deal.company_id = company_for(session, company).id
     else:
@@ -154,20 +157,20 @@ def edit_deal(
     notes: str | None = None,
 ) -> Deal:
     """Change the given fields; `close=""`, `company=""`, `notes=""` clear them."""
-    if notes is not None:
-        deal.notes = validate.text(notes, "notes", max_len=20000)
-    if title is not None:
-        deal.title = validate.text(title, "title", required=True, max_len=200)
-    if value is not None:
-        deal.value_minor = validate.amount_minor(value)
-    if currency is not None:
-        deal.currency = validate.currency(currency)
-    if probability is not None:
-        deal.probability = validate.percent(probability)
-    if close is not None:
-        deal.expected_close = _close_date(close)
-    if owner is not None:
-        deal.owner = validate.text(owner, "owner", max_len=100)
+    checks = validate.Checks()  # every invalid value reported at once
+    given = {
+        "title": (title, lambda v: validate.text(v, "title", required=True, max_len=200)),
+        "value_minor": (value, validate.amount_minor),
+        "currency": (currency, validate.currency),
+        "probability": (probability, validate.percent),
+        "expected_close": (close, _close_date),
+        "owner": (owner, lambda v: validate.text(v, "owner", max_len=100)),
+        "notes": (notes, lambda v: validate.text(v, "notes", max_len=20000)),
+    }
+    changes = {attr: checks(check, v) for attr, (v, check) in given.items() if v is not None}
+    checks.done()
+    for attr, new in changes.items():
+        setattr(deal, attr, new)
     if contact is not None:
         deal.contact_id = contact.id
     if company is not None:
