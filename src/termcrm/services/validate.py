@@ -59,6 +59,10 @@ class Checks:
             self.problems.extend(exc.problems)
             return None
 
+    def note(self, error: Invalid) -> None:
+        """An invalid input found by the caller's own rule."""
+        self.problems.extend(error.problems)
+
     def failed(self, *fields: str) -> bool:
         """Whether any of `fields` (any at all, when none are named) was invalid."""
         return any(not fields or p.field in fields for p in self.problems)
