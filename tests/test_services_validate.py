@@ -96,7 +96,7 @@ SEVERAL = [
 ]
 
 
-@pytest.mark.parametrize(("call", "fields"), SEVERAL, ids=lambda v: str(v)[:30])
+@pytest.mark.parametrize(("call", "fields"), SEVERAL, ids=[" ".join(f) for _, f in SEVERAL])
 def test_every_invalid_input_is_reported_at_once(store, call, fields):
     with store.write() as s, pytest.raises(Invalid) as caught:
         call(s)
