@@ -182,7 +182,8 @@ def test_export_then_import_with_the_real_program(run_termcrm, tmp_path):
     r = run_termcrm("--db", tmp_path / "b.db", "import", "contacts", out)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("Imported contacts from")
-    assert r.stderr == ""  # no progress bar when piped
+    # the new file is announced, and there is no progress bar when piped
+    assert r.stderr == f"Created a new termcrm database at {tmp_path / 'b.db'}\n"
     r = run_termcrm("--db", tmp_path / "b.db", "contact", "list", "--json")
     (c,) = json.loads(r.stdout)
     assert (c["name"], c["phone"]) == ("Zoë", "+49 30 1")

@@ -43,6 +43,8 @@ class State:
             from termcrm.store.engine import open_store
 
             store = open_store(self.db, memory_map=memory_map)
+            if store.created:
+                _announce_new_database(store)
             _warn_network_filesystem(store)
             try:
                 store.actor = team.acting_user(store, self.user)
@@ -59,6 +61,18 @@ class State:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def _announce_new_database(store: Store) -> None:
+    """Once, on stderr, when a command made a new SQLite file (explicit or the default
+    location): a mistyped `--db` or `TERMCRM_DB` must not silently start an empty CRM, and a
+    first run learns where its data lives. Never for PostgreSQL (its database exists)."""
+    from termcrm import paths
+    from termcrm.cli._output import out
+
+    path = paths.sqlite_path(store.target)
+    if path is not None:
+        out.hint(f"Created a new termcrm database at {path.expanduser().absolute()}")
 
 
 def state() -> State:

@@ -7,35 +7,21 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._filters import (
-    AfterOpt,
-    AnyTagOpt,
-    BeforeOpt,
-    CompanyFilterOpt,
-    ConsentOpt,
-    FieldFilterOpt,
-    NeverOpt,
-    NoTagOpt,
-    NpsOpt,
-    OpenDealOpt,
-    SearchOpt,
-    SegmentOpt,
-    TagsOpt,
-    ValueOpt,
-    contact_query,
-)
+from termcrm.cli._filters import contact_filters
 from termcrm.cli._options import (
+    AddTagOpt,
     CompanyOpt,
     ContactArg,
     ContactStageOpt,
     CsvOpt,
     EditOpt,
+    FieldOpt,
     JsonOpt,
     LimitOpt,
-    MineOpt,
     NotesOpt,
-    OwnerFilterOpt,
     OwnerOpt,
+    RemoveTagOpt,
+    TagOpt,
     YesOpt,
 )
 from termcrm.cli._output import out
@@ -45,11 +31,7 @@ app = typer.Typer(help="People you work with: add, list, show, edit, delete.", n
 EmailOpt = Annotated[str | None, typer.Option("--email", "-e", help="Email address (unique).")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", "-p", help="Phone, kept as typed.")]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the contact came from.")]
-FieldOpt = Annotated[
-    list[str] | None, typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable).")
-]
 CadenceOpt = Annotated[
     str | None,
     typer.Option(
@@ -59,12 +41,6 @@ CadenceOpt = Annotated[
 ]
 
 COLUMNS = ("id", "name", "email", "phone", "company", "stage", "owner", "tags")
-
-
-def _cadence(value: str | None):
-    from termcrm.services.contacts import parse_cadence
-
-    return parse_cadence(value)
 
 
 @app.command("add")
@@ -106,8 +82,8 @@ def add(
             source=source,
             owner=owner,
             notes=notes,
-            fields=contacts.parse_fields(field or ()),
-            cadence_days=_cadence(cadence) if cadence else None,
+            fields=field or (),
+            cadence_days=cadence or None,
             actor=st.actor,
         )
         view = contacts.view(s, contact)
@@ -129,24 +105,9 @@ def warn_lookalikes(new_id: int, lookalikes) -> None:
 
 
 @app.command("list")
+@contact_filters()
 def list_(
-    search: SearchOpt = None,
-    tag: TagsOpt = None,
-    any_tag: AnyTagOpt = None,
-    no_tag: NoTagOpt = None,
-    company: CompanyFilterOpt = None,
-    stage: ContactStageOpt = None,
-    owner: OwnerFilterOpt = None,
-    mine: MineOpt = False,
-    field: FieldFilterOpt = None,
-    contacted_before: BeforeOpt = None,
-    contacted_after: AfterOpt = None,
-    never_contacted: NeverOpt = False,
-    has_open_deal: OpenDealOpt = False,
-    deal_value_above: ValueOpt = None,
-    nps: NpsOpt = None,
-    consent: ConsentOpt = None,
-    segment: SegmentOpt = None,
+    query,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -157,14 +118,6 @@ def list_(
     """
     from termcrm.services import contacts
 
-    who = state().owner_filter(owner, mine)
-    query = contact_query(
-        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
-        owner=who, field=field, contacted_before=contacted_before,
-        contacted_after=contacted_after, never_contacted=never_contacted,
-        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
-        segment=segment,
-    )  # fmt: skip
     with state().store().read() as s:
         views = contacts.list_contacts(s, query, limit=limit)
     print_contacts(views, json_=json_, csv_=csv_)
@@ -218,10 +171,8 @@ def edit(
     phone: PhoneOpt = None,
     company: CompanyOpt = None,
     title: TitleOpt = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "--add-tag", "-t", help="Add a tag (repeatable).")
-    ] = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    tag: AddTagOpt = None,
+    untag: RemoveTagOpt = None,
     stage: ContactStageOpt = None,
     source: SourceOpt = None,
     owner: OwnerOpt = None,
@@ -266,10 +217,10 @@ def edit(
         "owner": owner,
         "add_tags": tag or (),
         "remove_tags": untag or (),
-        "fields": contacts.parse_fields(field or ()),
+        "fields": field or (),
     }
     if cadence is not None:
-        changes["cadence_days"] = _cadence(cadence)
+        changes["cadence_days"] = cadence
     with st.store().write() as s:
         if segment is not None:
             group, people = segments.members(s, segment)

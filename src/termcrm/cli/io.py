@@ -9,25 +9,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._filters import (
-    AfterOpt,
-    AnyTagOpt,
-    BeforeOpt,
-    CompanyFilterOpt,
-    ConsentOpt,
-    ContactStageOpt,
-    FieldFilterOpt,
-    NeverOpt,
-    NoTagOpt,
-    NpsOpt,
-    OpenDealOpt,
-    OwnerFilterOpt,
-    SearchOpt,
-    SegmentOpt,
-    TagsOpt,
-    ValueOpt,
-    contact_query,
-)
+from termcrm.cli._filters import OwnerFilterOpt, contact_filters
 from termcrm.cli._options import JsonOpt, MineOpt
 from termcrm.cli._output import NeutralStream, out
 
@@ -345,37 +327,15 @@ for _kind, _example in _EXPORT_EXAMPLES.items():
 
 
 @export_app.command("contacts")
+@contact_filters()
 def export_contacts(
     fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
     output: OutputOpt = None,
-    search: SearchOpt = None,
-    tag: TagsOpt = None,
-    any_tag: AnyTagOpt = None,
-    no_tag: NoTagOpt = None,
-    company: CompanyFilterOpt = None,
-    stage: ContactStageOpt = None,
-    owner: OwnerFilterOpt = None,
-    mine: MineOpt = False,
-    field: FieldFilterOpt = None,
-    contacted_before: BeforeOpt = None,
-    contacted_after: AfterOpt = None,
-    never_contacted: NeverOpt = False,
-    has_open_deal: OpenDealOpt = False,
-    deal_value_above: ValueOpt = None,
-    nps: NpsOpt = None,
-    consent: ConsentOpt = None,
-    segment: SegmentOpt = None,
+    query=None,
 ) -> None:
     """Export contacts (csv, json, vcf); the contact list's filters or --segment keep some.
 
     Example: crm export contacts --segment newsletter --consent marketing -o mailing.csv
     """
-    query = contact_query(
-        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
-        owner=state().owner_filter(owner, mine), field=field, contacted_before=contacted_before,
-        contacted_after=contacted_after, never_contacted=never_contacted,
-        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
-        segment=segment,
-    )  # fmt: skip
     filtered = query != type(query)()
     _run_export("contacts", fmt, output, query=query if filtered else None)

@@ -9,25 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from termcrm import phones
 from termcrm.dates import now
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import refs, validate
+from termcrm.services import labels, refs, validate
 from termcrm.services.companies import company_for
 from termcrm.services.search import ContactQuery, narrowed
 from termcrm.store import search_index
 from termcrm.store.models import (
     Company,
     Contact,
-    ContactField,
     ContactStageChange,
-    ContactTag,
 )
-from termcrm.textfold import fold
 from termcrm.vocab import CONTACT_STAGES
 
 _UNSET = object()
@@ -87,35 +84,44 @@ def add_contact(
     source: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
-    fields: Mapping[str, str] | None = None,
-    cadence_days: int | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
+    cadence_days: int | str | None = None,
     actor: str | None = None,
 ) -> Contact:
-    """Create a contact. Raises Invalid for bad values, Conflict for a taken email."""
-    email = validate.email(email)
-    name = validate.text(name, "name", max_len=200) or email
-    if not name:
-        raise Invalid("A contact needs a name or an email", field="name")
+    """Create a contact. Raises Invalid for bad values (every one of them at once, in
+    `Invalid.problems`), Conflict for a taken email. `cadence_days` may be a number of days
+    or the text `parse_cadence` reads (`6w`)."""
+    checks = validate.Checks()
+    email = checks(validate.email, email)
+    name = checks(validate.text, name, "name", max_len=200) or email
+    if not name and not checks.failed("name", "email"):
+        checks.note(Invalid("A contact needs a name or an email", field="name"))
+    phone = checks(validate.text, phone, "phone", max_len=64)
+    values = {
+        "title": checks(validate.text, title, "title", max_len=200),
+        "stage": checks(validate.choice, stage or "lead", CONTACT_STAGES, "stage"),
+        "source": checks(validate.text, source, "source", max_len=100),
+        "owner": checks(validate.text, owner, "owner", max_len=100),
+        "notes": checks(validate.text, notes, "notes", max_len=20000),
+        "cadence_days": checks(_cadence, cadence_days),
+    }
+    tags, fields = labels.checked(checks, tags, fields)
+    checks.done()
     _check_email_free(session, email)
-    phone = validate.text(phone, "phone", max_len=64)
     contact = Contact(
         name=name,
         email=email,
         phone=phone,
         phone_e164=phones.e164(phone, phones.default_region()),
-        title=validate.text(title, "title", max_len=200),
-        stage=validate.choice(stage or "lead", CONTACT_STAGES, "stage"),
-        source=validate.text(source, "source", max_len=100),
-        owner=validate.text(owner, "owner", max_len=100) or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
-        cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+        **values,
     )
+    contact.owner = contact.owner or actor
     if company:
         contact.company_id = company_for(session, company).id
     session.add(contact)
     _flush_unique(session, email)
     _set_tags(session, contact, add=tags)
-    _set_fields(session, contact, fields or {})
+    _set_fields(session, contact, fields)
     record_stage(session, contact, None, actor)
     session.flush()
     return contact
@@ -134,22 +140,23 @@ def edit_contact(
     source: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
-    cadence_days: int | object | None = _UNSET,
+    cadence_days: int | str | object | None = _UNSET,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
     tags: Iterable[str] | None = None,
-    fields: Mapping[str, str] | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Change the given attributes; None leaves one as it is. An empty string clears it
     (`--email ""`), except for the name and stage which cannot be blank. `tags` replaces
-    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some."""
+    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some.
+    Every invalid value is reported at once (`Invalid.problems`), before anything changes."""
+    checks = validate.Checks()
+    changes: dict[str, object] = {}
     if name is not None:
-        contact.name = validate.text(name, "name", required=True, max_len=200)
+        changes["name"] = checks(validate.text, name, "name", required=True, max_len=200)
     if email is not _UNSET and email is not None:
-        new_email = validate.email(email)  # "" clears
-        _check_email_free(session, new_email, contact.id)
-        contact.email = new_email
+        changes["email"] = checks(validate.email, email)  # "" clears
     for attr, value, max_len in (
         ("phone", phone, 64),
         ("title", title, 200),
@@ -158,29 +165,41 @@ def edit_contact(
         ("notes", notes, 20000),
     ):
         if value is not None:
-            setattr(contact, attr, validate.text(value, attr, max_len=max_len))
+            changes[attr] = checks(validate.text, value, attr, max_len=max_len)
+    if cadence_days is not _UNSET:
+        changes["cadence_days"] = checks(_cadence, cadence_days)
+    new_stage = None
+    if stage is not None:
+        new_stage = checks(validate.choice, stage, CONTACT_STAGES, "stage")
+    _, fields = labels.checked(checks, (*add_tags, *remove_tags, *(tags or ())), fields)
+    checks.done()
+    if "email" in changes:
+        _check_email_free(session, changes["email"], contact.id)
+    for attr, value in changes.items():
+        setattr(contact, attr, value)
     if phone is not None:
         contact.phone_e164 = phones.e164(contact.phone, phones.default_region())
     if company is not None:
         contact.company_id = company_for(session, company).id if company.strip() else None
-    if cadence_days is not _UNSET:
-        contact.cadence_days = validate.positive_int(
-            cadence_days, "cadence", validate.MAX_CADENCE_DAYS
-        )
-    if stage is not None:
-        new_stage = validate.choice(stage, CONTACT_STAGES, "stage")
-        if new_stage != contact.stage:
-            old, contact.stage = contact.stage, new_stage
-            record_stage(session, contact, old, actor)
+    if new_stage is not None and new_stage != contact.stage:
+        old, contact.stage = contact.stage, new_stage
+        record_stage(session, contact, old, actor)
     contact.updated_at = now()
     session.add(contact)
     _flush_unique(session, contact.email)
     _set_tags(session, contact, add=add_tags, remove=remove_tags)
     if tags is not None:
         set_tags(session, contact, tags)
-    _set_fields(session, contact, fields or {})
+    _set_fields(session, contact, fields)
     session.flush()
     return contact
+
+
+def _cadence(value: int | str | None) -> int | None:
+    """A cadence in days from a number or the text `parse_cadence` reads."""
+    if isinstance(value, str):
+        return parse_cadence(value)
+    return validate.positive_int(value, "cadence", validate.MAX_CADENCE_DAYS)
 
 
 def delete_contact(session: Session, contact: Contact, actor: str | None = None):
@@ -198,79 +217,31 @@ def delete_contact(session: Session, contact: Contact, actor: str | None = None)
 def _set_tags(
     session: Session, contact: Contact, *, add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> None:
-    have = set(tags_of(session, [contact.id]).get(contact.id, []))
-    for t in {validate.tag(t) for t in add} - have:
-        session.add(ContactTag(contact_id=contact.id, tag=t))
-    drop = {validate.tag(t) for t in remove}
-    if drop:
-        session.execute(
-            delete(ContactTag).where(ContactTag.contact_id == contact.id, ContactTag.tag.in_(drop))
-        )
+    labels.CONTACTS.change_tags(session, contact.id, add=add, remove=remove)
 
 
 def set_tags(session: Session, contact: Contact, tags: Iterable[str]) -> None:
-    """Give the contact exactly these tags (validated; a tag already there in another
-    letter case is kept as it is): what a form's tag field means."""
-    wanted = {fold(t): t for t in (validate.tag(t) for t in tags)}
-    have = tags_of(session, [contact.id]).get(contact.id, [])
-    _set_tags(
-        session,
-        contact,
-        add=[t for key, t in wanted.items() if key not in {fold(h) for h in have}],
-        remove=[h for h in have if fold(h) not in wanted],
-    )
+    """Give the contact exactly these tags (`labels.Labels.set_tags`)."""
+    labels.CONTACTS.set_tags(session, contact.id, tags)
 
 
 def _set_fields(session: Session, contact: Contact, fields: Mapping[str, str]) -> None:
     """Set custom fields; an empty value removes the field."""
-    for key, value in fields.items():
-        existing = session.get(ContactField, (contact.id, key))
-        if value == "" and existing is not None:
-            session.delete(existing)
-        elif value != "":
-            if existing is None:
-                session.add(ContactField(contact_id=contact.id, key=key, value=value))
-            else:
-                existing.value = value
-                session.add(existing)
+    labels.CONTACTS.set_fields(session, contact.id, fields)
 
 
-def parse_fields(pairs: Iterable[str]) -> dict[str, str]:
-    """`KEY=VALUE` strings from the command line as a dict."""
-    return dict(validate.field_pair(p) for p in pairs)
+parse_fields = labels.parse_fields
 
 
 # -- reads ------------------------------------------------------------------------------------
 
 
 def tags_of(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
-    ids = list(ids)
-    out: dict[int, list[str]] = {}
-    if not ids:
-        return out
-    rows = session.exec(
-        select(ContactTag.contact_id, ContactTag.tag)
-        .where(ContactTag.contact_id.in_(ids))
-        .order_by(ContactTag.tag)
-    ).all()
-    for cid, t in rows:
-        out.setdefault(cid, []).append(t)
-    return out
+    return labels.CONTACTS.tags_of(session, ids)
 
 
 def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    ids = list(ids)
-    out: dict[int, dict[str, str]] = {}
-    if not ids:
-        return out
-    rows = session.exec(
-        select(ContactField.contact_id, ContactField.key, ContactField.value)
-        .where(ContactField.contact_id.in_(ids))
-        .order_by(ContactField.key)
-    ).all()
-    for cid, k, v in rows:
-        out.setdefault(cid, {})[k] = v
-    return out
+    return labels.CONTACTS.fields_of(session, ids)
 
 
 def list_contacts(

@@ -34,13 +34,20 @@ def contact(view) -> dict[str, Any]:
     }
 
 
-def company(c, *, contacts: int | None = None, open_deals: int | None = None) -> dict[str, Any]:
+def company(view) -> dict[str, Any]:
+    """A `companies.CompanySummary` (or a bare `Company`) as a record: its tags and custom
+    fields always, its numbers of contacts and open deals where the summary has them."""
+    c = getattr(view, "company", view)
+    contacts = getattr(view, "contacts", None)
+    open_deals = getattr(view, "open_deals", None)
     out = {
         "id": c.id,
         "name": c.name,
         "domain": c.domain,
         "industry": c.industry,
         "owner": c.owner,
+        "tags": list(getattr(view, "tags", ())),
+        "fields": dict(getattr(view, "fields", {})),
         "notes": c.notes,
         "created_at": iso(c.created_at),
         "updated_at": iso(c.updated_at),

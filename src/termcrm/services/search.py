@@ -14,9 +14,9 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
-from termcrm.services import owners, segments, validate
-from termcrm.services._query import ieq, like_pattern
-from termcrm.store import search_index, sqlfunc
+from termcrm.services import labels, owners, segments, validate
+from termcrm.services._query import folded_contains, ieq, like_pattern
+from termcrm.store import search_index
 from termcrm.store.models import Company, Contact, ContactTag
 from termcrm.textfold import search_key
 from termcrm.vocab import CONTACT_STAGES
@@ -71,20 +71,13 @@ def _filtered(session: Session, stmt, query: ContactQuery):
     )
     if search:
         # case and accents folded on both engines: "olstad" and "ölstad" find "Zoë Ölstad"
-        bind, pattern = session.get_bind(), like_pattern(search_key(search))
-
         def has(column):
-            return sqlfunc.search_folded(bind, column).like(pattern, escape="\\")
+            return folded_contains(session, column, search)
 
         tag_match = exists().where(ContactTag.contact_id == Contact.id, has(ContactTag.tag))
         stmt = stmt.where(or_(has(Contact.name), has(Contact.email), has(Company.name), tag_match))
     if tag:
-        stmt = stmt.where(
-            exists().where(
-                ContactTag.contact_id == Contact.id,
-                ieq(ContactTag.tag, tag),
-            )
-        )
+        stmt = stmt.where(labels.CONTACTS.has_tag(session, tag))
     if company:
         stmt = stmt.where(ieq(Company.name, company))
     if stage:

@@ -124,12 +124,14 @@ def _owner_of(session: Session, obj) -> tuple[object, str | None] | None:
     table = obj.__tablename__
     if table in teamsql.OWNED:
         return obj, _stored(obj, teamsql.OWNED[table])
-    if table in teamsql.CONTACT_CHILDREN:
-        from termcrm.store.models import Contact
+    if table in teamsql.CHILDREN:
+        from termcrm.store.models import Company, Contact
 
+        parent, column = teamsql.CHILDREN[table]
+        model = Contact if parent == Contact.__tablename__ else Company
         with session.no_autoflush:
-            contact = session.get(Contact, _stored(obj, "contact_id"))
-        return (contact, contact.owner) if contact is not None else None
+            record = session.get(model, _stored(obj, column))
+        return (record, record.owner) if record is not None else None
     return None
 
 

@@ -7,9 +7,10 @@ outside it is `Invalid` (exit 2) naming its field, never an overflow deep in a q
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
 
 from termcrm.errors import Invalid, TermcrmError
 
@@ -27,6 +28,49 @@ MAX_COUNT = 10**9
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 _FIELD_KEY = re.compile(r"^[A-Za-z0-9_.\- ]{1,100}$")
+
+
+T = TypeVar("T")
+
+
+class Checks:
+    """Validates several inputs and reports every invalid one at once (not just the first):
+    `value = checks(validate.email, raw)` returns the checked value, or None after noting the
+    `Invalid`; `checks.done()` then raises one `Invalid` carrying them all (`problems`).
+
+        checks = Checks()
+        email = checks(validate.email, email)
+        due = checks(dates.parse_when, due, about="due")
+        checks.done()
+    """
+
+    def __init__(self) -> None:
+        self.problems: list[Invalid] = []
+
+    def __call__(self, check: Callable[..., T], *args: Any, about: str | None = None, **kw: Any):
+        """`check(*args, **kw)`, or None once its `Invalid` is noted (`about`: the field an
+        error that names none is about)."""
+        try:
+            if about is None:
+                return check(*args, **kw)
+            with about_field(about):
+                return check(*args, **kw)
+        except Invalid as exc:
+            self.problems.extend(exc.problems)
+            return None
+
+    def note(self, error: Invalid) -> None:
+        """An invalid input found by the caller's own rule."""
+        self.problems.extend(error.problems)
+
+    def failed(self, *fields: str) -> bool:
+        """Whether any of `fields` (any at all, when none are named) was invalid."""
+        return any(not fields or p.field in fields for p in self.problems)
+
+    def done(self) -> None:
+        """Raise the invalid inputs found so far, if any."""
+        if self.problems:
+            raise Invalid.of(self.problems)
 
 
 @contextmanager
@@ -220,3 +264,6 @@ def tag(value: str) -> str:
     if len(t) > 100:
         raise Invalid(f"Tag {value[:20]!r}... is longer than 100 characters", field="tags")
     return t
+
+
+about_field = about

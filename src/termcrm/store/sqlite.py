@@ -40,8 +40,9 @@ def state_error(message: str) -> str | None:
     return None
 
 
-def prepare_sqlite_file(path: Path) -> None:
-    """Create the directory (0700) and file (0600) before SQLite does, or say why not.
+def prepare_sqlite_file(path: Path) -> bool:
+    """Create the directory (0700) and file (0600) before SQLite does, or say why not;
+    True when the file is new (the CLI says so: a typo must not silently start a new CRM).
 
     A file that exists but is not a SQLite database is refused here, before anything
     writes to it.
@@ -65,15 +66,16 @@ def prepare_sqlite_file(path: Path) -> None:
             raise StoreError(f"Cannot read the database {path}: {exc.strerror or exc}") from exc
         if head and head != SQLITE_MAGIC:
             raise StoreError(f"{path} is not a termcrm database (not a SQLite file)")
-        return
+        return False
     try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
     except FileExistsError:
-        return
+        return False  # another process made it a moment ago: theirs to announce
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}") from exc
     os.chmod(path, 0o600)
+    return True
 
 
 def private_dirs(folder: Path) -> None:

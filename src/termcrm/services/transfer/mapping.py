@@ -102,6 +102,8 @@ COMPANY_ALIASES: dict[str, tuple[str, ...]] = {
     "domain": ("domain", "website", "companydomainname", "websiteurl"),
     "industry": ("industry",),
     "owner": ("owner", "accountowner", "companyowner"),
+    "tags": ("tags",),
+    "fields": ("fields", "customfields"),
     "notes": ("notes", "description"),
     **_STAMPS,
 }

@@ -273,7 +273,7 @@ def _import_json(
         own_format=True,
         columns={k for k in keys if k in targets},
     )
-    rows = jsonfile.rows(data, targets, with_fields=kind == "contacts")
+    rows = jsonfile.rows(data, targets, with_fields=kind in ("contacts", "companies"))
     sink = csvfile.Rejects(out, None) if out else None
     return run_import(store, kind, rows, result, opts, progress=progress, rejects=sink)
 

@@ -289,7 +289,13 @@ class RecordWriter(Writer):
     def parse(self, v: dict[str, str]) -> dict[str, Any]:
         raise NotImplementedError
 
+    def parse_row(self, row: Row) -> dict[str, Any]:
+        return self.parse(row.values)
+
     def after_insert(self, recs: list[dict]) -> None:
+        pass
+
+    def after_update(self, record_id: int, rec: dict) -> None:
         pass
 
     def existing(self, rec: dict) -> int | None:
@@ -316,7 +322,7 @@ class RecordWriter(Writer):
         seen: dict[tuple, int] = {}
         for line, row in batch:
             try:
-                rec = self.parse(row.values)
+                rec = self.parse_row(row)
                 self.file_id(row.values.get("id", ""))
             except Invalid as exc:
                 res.add_bad(line, exc.message)
@@ -346,6 +352,7 @@ class RecordWriter(Writer):
                 }
                 values["updated_at"] = self.now
                 self.conn.execute(update(tbl).where(tbl.c.id == existing).values(**values))
+                self.after_update(existing, rec)
                 res.updated += 1
         if new:
             fresh = iter(self.ids.take(sum(1 for r in new if r["id"] is None)))
