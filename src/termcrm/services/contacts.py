@@ -74,6 +74,57 @@ def record_stage(session: Session, contact: Contact, old: str | None, actor: str
     )
 
 
+#: what `clean_contact` returns when it is not told the region: the configured one
+_DEFAULT_REGION = object()
+
+
+def clean_contact(
+    name: str | None,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    stage: str | None = None,
+    source: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+    cadence_days: int | str | None = None,
+    region: str | object | None = _DEFAULT_REGION,
+) -> dict:
+    """A contact's own values checked and normalised, without a session: the one rule that
+    `add_contact` (so the CLI and the TUI) and imports share.
+
+    Blank values are None. The name falls back to the email, else the company, else the
+    phone (phone-synced address books hold contacts with only a number); a contact with
+    none of them is `Invalid`. `named` says whether the name was given. `stage` stays None
+    when not given (the caller's default applies); `region` reads national phone numbers
+    (default: the configured one, `phones.default_region`)."""
+    email = validate.email(email)
+    given = validate.text(name, "name", max_len=200)
+    company = validate.text(company, "company", max_len=200)
+    phone = validate.text(phone, "phone", max_len=64)
+    name = given or email or company or phone
+    if name is None:
+        raise Invalid("A contact needs a name, an email, a company or a phone", field="name")
+    if region is _DEFAULT_REGION:
+        region = phones.default_region()
+    return {
+        "name": name,
+        "named": given is not None,
+        "email": email,
+        "phone": phone,
+        "phone_e164": phones.e164(phone, region) if phone else None,
+        "company": company,
+        "title": validate.text(title, "title", max_len=200),
+        "stage": validate.choice(stage, CONTACT_STAGES, "stage") if stage else None,
+        "source": validate.text(source, "source", max_len=100),
+        "owner": validate.text(owner, "owner", max_len=100),
+        "notes": validate.text(notes, "notes", max_len=20000),
+        "cadence_days": validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+    }
+
+
 def add_contact(
     session: Session,
     name: str | None,
@@ -91,29 +142,37 @@ def add_contact(
     cadence_days: int | None = None,
     actor: str | None = None,
 ) -> Contact:
-    """Create a contact. Raises Invalid for bad values, Conflict for a taken email."""
-    email = validate.email(email)
-    name = validate.text(name, "name", max_len=200) or email
-    if not name:
-        raise Invalid("A contact needs a name or an email", field="name")
-    _check_email_free(session, email)
-    phone = validate.text(phone, "phone", max_len=64)
-    contact = Contact(
-        name=name,
+    """Create a contact. Raises Invalid for bad values (`clean_contact`), Conflict for a
+    taken email."""
+    v = clean_contact(
+        name,
         email=email,
         phone=phone,
-        phone_e164=phones.e164(phone, phones.default_region()),
-        title=validate.text(title, "title", max_len=200),
-        stage=validate.choice(stage or "lead", CONTACT_STAGES, "stage"),
-        source=validate.text(source, "source", max_len=100),
-        owner=validate.text(owner, "owner", max_len=100) or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
-        cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+        company=company,
+        title=title,
+        stage=stage,
+        source=source,
+        owner=owner,
+        notes=notes,
+        cadence_days=cadence_days,
     )
-    if company:
-        contact.company_id = company_for(session, company).id
+    _check_email_free(session, v["email"])
+    contact = Contact(
+        name=v["name"],
+        email=v["email"],
+        phone=v["phone"],
+        phone_e164=v["phone_e164"],
+        title=v["title"],
+        stage=v["stage"] or "lead",
+        source=v["source"],
+        owner=v["owner"] or actor,
+        notes=v["notes"],
+        cadence_days=v["cadence_days"],
+    )
+    if v["company"]:
+        contact.company_id = company_for(session, v["company"]).id
     session.add(contact)
-    _flush_unique(session, email)
+    _flush_unique(session, v["email"])
     _set_tags(session, contact, add=tags)
     _set_fields(session, contact, fields or {})
     record_stage(session, contact, None, actor)

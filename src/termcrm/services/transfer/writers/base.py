@@ -127,6 +127,10 @@ class Writer:
             return value.lower() if value.isascii() else db_lower(conn, value)
 
         self.lower = lower
+        #: PostgreSQL: owners are team members (`owner_login`), looked up once per name
+        self.team = conn.dialect.name == "postgresql"
+        self.owners = _Cache()
+        self._owner_rule = None
 
     # shared helpers ---------------------------------------------------------------------
 
@@ -145,9 +149,26 @@ class Writer:
         return None
 
     def owner(self, values: dict[str, str]) -> str | None:
+        """The row's owner: its `owner` cell when the file has the column, else the acting
+        user; checked by `owner_login`."""
         if "owner" in self.opts.columns:
-            return validate.text(values.get("owner"), "owner", max_len=100)
-        return self.opts.actor
+            return self.owner_login(validate.text(values.get("owner"), "owner", max_len=100))
+        return self.owner_login(self.opts.actor)
+
+    def owner_login(self, owner: str | None) -> str | None:
+        """`owner` by the rule of `services.team.owner_rule`: on PostgreSQL a team member
+        (an unknown name makes the row bad), stored as their login is spelt; on SQLite free
+        text."""
+        if owner is None or not self.team:
+            return owner
+        found = self.owners.get(owner)
+        if found is None:
+            if self._owner_rule is None:
+                from termcrm.services import team
+
+                self._owner_rule = team.owner_rule(self.conn)
+            found = self.owners[owner] = self._owner_rule(owner)
+        return found
 
     def stamps(self, values: dict[str, str]) -> tuple[datetime, datetime]:
         c = values.get("created_at", "")

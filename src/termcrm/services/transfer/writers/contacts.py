@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from termcrm import phones
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
+from termcrm.services.contacts import clean_contact, parse_cadence
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
@@ -45,94 +46,69 @@ class ContactWriter(Writer):
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
 
     def parse(self, row: Row) -> dict[str, Any]:
-        """One row as a validated contact (values hold only non-blank cells)."""
+        """One row as a validated contact (values hold only non-blank cells): the file's
+        shapes (Google's ` ::: ` lists, name parts, HubSpot stages, `30d` cadences) read
+        here, the contact's own rules are `contacts.clean_contact`'s."""
         v = row.values
         get = v.get
-        text = validate.text
         multi = GOOGLE_MULTI
         fields = row.custom
-        mail = None
         addr = get("email")
-        if addr is not None:
-            if multi in addr:
-                addr, *more = [p.strip() for p in addr.split(multi)]
-                fields["other emails"] = multi.join(more)
-            mail = cells.email(addr)
+        if addr is not None and multi in addr:
+            addr, *more = [p.strip() for p in addr.split(multi)]
+            fields["other emails"] = multi.join(more)
         phone = get("phone")
         if phone is not None and multi in phone:
             phone, *more = [p.strip() for p in phone.split(multi)]
             fields["other phones"] = multi.join(more)
-        # validate.text, skipped for the usual clean cell (it returns those as they are)
-        company = get("company")
-        if company is not None and not (
-            company and company == company.strip() and len(company) <= 200
-        ):
-            company = text(company, "company", max_len=200)
         name = get("name")
-        if name is not None and not (name and name == name.strip() and len(name) <= 200):
-            name = text(name, "name", max_len=200)
         if name is None:
             parts = [
                 v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
             ]
-            name = text(" ".join(parts), "name", max_len=200) if parts else None
-        named = name is not None
-        if name is None:
-            name = mail or company or phone  # phone-only contacts (phone-synced Google)
-            if name is None:
-                if self.opts.source_format == "LinkedIn" and v.get("created_at"):
-                    raise Hidden  # a member who hides their details: only "Connected On"
-                raise Invalid("has no name, email, company or phone")
+            name = " ".join(parts) if parts else None
+        if (
+            name is None
+            and addr is None
+            and phone is None
+            and "company" not in v
+            and self.opts.source_format == "LinkedIn"
+            and get("created_at")
+        ):
+            raise Hidden  # a member who hides their details: only "Connected On"
+        stage = get("stage")
+        cadence = get("cadence_days")
+        rec = clean_contact(
+            name,
+            email=addr,
+            phone=phone,
+            company=get("company"),
+            title=get("title"),
+            stage=cells.contact_stage(stage) if stage is not None else None,
+            source=get("source"),
+            owner=get("owner") if "owner" in self.opts.columns else None,
+            notes=get("notes"),
+            cadence_days=parse_cadence(cadence) if cadence is not None else None,
+            region=self.region,
+        )
+        if rec["owner"] is None and "owner" not in self.opts.columns:
+            rec["owner"] = self.opts.actor
+        rec["owner"] = self.owner_login(rec["owner"])
         if "fields" in v:
             fields.update(_fields_json(v["fields"]))
             for key in [k for k in fields if len(k) > 100]:
                 fields[key[:100]] = fields.pop(key)
-        cadence = None
-        if "cadence_days" in v:
-            from termcrm.services.contacts import parse_cadence
-
-            cadence = parse_cadence(v["cadence_days"])
         if "created_at" in v or "updated_at" in v:
-            created, updated = self.stamps(v)
+            rec["created_at"], rec["updated_at"] = self.stamps(v)
         else:
-            created = updated = self.now
-        if phone is not None and not (phone and phone == phone.strip() and len(phone) <= 64):
-            phone = text(phone, "phone", max_len=64)
-        title = get("title")
-        if title is not None and not (title and title == title.strip() and len(title) <= 200):
-            title = text(title, "title", max_len=200)
-        stage = cells.contact_stage(v["stage"]) if "stage" in v else None
-        history = self.history(v, CONTACT_STAGES)
-        source = get("source")
-        if source is not None and not (source and source == source.strip() and len(source) <= 100):
-            source = text(source, "source", max_len=100)
-        owner = self.owner(v)
-        notes = get("notes")
-        if notes is not None and not (notes and notes == notes.strip() and len(notes) <= 20000):
-            notes = text(notes, "notes", max_len=20000)
+            rec["created_at"] = rec["updated_at"] = self.now
+        rec["history"] = self.history(v, CONTACT_STAGES)
         tags = row.tags
+        rec["tags"] = sorted({validate.tag(t) for t in tags}) if tags else []
+        rec["fields"] = fields
         raw_id = get("id", "")
-        rec = {
-            "name": name,
-            "named": named,
-            "email": mail,
-            "phone": phone,
-            "phone_e164": phones.e164(phone, self.region),
-            "title": title,
-            "company": company,
-            "stage": stage,
-            "source": source,
-            "owner": owner,
-            "notes": notes,
-            "cadence_days": cadence,
-            "created_at": created,
-            "updated_at": updated,
-            "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
-            "fields": fields,
-            "id": raw_id,
-            "_nid": None,
-            "history": history,
-        }
+        rec["id"] = raw_id
+        rec["_nid"] = None
         if self.opts.own_format and raw_id.strip():  # checked last, as before
             rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
         return rec
