@@ -303,6 +303,16 @@ NATURAL_KEYS = {
 }
 
 
+#: how a skip names the natural key it matched
+_KEY_WORDS = {
+    "companies": "name",
+    "interactions": "contact, kind, time and summary",
+    "deals": "contact and title",
+    "tasks": "contact, title and due date",
+    "cases": "contact, subject and opening time",
+}
+
+
 class RecordWriter(Writer):
     """Companies, interactions, deals, tasks and cases: validated, deduplicated by their
     natural key (in the database, which holds the earlier rows), bulk inserted."""
@@ -358,7 +368,13 @@ class RecordWriter(Writer):
                 where = f"#{existing}" if existing else f"line {earlier}"
                 res.add_bad(line, f"duplicate of {res.kind[:-1]} {where}")
             elif mode == "skip" or existing is None:
-                res.skipped += 1
+                where = f"{res.kind[:-1]} #{existing}" if existing else f"line {earlier}"
+                res.add_skip(
+                    line,
+                    f"same {_KEY_WORDS[res.kind]} as {where}",
+                    existing=existing,
+                    earlier=None if existing else earlier,
+                )
             else:
                 values = {
                     k: val

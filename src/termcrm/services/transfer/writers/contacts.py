@@ -146,7 +146,9 @@ class ContactWriter(Writer):
                 # termcrm's own rows without email are the same record only by id and name
                 r["key"] = ("i", r["id"].strip(), low(r["name"]))
             else:
-                r["key"] = ("n", low(r["name"]), r["company_id"])
+                # without an email a name is not a person: see `same_person`
+                r["key"] = ("n", low(r["name"]))
+                r["_phone"] = phone_key(r["phone"], r["phone_e164"])
         emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
         by_email: dict[str, int] = {}
         for cid, lowered in bulk.select_in(
@@ -157,17 +159,23 @@ class ContactWriter(Writer):
         ):
             by_email[lowered] = cid
         names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
-        by_name: dict[tuple, int] = {}
-        for cid, lowered, comp in bulk.select_in(
+        #: lower(name) -> the stored contacts without email of that name: (id, company, phone)
+        by_name: dict[str, list[tuple[int, int | None, str | None]]] = {}
+        for cid, lowered, comp, phone, e164 in bulk.select_in(
             self.conn,
-            lambda part: select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
-                Contact.email.is_(None), func.lower(Contact.name).in_(part)
-            ),
+            lambda part: select(
+                Contact.id,
+                func.lower(Contact.name),
+                Contact.company_id,
+                Contact.phone,
+                Contact.phone_e164,
+            ).where(Contact.email.is_(None), func.lower(Contact.name).in_(part)),
             names,
-            "SELECT id, lower(name), company_id FROM contacts "
+            "SELECT id, lower(name), company_id, phone, phone_e164 FROM contacts "
             "WHERE email IS NULL AND lower(name) IN ({marks})",
         ):
-            by_name.setdefault(("n", lowered, comp), cid)
+            by_name.setdefault(lowered, []).append((cid, comp, phone_key(phone, e164)))
+        by_id: dict[tuple, int] = {}
         ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
         if ids and not self.keep_ids:
             for chunk in _chunks(ids):
@@ -176,25 +184,39 @@ class ContactWriter(Writer):
                         Contact.email.is_(None), Contact.id.in_(chunk)
                     )
                 ):
-                    by_name[("i", str(cid), lowered)] = cid
+                    by_id[("i", str(cid), lowered)] = cid
         pending: dict[Any, tuple[int, dict]] = {}
+        pending_names: dict[str, list[tuple[int, dict]]] = {}
         new: list[dict] = []
         for line, rec in recs:
             key = rec["key"]
-            existing = by_email.get(key[1]) if key[0] == "e" else by_name.get(key)
-            earlier = pending.get(key)
+            why = ""
+            if key[0] == "n":
+                existing, earlier, why = _same_name(rec, by_name, pending_names)
+            else:
+                existing = by_email.get(key[1]) if key[0] == "e" else by_id.get(key)
+                earlier = pending.get(key)
+                why = "email" if key[0] == "e" else "id and name"
             if existing is None and earlier is None:
-                pending[key] = (line, rec)
+                if key[0] == "n":
+                    pending_names.setdefault(key[1], []).append((line, rec))
+                else:
+                    pending[key] = (line, rec)
                 rec["_line"] = line
                 new.append(rec)
                 continue
             mode = self.opts.on_duplicate
+            where = f"contact #{existing}" if existing else f"line {earlier[0]}"
             if mode == "error":
                 what = f"email {rec['email']}" if rec["email"] else f"name {rec['name']!r}"
-                where = f"contact #{existing}" if existing else f"line {earlier[0]}"
-                res.add_bad(line, f"duplicate: the {what} is already used by {where}")
+                res.add_bad(line, f"duplicate: the {what} is already used by {where} ({why})")
             elif mode == "skip":
-                res.skipped += 1
+                res.add_skip(
+                    line,
+                    f"same {why} as {where}",
+                    existing=existing,
+                    earlier=None if existing else earlier[0],
+                )
             elif existing is not None:
                 self.update(existing, rec)
                 res.updated += 1
@@ -327,7 +349,12 @@ class ContactWriter(Writer):
                 self.update(existing, rec)
                 res.updated += 1
             elif self.opts.on_duplicate == "skip":
-                res.skipped += 1
+                res.add_skip(
+                    rec["_line"],
+                    f"same email as contact #{existing} (stored by another writer during "
+                    "this import)",
+                    existing=existing,
+                )
             else:
                 res.add_bad(
                     rec["_line"],
@@ -381,6 +408,49 @@ class ContactWriter(Writer):
             )
 
 
+def phone_key(phone: str | None, e164: str | None) -> str | None:
+    """What two phone numbers are compared by: E.164 when the number is plausible
+    (`+49 30 1234567` and `030 1234567` in Germany are one), else its digits."""
+    if e164:
+        return e164
+    if not phone:
+        return None
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits or phone.casefold()
+
+
+def same_person(
+    phone: str | None, company: int | None, other_phone: str | None, other_company: int | None
+) -> str | None:
+    """Whether two contacts without an email and with the same name are one person, and
+    by what: the same phone ("name and phone"), else the same company ("name and
+    company"), else when neither has a phone or a company, since then the name is all
+    there is to go by ("name (neither has a phone or company)"). Otherwise None: people
+    who share a name are different people (three Maria Garcias with three phones)."""
+    if phone and phone == other_phone:
+        return "name and phone"
+    if company is not None and company == other_company:
+        return "name and company"
+    if not phone and company is None and not other_phone and other_company is None:
+        return "name (neither has a phone or company)"
+    return None
+
+
+def _same_name(rec: dict, stored: dict, pending: dict):
+    """(stored id, earlier (line, rec), why) of the contact a row without email is the
+    same person as (`same_person`): a stored one first, else an earlier row of the batch."""
+    name, phone, company = rec["key"][1], rec["_phone"], rec["company_id"]
+    for cid, other_company, other_phone in stored.get(name, ()):
+        why = same_person(phone, company, other_phone, other_company)
+        if why:
+            return cid, None, why
+    for line, other in pending.get(name, ()):
+        why = same_person(phone, company, other["_phone"], other["company_id"])
+        if why:
+            return None, (line, other), why
+    return None, None, ""
+
+
 def _merge(into: dict, rec: dict) -> None:
     """A later row of the same file updates a pending one (`--on-duplicate update`)."""
     if rec["named"]:
@@ -390,6 +460,8 @@ def _merge(into: dict, rec: dict) -> None:
             into[key] = rec[key]
     if rec["phone"] is not None:
         into["phone_e164"] = rec["phone_e164"]
+    if "_phone" in into:
+        into["_phone"] = phone_key(into["phone"], into["phone_e164"])
     into["tags"] = sorted(set(into["tags"]) | set(rec["tags"]))
     into["fields"] = {**into["fields"], **rec["fields"]}
 
