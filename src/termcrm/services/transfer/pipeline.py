@@ -25,6 +25,7 @@ from termcrm import paths
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.transfer import mapping as colmap
+from termcrm.services.transfer import sources
 from termcrm.services.transfer.formats import csv as csvfile
 from termcrm.services.transfer.formats import json as jsonfile
 from termcrm.services.transfer.formats import vcard
@@ -37,7 +38,7 @@ from termcrm.services.transfer.rows import (
     Rejected,
     Row,
 )
-from termcrm.services.transfer.sources import FOOTERS, TRAILING_FIELD
+from termcrm.services.transfer.sources import FOOTERS
 from termcrm.store import bulk
 
 BATCH = 2000
@@ -216,7 +217,7 @@ def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> It
     own = opts.own_format
     esc = csvfile.ESCAPED_SECOND
     apply = colmap.apply
-    trailing = opts.source_format in TRAILING_FIELD
+    trailing = sources.source(opts.source_format).trailing_field
     try:
         for line, cells in src.records():
             if len(cells) != width:

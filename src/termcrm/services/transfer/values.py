@@ -12,13 +12,7 @@ from datetime import UTC, date, datetime
 from termcrm import dates
 from termcrm.errors import Invalid
 from termcrm.services import validate
-from termcrm.services.transfer.sources import (
-    DATE_FORMATS,
-    HUBSPOT_DEAL_STAGES,
-    HUBSPOT_STAGES,
-    norm,
-)
-from termcrm.vocab import DEAL_STAGES
+from termcrm.services.transfer.sources import DATE_FORMATS, STAGES, norm
 
 
 def parse_datetime(value: str, what: str) -> tuple[datetime, bool]:
@@ -87,10 +81,11 @@ def recur(value: str) -> str | None:
     return recurrence.normalize(value) if value.strip() else None
 
 
-def contact_stage(value: str) -> str:
-    """A HubSpot lifecycle stage as the termcrm stage it maps onto; any other value as it
-    is (`contacts.clean_contact` checks it)."""
-    return HUBSPOT_STAGES.get(norm(value), value)
+def stage(value: str, kind: str) -> str:
+    """Another tool's stage name for a record of `kind` (contacts: HubSpot's lifecycle
+    stages; deals: its deal stages) as the termcrm stage it maps onto (`sources.STAGES`);
+    any other value as it is, for the record's own rule to check."""
+    return STAGES[kind].get(norm(value), value)
 
 
 def stage_history(value: str, choices) -> list[tuple[str | None, str, datetime, str | None]]:
@@ -111,14 +106,3 @@ def stage_history(value: str, choices) -> list[tuple[str | None, str, datetime, 
         by = validate.text(item.get("by"), "stage_history user", max_len=100)
         out.append((old, new, at, by))
     return out
-
-
-def deal_stage(value: str) -> str:
-    """A termcrm deal stage, or a HubSpot deal stage mapped onto one (`Closed Won`...)."""
-    v = value.strip().lower()
-    if v in DEAL_STAGES:
-        return v
-    mapped = HUBSPOT_DEAL_STAGES.get(norm(v))
-    if mapped:
-        return mapped
-    return validate.choice(value, DEAL_STAGES, "stage")

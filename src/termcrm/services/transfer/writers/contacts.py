@@ -12,6 +12,7 @@ from termcrm import phones
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.contacts import clean_contact, parse_cadence
+from termcrm.services.transfer import sources
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
@@ -42,6 +43,8 @@ class ContactWriter(Writer):
         self.c_stages = ContactStageChange.__table__
         self.dt = bulk.datetime_param(conn)
         self.region = phones.default_region()
+        #: LinkedIn: a row with only a date is a member who hides their details
+        self.hidden_rows = sources.source(opts.source_format).hidden_rows
         #: the contacts there were before the import: new ones like them are counted
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
 
@@ -72,7 +75,7 @@ class ContactWriter(Writer):
             and addr is None
             and phone is None
             and "company" not in v
-            and self.opts.source_format == "LinkedIn"
+            and self.hidden_rows
             and get("created_at")
         ):
             raise Hidden  # a member who hides their details: only "Connected On"
@@ -84,7 +87,7 @@ class ContactWriter(Writer):
             phone=phone,
             company=get("company"),
             title=get("title"),
-            stage=cells.contact_stage(stage) if stage is not None else None,
+            stage=cells.stage(stage, "contacts") if stage is not None else None,
             source=get("source"),
             owner=get("owner") if "owner" in self.opts.columns else None,
             notes=get("notes"),
