@@ -107,9 +107,14 @@ def acting_user(store: Store, requested: str | None) -> str:
 
 def label(obj) -> str:
     """`deal #5 "Renewal"`: how a refusal names a record."""
-    entity, column = teamsql.AUDITED.get(obj.__tablename__, (obj.__tablename__, None))
-    name = getattr(obj, column, None) if column else None
-    return f'{entity} #{obj.id} "{name}"' if name else f"{entity} #{obj.id}"
+    _entity, column = teamsql.AUDITED.get(obj.__tablename__, (obj.__tablename__, None))
+    return record_label(obj.__tablename__, obj.id, getattr(obj, column, None) if column else None)
+
+
+def record_label(table: str, record_id: int, name: str | None) -> str:
+    """`label` from a row's table, id and name column (`teamsql.AUDITED`)."""
+    entity = teamsql.AUDITED.get(table, (table, None))[0]
+    return f'{entity} #{record_id} "{name}"' if name else f"{entity} #{record_id}"
 
 
 def _stored(obj, attr: str):

@@ -131,6 +131,7 @@ class Writer:
         self.team = conn.dialect.name == "postgresql"
         self.owners = _Cache()
         self._owner_rule = None
+        self._me = None
 
     # shared helpers ---------------------------------------------------------------------
 
@@ -169,6 +170,32 @@ class Writer:
                 self._owner_rule = team.owner_rule(self.conn)
             found = self.owners[owner] = self._owner_rule(owner)
         return found
+
+    def check_change(self, record_id: int) -> None:
+        """PostgreSQL: `Invalid` (the row is bad) when the acting login may not change the
+        stored record `record_id` (`--on-duplicate update`), by `services.team.refused`:
+        its owner, anyone when it has none, and admins may. Row-level security would
+        otherwise skip the update without a word."""
+        if not self.team:
+            return
+        from termcrm.services import team
+        from termcrm.store import teamsql
+
+        if self._me is None:
+            self._me = team.identity(self.conn)
+        tbl = self.table.__table__
+        column = teamsql.OWNED.get(tbl.name)
+        if self._me is None or self._me.is_admin or column is None:
+            return
+        named = teamsql.AUDITED.get(tbl.name, (None, None))[1]
+        owner, name = self.conn.execute(
+            select(tbl.c[column], tbl.c[named] if named else text("NULL")).where(
+                tbl.c.id == record_id
+            )
+        ).one()
+        refusal = team.refused(self._me, team.record_label(tbl.name, record_id, name), owner)
+        if refusal:
+            raise Invalid(refusal)
 
     def stamps(self, values: dict[str, str]) -> tuple[datetime, datetime]:
         c = values.get("created_at", "")
@@ -376,6 +403,11 @@ class RecordWriter(Writer):
                     earlier=None if existing else earlier,
                 )
             else:
+                try:
+                    self.check_change(existing)
+                except Invalid as exc:
+                    res.add_bad(line, exc.message)
+                    continue
                 values = {
                     k: val
                     for k, val in rec.items()

@@ -221,6 +221,11 @@ class ContactWriter(Writer):
                     earlier=None if existing else earlier[0],
                 )
             elif existing is not None:
+                try:
+                    self.check_change(existing)
+                except Invalid as exc:
+                    res.add_bad(line, exc.message)
+                    continue
                 self.update(existing, rec)
                 res.updated += 1
             else:
@@ -349,6 +354,11 @@ class ContactWriter(Writer):
                     "while this import ran; nothing was imported, run it again"
                 )
             if self.opts.on_duplicate == "update":
+                try:
+                    self.check_change(existing)
+                except Invalid as exc:
+                    res.add_bad(rec["_line"], exc.message)
+                    continue
                 self.update(existing, rec)
                 res.updated += 1
             elif self.opts.on_duplicate == "skip":
