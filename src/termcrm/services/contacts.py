@@ -100,10 +100,11 @@ def clean_contact(
     none of them is `Invalid`. `named` says whether the name was given. `stage` stays None
     when not given (the caller's default applies); `region` reads national phone numbers
     (default: the configured one, `phones.default_region`)."""
+    text = validate.text  # (each call only when there is a value: imports run this per row)
     email = validate.email(email)
-    given = validate.text(name, "name", max_len=200)
-    company = validate.text(company, "company", max_len=200)
-    phone = validate.text(phone, "phone", max_len=64)
+    given = text(name, "name", max_len=200) if name is not None else None
+    company = text(company, "company", max_len=200) if company is not None else None
+    phone = text(phone, "phone", max_len=64) if phone is not None else None
     name = given or email or company or phone
     if name is None:
         raise Invalid("A contact needs a name, an email, a company or a phone", field="name")
@@ -116,12 +117,16 @@ def clean_contact(
         "phone": phone,
         "phone_e164": phones.e164(phone, region) if phone else None,
         "company": company,
-        "title": validate.text(title, "title", max_len=200),
+        "title": text(title, "title", max_len=200) if title is not None else None,
         "stage": validate.choice(stage, CONTACT_STAGES, "stage") if stage else None,
-        "source": validate.text(source, "source", max_len=100),
-        "owner": validate.text(owner, "owner", max_len=100),
-        "notes": validate.text(notes, "notes", max_len=20000),
-        "cadence_days": validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+        "source": text(source, "source", max_len=100) if source is not None else None,
+        "owner": text(owner, "owner", max_len=100) if owner is not None else None,
+        "notes": text(notes, "notes", max_len=20000) if notes is not None else None,
+        "cadence_days": (
+            validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS)
+            if cadence_days is not None
+            else None
+        ),
     }
 
 
