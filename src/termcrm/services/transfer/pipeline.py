@@ -8,10 +8,12 @@ grows with the file) and writes with bulk SQLAlchemy Core inserts. A bad row is 
 with its file line and reason and validation goes on to the end; if any row was bad, or this
 is a dry run, the transaction rolls back and nothing is written.
 
-Duplicates: contacts by email (case-insensitive), or by name and company when a row has no
-email; companies by name; interactions, deals, tasks and cases by their natural key (see
-`writers.base.NATURAL_KEYS`). `on_duplicate` skips them (default), updates the existing
-record from the file, or makes them bad rows.
+Duplicates: contacts by email (case-insensitive); a row without an email by name and phone,
+or name and company (`writers.contacts.same_person`: namesakes are different people);
+companies by name; interactions, deals, tasks and cases by their natural key (see
+`writers.base.NATURAL_KEYS`). `on_duplicate` skips them (default; each skip is listed in
+`ImportResult.skips` with why and what it matched), updates the existing record from the
+file, or makes them bad rows.
 """
 
 from __future__ import annotations

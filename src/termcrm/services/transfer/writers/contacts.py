@@ -1,4 +1,5 @@
-"""Contacts from import rows: validated, deduplicated by email (or name), bulk inserted."""
+"""Contacts from import rows: validated (`contacts.clean_contact`), deduplicated by email, or
+without one by name and phone or company (`same_person`), bulk inserted."""
 
 from __future__ import annotations
 
