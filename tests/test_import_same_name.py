@@ -123,3 +123,18 @@ def test_dry_run_as_a_real_process(run_termcrm):
     report = json.loads(result.stdout)
     assert report["dry_run"] is True
     assert [s["line"] for s in report["skips"]] == [5, 7, 9]
+
+
+def test_namesakes_are_told_apart_across_batches(crm, tmp_path):
+    # more rows than one batch (2,000): the later duplicate meets the earlier row stored
+    rows = [f"Maria Garcia,+34 600 {i:06d}" for i in range(2100)]
+    rows.append("maria garcia,+34600000007")  # the same number as the 8th row
+    rows.append("Maria Garcia,+34 699 999 999")  # a namesake with a new number
+    f = tmp_path / "many.csv"
+    f.write_text("Name,Phone\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = crm.json("import", "contacts", f)
+    assert (report["created"], report["skipped"]) == (2101, 1)
+    [skip] = report["skips"]
+    assert skip["line"] == 2102 and skip["reason"].startswith("same name and phone as contact #")
+    shown = crm.json("contact", "show", str(skip["existing_id"]))
+    assert shown["phone"] == "+34 600 000007"

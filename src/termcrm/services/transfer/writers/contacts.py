@@ -1,5 +1,5 @@
 """Contacts from import rows: validated (`contacts.clean_contact`), deduplicated by email, or
-without one by name and phone or company (`same_person`), bulk inserted."""
+without one by name and phone or company (`Namesakes`), bulk inserted."""
 
 from __future__ import annotations
 
@@ -48,6 +48,9 @@ class ContactWriter(Writer):
         self.hidden_rows = sources.source(opts.source_format).hidden_rows
         #: the contacts there were before the import: new ones like them are counted
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
+        #: stored contacts without an email, by name (`namesakes`), and the names read
+        self.stored_names = Namesakes()
+        self.loaded_names: set[str] = set()
 
     def parse(self, row: Row) -> dict[str, Any]:
         """One row as a validated contact (values hold only non-blank cells): the file's
@@ -150,7 +153,7 @@ class ContactWriter(Writer):
                 # termcrm's own rows without email are the same record only by id and name
                 r["key"] = ("i", r["id"].strip(), low(r["name"]))
             else:
-                # without an email a name is not a person: see `same_person`
+                # without an email a name is not a person: see `Namesakes`
                 r["key"] = ("n", low(r["name"]))
                 r["_phone"] = phone_key(r["phone"], r["phone_e164"])
         emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
@@ -162,23 +165,7 @@ class ContactWriter(Writer):
             "SELECT id, email_key FROM contacts WHERE email_key IN ({marks})",
         ):
             by_email[lowered] = cid
-        names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
-        #: lower(name) -> the stored contacts without email of that name: (id, company, phone)
-        by_name: dict[str, list[tuple[int, int | None, str | None]]] = {}
-        for cid, lowered, comp, phone, e164 in bulk.select_in(
-            self.conn,
-            lambda part: select(
-                Contact.id,
-                func.lower(Contact.name),
-                Contact.company_id,
-                Contact.phone,
-                Contact.phone_e164,
-            ).where(Contact.email.is_(None), func.lower(Contact.name).in_(part)),
-            names,
-            "SELECT id, lower(name), company_id, phone, phone_e164 FROM contacts "
-            "WHERE email IS NULL AND lower(name) IN ({marks})",
-        ):
-            by_name.setdefault(lowered, []).append((cid, comp, phone_key(phone, e164)))
+        by_name = self.namesakes([r for _, r in recs if r["key"][0] == "n"])
         by_id: dict[tuple, int] = {}
         ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
         if ids and not self.keep_ids:
@@ -190,20 +177,23 @@ class ContactWriter(Writer):
                 ):
                     by_id[("i", str(cid), lowered)] = cid
         pending: dict[Any, tuple[int, dict]] = {}
-        pending_names: dict[str, list[tuple[int, dict]]] = {}
+        pending_names = Namesakes()
         new: list[dict] = []
         for line, rec in recs:
             key = rec["key"]
             why = ""
             if key[0] == "n":
-                existing, earlier, why = _same_name(rec, by_name, pending_names)
+                existing, why = by_name.find(key[1], rec["_phone"], rec["company_id"])
+                earlier = None
+                if existing is None:
+                    earlier, why = pending_names.find(key[1], rec["_phone"], rec["company_id"])
             else:
                 existing = by_email.get(key[1]) if key[0] == "e" else by_id.get(key)
                 earlier = pending.get(key)
                 why = "email" if key[0] == "e" else "id and name"
             if existing is None and earlier is None:
                 if key[0] == "n":
-                    pending_names.setdefault(key[1], []).append((line, rec))
+                    pending_names.add((line, rec), key[1], rec["_phone"], rec["company_id"])
                 else:
                     pending[key] = (line, rec)
                 rec["_line"] = line
@@ -228,16 +218,52 @@ class ContactWriter(Writer):
                     res.add_bad(line, exc.message)
                     continue
                 self.update(existing, rec)
+                if key[0] == "n":  # found from now on by its new phone or company too
+                    by_name.add(existing, key[1], rec["_phone"], rec["company_id"])
                 res.updated += 1
             else:
                 _merge(earlier[1], rec)
+                if key[0] == "n":  # found from now on by its new phone or company too
+                    other = earlier[1]
+                    pending_names.add(earlier, key[1], other["_phone"], other["company_id"])
                 res.updated += 1
         if new and self.existing_max:
             res.likely_duplicates += self.lookalikes(new)
         if new and res.writing:
             self.insert(new)
+            for r in new:
+                if r["key"][0] == "n" and "_cid" in r:
+                    by_name.add(r["_cid"], r["key"][1], r["_phone"], r["company_id"])
         elif new:
             res.created += len(new)  # counted for the report; rolled back anyway
+
+    def namesakes(self, recs: list[dict]) -> Namesakes:
+        """The stored contacts without an email that share a name with these rows without
+        one. Kept from batch to batch (the contacts this import writes are added as it
+        writes them), so each name is read once; forgotten when it grows big, so memory
+        stays flat."""
+        found = self.stored_names
+        names = list({r["key"][1] for r in recs} - self.loaded_names)
+        if len(found) + len(names) > NAMESAKES_KEPT:
+            found.clear()
+            self.loaded_names.clear()
+            names = list({r["key"][1] for r in recs})
+        for cid, lowered, company, phone, e164 in bulk.select_in(
+            self.conn,
+            lambda part: select(
+                Contact.id,
+                func.lower(Contact.name),
+                Contact.company_id,
+                Contact.phone,
+                Contact.phone_e164,
+            ).where(Contact.email.is_(None), func.lower(Contact.name).in_(part)),
+            names,
+            "SELECT id, lower(name), company_id, phone, phone_e164 FROM contacts "
+            "WHERE email IS NULL AND lower(name) IN ({marks})",
+        ):
+            found.add(cid, lowered, phone_key(phone, e164), company)
+        self.loaded_names.update(names)
+        return found
 
     def lookalikes(self, recs: list[dict]) -> int:
         """How many of `recs` have the name or the phone of a contact from before the import
@@ -433,36 +459,50 @@ def phone_key(phone: str | None, e164: str | None) -> str | None:
     return digits or phone.casefold()
 
 
-def same_person(
-    phone: str | None, company: int | None, other_phone: str | None, other_company: int | None
-) -> str | None:
-    """Whether two contacts without an email and with the same name are one person, and
-    by what: the same phone ("name and phone"), else the same company ("name and
-    company"), else when neither has a phone or a company, since then the name is all
-    there is to go by ("name (neither has a phone or company)"). Otherwise None: people
-    who share a name are different people (three Maria Garcias with three phones)."""
-    if phone and phone == other_phone:
-        return "name and phone"
-    if company is not None and company == other_company:
-        return "name and company"
-    if not phone and company is None and not other_phone and other_company is None:
-        return "name (neither has a phone or company)"
-    return None
+#: at most this many stored namesakes are kept between batches (`ContactWriter.namesakes`)
+NAMESAKES_KEPT = 100_000
 
 
-def _same_name(rec: dict, stored: dict, pending: dict):
-    """(stored id, earlier (line, rec), why) of the contact a row without email is the
-    same person as (`same_person`): a stored one first, else an earlier row of the batch."""
-    name, phone, company = rec["key"][1], rec["_phone"], rec["company_id"]
-    for cid, other_company, other_phone in stored.get(name, ()):
-        why = same_person(phone, company, other_phone, other_company)
-        if why:
-            return cid, None, why
-    for line, other in pending.get(name, ()):
-        why = same_person(phone, company, other["_phone"], other["company_id"])
-        if why:
-            return None, (line, other), why
-    return None, None, ""
+class Namesakes:
+    """Contacts without an email, by name, and the rule for when a row is one of them.
+
+    People who share a name are different people. A row without an email is the same
+    person as a contact of the same name (`lower`) only when their phones match (compared
+    by `phone_key`: "name and phone"), else their companies ("name and company"), else when
+    neither has a phone or a company, since then the name is all there is to go by ("name
+    (neither has a phone or company)"). Three Maria Garcias with three phones are three
+    people. Indexed, so a file of many namesakes costs a look-up per row, not a scan."""
+
+    def __init__(self) -> None:
+        self.by_phone: dict[tuple[str, str], Any] = {}
+        self.by_company: dict[tuple[str, int], Any] = {}
+        self.bare: dict[str, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_phone) + len(self.by_company) + len(self.bare)
+
+    def clear(self) -> None:
+        self.by_phone.clear()
+        self.by_company.clear()
+        self.bare.clear()
+
+    def add(self, who: Any, name: str, phone: str | None, company: int | None) -> None:
+        if phone:
+            self.by_phone.setdefault((name, phone), who)
+        if company is not None:
+            self.by_company.setdefault((name, company), who)
+        if not phone and company is None:
+            self.bare.setdefault(name, who)
+
+    def find(self, name: str, phone: str | None, company: int | None) -> tuple[Any, str]:
+        """(the one this row is, why) or (None, "")."""
+        if phone and (who := self.by_phone.get((name, phone))) is not None:
+            return who, "name and phone"
+        if company is not None and (who := self.by_company.get((name, company))) is not None:
+            return who, "name and company"
+        if not phone and company is None and (who := self.bare.get(name)) is not None:
+            return who, "name (neither has a phone or company)"
+        return None, ""
 
 
 def _merge(into: dict, rec: dict) -> None:
