@@ -133,3 +133,11 @@ def test_dates_and_footers_of_every_entry_apply():
     for line in ("Confidential Information - Do Not Distribute", "Copyright (c) 2000-2026"):
         assert sources.FOOTERS.match(line)
     assert not sources.FOOTERS.match("Ada Lovelace")
+
+
+def test_null_words_are_empty_in_every_file_but_termcrms_own(crm, tmp_path):
+    assert sources.TERMCRM.null_words == frozenset() and "N/A" in sources.PLAIN.null_words
+    f = tmp_path / "sheet.csv"
+    f.write_text("Name,Phone\nAda,null\nBea,N/A\n", encoding="utf-8")
+    crm.json("import", "contacts", f)
+    assert {c["phone"] for c in crm.json("contact", "list")} == {None}

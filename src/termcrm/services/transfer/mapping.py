@@ -20,7 +20,7 @@ from termcrm.errors import Invalid
 from termcrm.services.transfer import sources as tools
 from termcrm.services.transfer.formats.csv import split_list
 from termcrm.services.transfer.rows import Row
-from termcrm.services.transfer.sources import GOOGLE_MULTI, NULL_WORDS, detect_format, norm
+from termcrm.services.transfer.sources import GOOGLE_MULTI, detect_format, norm
 
 SKIP = "skip"
 CUSTOM = "custom"
@@ -405,7 +405,7 @@ def _plan(mapping: Mapping):
                 custom.append((i, keys[i], placeholder))
             elif t.startswith(FIELD_PREFIX):
                 custom.append((i, t[len(FIELD_PREFIX) :], None))
-    nulls = mapping.source_format != "termcrm"  # termcrm's own cells are taken as written
+    nulls = tools.source(mapping.source_format).null_words  # none for termcrm's own files
     plan = (single, choices, tags, custom, contacts, nulls)
     mapping._plan = plan
     return plan
@@ -415,7 +415,7 @@ def apply(mapping: Mapping, cells: list[str]) -> Row:
     """One row's cells as field values, tags and custom fields."""
     single, choices, tag_cols, custom_cols, contacts, nulls = _plan(mapping)
     if nulls:  # `null`, `N/A`... written into empty cells
-        cells = ["" if c in NULL_WORDS else c for c in cells]
+        cells = ["" if c in nulls else c for c in cells]
     # a comprehension: this runs for every row of an import
     values = {target: v for target, i in single if (v := cells[i]) and not v.isspace()}
     tags: list[str] = []

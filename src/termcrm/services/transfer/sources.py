@@ -42,6 +42,11 @@ def detect(*, all_of: Iterable[str] = (), any_of: Iterable[str] = ()) -> Detect:
 EVERY_KIND = "*"
 
 
+#: Words spreadsheets and database exports write into empty cells (HubSpot re-saved through
+#: Excel: `null`); read as empty in every file but termcrm's own.
+NULL_WORDS = frozenset({"null", "NULL", "Null", "N/A", "n/a", "#N/A", "NaN", "None", "nil"})
+
+
 @dataclass(frozen=True)
 class Source:
     """One tool's exports."""
@@ -55,6 +60,8 @@ class Source:
     own_aliases_only: frozenset[str] = frozenset()
     #: normalised header -> the value the tool writes there to mean "nothing"
     placeholders: dict[str, str] = field(default_factory=dict)
+    #: cells holding exactly one of these are empty (a file re-saved by a spreadsheet)
+    null_words: frozenset[str] = NULL_WORDS
     #: several values in one cell are joined by this (besides `;`)
     multi: str | None = None
     #: date and date-time shapes (`strptime`), tried after ISO 8601
@@ -115,6 +122,7 @@ TERMCRM = Source(
             for kind in ("companies", "interactions", "deals", "tasks", "cases")
         },
     },
+    null_words=frozenset(),  # its cells are taken as written: `None` may be a name
     quirks=("Its own exports: ids kept when restoring into an empty table, cells as written.",),
 )
 
@@ -404,10 +412,6 @@ def aliases(kind: str) -> Iterable[tuple[Source, str, tuple[str, ...]]]:
 
 #: Google's separator of several values in one cell (the writers split emails and phones).
 GOOGLE_MULTI = GOOGLE.multi
-
-#: Words spreadsheets and database exports write into empty cells (HubSpot re-saved through
-#: Excel: `null`); read as empty in every file but termcrm's own.
-NULL_WORDS = frozenset({"null", "NULL", "Null", "N/A", "n/a", "#N/A", "NaN", "None", "nil"})
 
 #: Dates as spreadsheets write them whoever made the file: day first with dots (European
 #: locales) and written-out months.
