@@ -115,6 +115,18 @@ def _report_bad(result) -> None:
         out.hint(f"  ... and {rest} more bad rows (--json lists every row)")
 
 
+def _report_skips(result, most: int = 50) -> None:
+    """The rows a dry run skips as duplicates, one line each: why, and what they match."""
+    if not result.skips:
+        return
+    out.ok("Skipped as duplicates:")
+    for skip in result.skips[:most]:
+        out.ok(f"  line {skip.line}: {skip.reason}")
+    rest = result.skipped - min(most, len(result.skips))
+    if rest:
+        out.ok(f"  ... and {rest} more (--json lists every skipped row)")
+
+
 def _print_mapping(result) -> None:
     delim = {"\t": "tab", "": "-"}.get(result.delimiter, result.delimiter)
     out.ok(f"File: {result.path} ({result.source_format}, {result.encoding}, delimiter {delim!r})")
@@ -190,6 +202,7 @@ def _run_import(
         out.json(result.as_dict())
     elif dry_run:
         _print_mapping(result)
+        _report_skips(result)
         out.ok(f"Dry run, nothing was written: {_summary(result)}.")
     else:
         out.ok(f"Imported {kind} from {file}: {_summary(result)}.")

@@ -71,6 +71,67 @@ def record_stage(session: Session, contact: Contact, old: str | None, actor: str
     )
 
 
+#: what `clean_contact` returns when it is not told the region: the configured one
+_DEFAULT_REGION = object()
+
+
+def clean_contact(
+    name: str | None,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    stage: str | None = None,
+    source: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+    cadence_days: int | str | None = None,
+    region: str | object | None = _DEFAULT_REGION,
+    checks: validate.Checks | None = None,
+) -> dict:
+    """A contact's own values checked and normalised, without a session: the one rule that
+    `add_contact` (so the CLI and the TUI) and imports share.
+
+    Blank values are None. The name falls back to the email, else the company, else the
+    phone (phone-synced address books hold contacts with only a number); a contact with
+    none of them is `Invalid`. `named` says whether the name was given. `stage` stays None
+    when not given (the caller's default applies); `region` reads national phone numbers
+    (default: the configured one, `phones.default_region`); `cadence_days` is a number of
+    days or the text `parse_cadence` reads (`6w`). Every invalid value is reported at once
+    (`Invalid.problems`); with `checks`, they are noted there for the caller to raise with
+    its own."""
+    own = checks is None
+    checks = checks if checks is not None else validate.Checks()
+    text = validate.text  # (each call only when there is a value: imports run this per row)
+    email = checks(validate.email, email)
+    given = checks(text, name, "name", max_len=200) if name is not None else None
+    company = checks(text, company, "company", max_len=200) if company is not None else None
+    phone = checks(text, phone, "phone", max_len=64) if phone is not None else None
+    name = given or email or company or phone
+    if name is None and not checks.failed("name", "email", "company", "phone"):
+        checks.note(Invalid("A contact needs a name, an email, a company or a phone", field="name"))
+    if region is _DEFAULT_REGION:
+        region = phones.default_region()
+    values = {
+        "name": name,
+        "named": given is not None,
+        "email": email,
+        "phone": phone,
+        "phone_e164": phones.e164(phone, region) if phone else None,
+        "company": company,
+        "title": checks(text, title, "title", max_len=200) if title is not None else None,
+        "stage": checks(validate.choice, stage, CONTACT_STAGES, "stage") if stage else None,
+        "source": checks(text, source, "source", max_len=100) if source is not None else None,
+        "owner": checks(text, owner, "owner", max_len=100) if owner is not None else None,
+        "notes": checks(text, notes, "notes", max_len=20000) if notes is not None else None,
+        "cadence_days": checks(_cadence, cadence_days) if cadence_days is not None else None,
+    }
+    if own:
+        checks.done()
+    return values
+
+
 def add_contact(
     session: Session,
     name: str | None,
@@ -88,38 +149,41 @@ def add_contact(
     cadence_days: int | str | None = None,
     actor: str | None = None,
 ) -> Contact:
-    """Create a contact. Raises Invalid for bad values (every one of them at once, in
-    `Invalid.problems`), Conflict for a taken email. `cadence_days` may be a number of days
-    or the text `parse_cadence` reads (`6w`)."""
+    """Create a contact. Raises Invalid for bad values (`clean_contact`; every one of them
+    at once, in `Invalid.problems`), Conflict for a taken email."""
     checks = validate.Checks()
-    email = checks(validate.email, email)
-    name = checks(validate.text, name, "name", max_len=200) or email
-    if not name and not checks.failed("name", "email"):
-        checks.note(Invalid("A contact needs a name or an email", field="name"))
-    phone = checks(validate.text, phone, "phone", max_len=64)
-    values = {
-        "title": checks(validate.text, title, "title", max_len=200),
-        "stage": checks(validate.choice, stage or "lead", CONTACT_STAGES, "stage"),
-        "source": checks(validate.text, source, "source", max_len=100),
-        "owner": checks(validate.text, owner, "owner", max_len=100),
-        "notes": checks(validate.text, notes, "notes", max_len=20000),
-        "cadence_days": checks(_cadence, cadence_days),
-    }
-    tags, fields = labels.checked(checks, tags, fields)
-    checks.done()
-    _check_email_free(session, email)
-    contact = Contact(
-        name=name,
+    v = clean_contact(
+        name,
         email=email,
         phone=phone,
-        phone_e164=phones.e164(phone, phones.default_region()),
-        **values,
+        company=company,
+        title=title,
+        stage=stage,
+        source=source,
+        owner=owner,
+        notes=notes,
+        cadence_days=cadence_days,
+        checks=checks,
     )
-    contact.owner = contact.owner or actor
-    if company:
-        contact.company_id = company_for(session, company).id
+    tags, fields = labels.checked(checks, tags, fields)
+    checks.done()
+    _check_email_free(session, v["email"])
+    contact = Contact(
+        name=v["name"],
+        email=v["email"],
+        phone=v["phone"],
+        phone_e164=v["phone_e164"],
+        title=v["title"],
+        stage=v["stage"] or "lead",
+        source=v["source"],
+        owner=v["owner"] or actor,
+        notes=v["notes"],
+        cadence_days=v["cadence_days"],
+    )
+    if v["company"]:
+        contact.company_id = company_for(session, v["company"]).id
     session.add(contact)
-    _flush_unique(session, email)
+    _flush_unique(session, v["email"])
     _set_tags(session, contact, add=tags)
     _set_fields(session, contact, fields)
     record_stage(session, contact, None, actor)
