@@ -134,12 +134,36 @@ def _report_bad(result) -> None:
 
 
 def _print_mapping(result) -> None:
+    if result.properties is not None:
+        _print_properties(result)
+        return
     delim = {"\t": "tab", "": "-"}.get(result.delimiter, result.delimiter)
     out.ok(f"File: {result.path} ({result.source_format}, {result.encoding}, delimiter {delim!r})")
     out.ok("Columns:")
     width = max((len(c) for c, _ in result.mapping), default=0)
     for column, where in result.mapping:
         out.ok(f"  {column.ljust(width)}  ->  {where}")
+
+
+def _print_properties(result) -> None:
+    """A vCard file: where each property goes (cards that have it), and what is dropped."""
+    n = result.rows
+    out.ok(
+        f"File: {result.path} ({result.source_format}, {result.encoding}, {n} card{'s' * (n != 1)})"
+    )
+    out.ok("Properties (cards that have them):")
+    rows = [(f"{p['property']} ({p['cards']})", p) for p in result.properties.rows()]
+    width = max((len(label) for label, _ in rows), default=0)
+    for (label, _p), (_prop, where) in zip(rows, result.mapping, strict=False):
+        out.ok(f"  {label.ljust(width)}  ->  {where}")
+
+
+def _dropped_note(result) -> None:
+    """After a vCard import: what was not kept (PHOTO...), so nothing goes without a word."""
+    if result.properties is None:
+        return
+    for prop, cards, why in result.properties.dropped():
+        out.hint(f"Note: {prop} not imported ({cards} card{'s' * (cards != 1)}): {why}")
 
 
 def _summary(result) -> str:
@@ -211,6 +235,7 @@ def _run_import(
         out.ok(f"Dry run, nothing was written: {_summary(result)}.")
     else:
         out.ok(f"Imported {kind} from {file}: {_summary(result)}.")
+        _dropped_note(result)
     if result.skip_bad and result.bad_total and not json_:
         _report_bad(result)
     if result.likely_duplicates and not json_:

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from termcrm import phones
 from termcrm.dates import now
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import refs, validate
+from termcrm.services import names, refs, validate
 from termcrm.services.companies import company_for
 from termcrm.services.search import ContactQuery, narrowed
 from termcrm.store import search_index
@@ -89,13 +89,20 @@ def add_contact(
     notes: str | None = None,
     fields: Mapping[str, str] | None = None,
     cadence_days: int | None = None,
+    parts: Mapping[str, str | None] | None = None,
+    uid: str | None = None,
     actor: str | None = None,
 ) -> Contact:
-    """Create a contact. Raises Invalid for bad values, Conflict for a taken email."""
+    """Create a contact. Raises Invalid for bad values, Conflict for a taken email.
+    `parts`: the name's parts (`names.PARTS`); without a `name` the display name is made
+    from them (`names.compose`)."""
     email = validate.email(email)
-    name = validate.text(name, "name", max_len=200) or email
+    parts = names.clean(parts or {})
+    name = validate.text(name, "name", max_len=200) or names.compose(parts) or email
     if not name:
         raise Invalid("A contact needs a name or an email", field="name")
+    if len(name) > 200:
+        raise Invalid("Name is longer than 200 characters", field="name")
     _check_email_free(session, email)
     phone = validate.text(phone, "phone", max_len=64)
     contact = Contact(
@@ -109,6 +116,8 @@ def add_contact(
         owner=validate.text(owner, "owner", max_len=100) or actor,
         notes=validate.text(notes, "notes", max_len=20000),
         cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+        uid=validate.text(uid, "uid", max_len=255),
+        **parts,
     )
     if company:
         contact.company_id = company_for(session, company).id
@@ -139,13 +148,23 @@ def edit_contact(
     remove_tags: Iterable[str] = (),
     tags: Iterable[str] | None = None,
     fields: Mapping[str, str] | None = None,
+    parts: Mapping[str, str | None] | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Change the given attributes; None leaves one as it is. An empty string clears it
     (`--email ""`), except for the name and stage which cannot be blank. `tags` replaces
-    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some."""
+    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some.
+    The display name and the name's `parts` follow each other as `names.edited` says."""
+    new_name = None
     if name is not None:
-        contact.name = validate.text(name, "name", required=True, max_len=200)
+        new_name = validate.text(name, "name", required=True, max_len=200)
+    if new_name is not None or any(v is not None for v in (parts or {}).values()):
+        display, new_parts = names.edited(contact.name, names.of(contact), parts or {}, new_name)
+        if len(display) > 200:
+            raise Invalid("Name is longer than 200 characters", field="name")
+        contact.name = display
+        for key, value in new_parts.items():
+            setattr(contact, key, value)
     if email is not _UNSET and email is not None:
         new_email = validate.email(email)  # "" clears
         _check_email_free(session, new_email, contact.id)

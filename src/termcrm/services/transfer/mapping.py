@@ -42,7 +42,9 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("firstname", "givenname", "first"),
     "middle_name": ("middlename", "additionalname"),
     "last_name": ("lastname", "familyname", "surname", "last"),
-    "suffix": ("namesuffix", "suffix"),
+    "name_suffix": ("namesuffix", "suffix"),
+    "name_prefix": ("nameprefix",),
+    "uid": ("uid",),
     "email": (
         "email",
         "emailaddress",
@@ -191,6 +193,9 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "cases": (),
 }
 
+#: Targets that were renamed, still accepted by `--map` (`suffix`: the name's, vCard's N).
+RENAMED = {"suffix": "name_suffix"}
+
 #: Fields that collect every column mapped to them instead of taking the first non-empty.
 MULTI = {"tags"}
 
@@ -274,7 +279,7 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None) -> Mapping:
     """The mapping for a file of `kind` with this header row (overrides win)."""
-    overrides = dict(overrides or {})
+    overrides = {k: RENAMED.get(v, v) for k, v in (overrides or {}).items()}
     aliases = ALIASES[kind]
     fmt = detect_format(kind, headers)
     normed = [norm(h) for h in headers]

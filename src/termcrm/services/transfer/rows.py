@@ -71,6 +71,8 @@ class ImportResult:
     skip_bad: bool = False
     rejects: str | None = None  # where the bad rows were written (--skip-bad)
     sink: Any = field(default=None, repr=False)  # called with each bad row (the rejects)
+    #: a vCard file: where each property went (`formats.vcard_props.Plan`)
+    properties: Any = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -118,6 +120,7 @@ class ImportResult:
             "error_count": self.bad_total,
             "skip_bad": self.skip_bad,
             "rejects": self.rejects,
+            **({"properties": self.properties.rows()} if self.properties is not None else {}),
         }
 
 

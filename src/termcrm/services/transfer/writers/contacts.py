@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 
 from termcrm import phones
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import validate
+from termcrm.services import names, validate
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
@@ -24,6 +24,10 @@ from termcrm.store.models import (
     email_key,
 )
 from termcrm.vocab import CONTACT_STAGES
+
+#: the name's parts (`names.PARTS`): stored when a file has them (vCard N, First/Last Name)
+NAME_KEYS = frozenset(names.PARTS)
+NO_PARTS = names.empty()
 
 
 class Hidden(Exception):
@@ -71,11 +75,11 @@ class ContactWriter(Writer):
         name = get("name")
         if name is not None and not (name and name == name.strip() and len(name) <= 200):
             name = text(name, "name", max_len=200)
-        if name is None:
-            parts = [
-                v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
-            ]
-            name = text(" ".join(parts), "name", max_len=200) if parts else None
+        parts = NO_PARTS
+        if not NAME_KEYS.isdisjoint(v):
+            parts = names.clean(v)
+            if name is None and (made := names.compose(parts)):
+                name = text(made, "name", max_len=200)
         named = name is not None
         if name is None:
             name = mail or company or phone  # phone-only contacts (phone-synced Google)
@@ -112,6 +116,9 @@ class ContactWriter(Writer):
             notes = text(notes, "notes", max_len=20000)
         tags = row.tags
         raw_id = get("id", "")
+        uid = get("uid")
+        if uid is not None:
+            uid = text(uid, "uid", max_len=255)
         rec = {
             "name": name,
             "named": named,
@@ -132,6 +139,8 @@ class ContactWriter(Writer):
             "id": raw_id,
             "_nid": None,
             "history": history,
+            "parts": parts,
+            "uid": uid,
         }
         if self.opts.own_format and raw_id.strip():  # checked last, as before
             rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
@@ -270,16 +279,20 @@ class ContactWriter(Writer):
     CONTACT_COLUMNS = [
         "id", "name", "email", "email_key", "phone", "phone_e164", "title", "company_id",
         "stage", "source", "owner", "notes", "cadence_days", "created_at", "updated_at",
+        *names.PARTS, "uid",
     ]  # fmt: skip
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
     @staticmethod
     def contact_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
         """A new contact's values in the order of `CONTACT_COLUMNS`."""
+        p = rec["parts"]
         return (
             cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"],
             rec["phone_e164"], rec["title"], rec["company_id"], stage, rec["source"],
             rec["owner"], rec["notes"], rec["cadence_days"], created, updated,
+            p["name_prefix"], p["first_name"], p["middle_name"], p["last_name"],
+            p["name_suffix"], rec["uid"],
         )  # fmt: skip
 
     def insert(self, recs: list[dict]) -> None:
@@ -367,6 +380,10 @@ class ContactWriter(Writer):
         for key in ("email", "phone", "title", "company_id", "source", "notes", "cadence_days"):
             if rec[key] is not None:
                 values[key] = rec[key]
+        if rec["parts"] is not NO_PARTS:
+            values.update(rec["parts"])  # the file's name: all its parts (N is one property)
+        if rec["uid"] is not None:
+            values["uid"] = rec["uid"]
         if "email" in values:
             values["email_key"] = email_key(values["email"])
         if rec["phone"] is not None:
@@ -414,6 +431,10 @@ def _merge(into: dict, rec: dict) -> None:
             into[key] = rec[key]
     if rec["phone"] is not None:
         into["phone_e164"] = rec["phone_e164"]
+    if rec["parts"] is not NO_PARTS:
+        into["parts"] = rec["parts"]
+    if rec["uid"] is not None:
+        into["uid"] = rec["uid"]
     into["tags"] = sorted(set(into["tags"]) | set(rec["tags"]))
     into["fields"] = {**into["fields"], **rec["fields"]}
 
