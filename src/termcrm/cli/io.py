@@ -156,6 +156,8 @@ def _print_properties(result) -> None:
     width = max((len(label) for label, _ in rows), default=0)
     for (label, _p), (_prop, where) in zip(rows, result.mapping, strict=False):
         out.ok(f"  {label.ljust(width)}  ->  {where}")
+    if not rows:
+        out.ok("  (none: no card could be read)")
 
 
 def _dropped_note(result) -> None:

@@ -10,6 +10,7 @@ and other programs simply ignore them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -117,7 +118,8 @@ def _cards(
             card = vobject.readOne(block)
             row = card_row(card, actor, plan)
         except Exception as exc:  # vobject raises many kinds on malformed cards
-            why = (str(exc).splitlines() or [type(exc).__name__])[0][:200]
+            why = (str(exc).splitlines() or [type(exc).__name__])[0]
+            why = re.sub(r"^At line \d+: ", "", why)[:200]  # vobject's count, not the file's
             label = _label(block.splitlines())
             yield line, Rejected(f"the vCard {label} is not valid: {why}")
             continue

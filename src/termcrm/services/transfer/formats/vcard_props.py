@@ -137,8 +137,16 @@ class Plan:
 
 
 def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, list):
         return " ".join(_text(v) for v in value if _text(v))
+    if hasattr(value, "family"):  # a second N (an ALTID alternative): as the card wrote it
+        return ";".join(
+            _text(getattr(value, k)) for k in ("family", "given", "additional", "prefix", "suffix")
+        )
+    if hasattr(value, "street"):
+        return _adr(value)
     return str(value).strip()
 
 
