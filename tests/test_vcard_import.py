@@ -449,3 +449,23 @@ def test_the_real_program_imports_and_exports_a_vcard(run_termcrm, tmp_path):
     r = run_termcrm("export", "contacts", "--format", "vcf")
     assert r.returncode == 0, r.stderr
     assert "LABEL;TYPE=WORK:Hauptstr. 5\\n10115 Berlin\\nGermany" in r.stdout.splitlines()
+
+
+@pytest.mark.postgres
+def test_vcard_names_and_uid_on_postgresql(pg_url, crm, tmp_path):
+    """Migration 0011 on PostgreSQL: the parts and the UID are stored and exported back."""
+    f = tmp_path / "full.vcf"
+    f.write_text(FULL, encoding="utf-8")
+    crm.ok("--db", pg_url, "import", "contacts", f)
+    crm.ok("--db", pg_url, "contact", "add", "--first", "Ada", "--last", "Lovelace")
+    crm.ok("--db", pg_url, "contact", "edit", "ada", "--last", "King")
+    people = _people(crm, "--db", pg_url)
+    assert people["Ada King"]["last_name"] == "King"
+    mark = people["Dr. Mark Schröder II"]
+    assert (mark["uid"], mark["middle_name"]) == (
+        "urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1",
+        "Karl",
+    )
+    vcf = crm.ok("--db", pg_url, "export", "contacts", "--format", "vcf")
+    assert "N:Schröder;Mark;Karl;Dr.;II" in vcf.splitlines()
+    assert "UID:urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1" in vcf.splitlines()
