@@ -135,11 +135,10 @@ def test_text_and_date_birthdays(crm):
 def test_an_unparsable_card_is_one_clear_error_naming_it_and_nothing_is_written(crm, tmp_path):
     r = crm("import", "contacts", FIXTURES / "unparsable.vcf")
     assert r.exit_code == 2
-    assert r.stderr.splitlines() == [
-        f"Error: 1 bad row in {FIXTURES / 'unparsable.vcf'}; nothing was imported",
-        "  line 6: the vCard 'Uli Unparsable' is not valid: "
-        "Failed to parse line: THIS LINE HAS NO COLON",
-    ]
+    assert r.stderr == (
+        f"Error: {FIXTURES / 'unparsable.vcf'}, line 6: the vCard 'Uli Unparsable' is not "
+        "valid: Failed to parse line: THIS LINE HAS NO COLON; nothing was imported\n"
+    )
     assert crm.json("contact", "list") == []
     rejects = tmp_path / "bad.csv"
     out = crm.ok(
@@ -153,10 +152,28 @@ def test_an_unparsable_card_is_one_clear_error_naming_it_and_nothing_is_written(
 def test_a_card_without_end_is_named(crm):
     r = crm("import", "contacts", FIXTURES / "unterminated.vcf")
     assert r.exit_code == 2
-    assert (
-        "line 1: the vCard 'second contact with a minimal vCard' has no END:VCARD "
-        "(the file ends inside it)" in r.stderr
+    assert r.stderr == (
+        f"Error: {FIXTURES / 'unterminated.vcf'}, line 1: the vCard 'second contact with a "
+        "minimal vCard' has no END:VCARD (the file ends inside it); nothing was imported\n"
     )
+    assert crm.json("contact", "list") == []
+
+
+def test_several_bad_cards_are_listed_each_by_name(crm, tmp_path):
+    f = tmp_path / "two.vcf"
+    f.write_text(
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ann Bad\nEMAIL:ann-at-example\nEND:VCARD\n"
+        "BEGIN:VCARD\nVERSION:3.0\nFN:Ben Broken\nNO COLON HERE\nEND:VCARD\n",
+        encoding="utf-8",
+    )
+    r = crm("import", "contacts", f)
+    assert r.exit_code == 2
+    lines = r.stderr.splitlines()
+    assert lines[0] == f"Error: 2 bad rows in {f}; nothing was imported"
+    assert "  line 6: the vCard 'Ben Broken' is not valid: Failed to parse line: NO COLON HERE" in (
+        lines
+    )
+    assert any(line.startswith("  line 1: Invalid email 'ann-at-example'") for line in lines)
     assert crm.json("contact", "list") == []
 
 
@@ -356,7 +373,9 @@ def test_hostile_values_in_a_card(crm, tmp_path):
     )
     r = crm("import", "contacts", f)
     assert r.exit_code == 2
-    assert "line 8: Last name is longer than 100 characters" in r.stderr
+    assert r.stderr == (
+        f"Error: {f}, line 8: Last name is longer than 100 characters; nothing was imported\n"
+    )
     assert crm.json("contact", "list") == []
     crm.ok("import", "contacts", f, "--skip-bad", "--rejects", tmp_path / "r.csv")
     (eve,) = crm.json("contact", "list")

@@ -224,8 +224,13 @@ def _run_import(
             out.json(result.as_dict())
         elif dry_run:
             _print_mapping(result)
-        out.error(exc.message)
-        _report_bad(result)
+        if result.properties is not None and result.bad_total == 1:
+            # one bad card: one line that names it (the reason quotes the file: neutralised)
+            bad = result.bad[0]
+            out.error(f"{file}, line {bad.line}: {bad.reason}; nothing was imported")
+        else:
+            out.error(exc.message)
+            _report_bad(result)
         raise typer.Exit(2) from None
     finally:
         if bar is not None:

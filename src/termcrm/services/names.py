@@ -46,6 +46,7 @@ _PARTICLES = {
     "ten", "ter", "bin", "al", "el", "dos", "das", "zu", "af", "av",
 }  # fmt: skip
 _LETTER = re.compile(r"[^\W\d_]")
+_LABELS = {k: k.replace("_", " ") for k in PARTS}
 
 
 def _word(token: str) -> str:
@@ -115,7 +116,12 @@ def derive(name: str | None) -> Parts:
 
 def clean(parts: Mapping[str, str | None]) -> Parts:
     """Validated parts: trimmed text of at most 100 characters, blank as None."""
-    return {k: validate.text(parts.get(k), k.replace("_", " "), max_len=MAX_PART) for k in PARTS}
+    out = empty()
+    for k in PARTS:
+        v = parts.get(k)
+        if v:  # imports call this for every row: the absent parts cost nothing
+            out[k] = validate.text(v, _LABELS[k], max_len=MAX_PART)
+    return out
 
 
 def follows(name: str | None, parts: Mapping[str, str | None]) -> bool:
