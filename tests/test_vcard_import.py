@@ -293,6 +293,19 @@ def test_a_contact_without_a_uid_gets_a_stable_one(crm, tmp_path):
     assert "UID:contact-1@termcrm" in crm.ok("--db", other, "export", "contacts", "-F", "vcf")
 
 
+def test_a_second_email_is_set_with_a_typed_field_and_exported(crm):
+    crm.ok("contact", "add", "Ada Lovelace", "--email", "ada@example.org")
+    crm.ok("contact", "edit", "ada", "--field", "email 2 (home)=ada@home.example")
+    crm.ok("contact", "edit", "ada", "--field", "phone 2 (cell, pref)=+44 7700 900123")
+    (card,) = vobject.readComponents(crm.ok("export", "contacts", "--format", "vcf"))
+    assert [(e.value, e.params["TYPE"]) for e in card.contents["email"]] == [
+        ("ada@example.org", ["INTERNET"]),
+        ("ada@home.example", ["INTERNET", "HOME"]),
+    ]
+    assert card.tel.value == "+44 7700 900123"
+    assert card.tel.params["TYPE"] == ["CELL", "PREF"]
+
+
 def test_custom_fields_from_other_imports_go_out_as_properties(crm):
     crm.ok(
         "contact", "add", "Lin Kedin", "--field", "URL=https://www.linkedin.com/in/lin",
