@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from termcrm.errors import Invalid
-from termcrm.services.transfer.formats import vcard_props
+from termcrm.services.transfer.formats import vcard_lines, vcard_props
 from termcrm.services.transfer.formats.vcard_props import Plan, card_row
 from termcrm.services.transfer.rows import Rejected, Row
 
@@ -115,7 +115,7 @@ def _cards(
             yield line, Rejected(problem)
             continue
         try:
-            card = vobject.readOne(block)
+            card = vcard_lines.parse(block) or vobject.readOne(block)
             row = card_row(card, actor, plan)
         except Exception as exc:  # vobject raises many kinds on malformed cards
             why = (str(exc).splitlines() or [type(exc).__name__])[0]
