@@ -501,3 +501,11 @@ def test_vcard_names_and_uid_on_postgresql(pg_url, crm, tmp_path):
     vcf = crm.ok("--db", pg_url, "export", "contacts", "--format", "vcf")
     assert "N:Schröder;Mark;Karl;Dr.;II" in vcf.splitlines()
     assert "UID:urn:uuid:4fbe8971-0bc3-424c-9c26-36c3e1eff6b1" in vcf.splitlines()
+
+
+def test_the_type_of_a_missing_first_email_is_kept(crm, tmp_path):
+    crm.ok("contact", "add", "Ann", "--field", "email type=work", "--field", "phone type=cell")
+    (card,) = vobject.readComponents(crm.ok("export", "contacts", "--format", "vcf"))
+    assert "email" not in card.contents and "tel" not in card.contents
+    kept = json.loads(card.contents["x-termcrm-fields"][0].value)
+    assert kept == {"email type": "work", "phone type": "cell"}

@@ -393,6 +393,7 @@ def properties(rec: dict) -> tuple[list[tuple[str, Any, dict]], dict[str, str], 
         low = k.strip().lower()
         if low in ("email type", "phone type"):
             first_types[low.split()[0]] = [t.strip() for t in v.split(",") if t.strip()]
+            first_types[low] = (k, v)  # kept in X-TERMCRM-FIELDS when there is no such first
             continue
         if low in ("other emails", "other phones"):  # Google's ` ::: ` values
             prop = "EMAIL" if low == "other emails" else "TEL"
@@ -457,6 +458,10 @@ def card_for(rec: dict):
         suffix=parts["name_suffix"] or "",
     )
     extra, rest, first_types = properties(rec)
+    for what, typed_key in (("email", "email type"), ("phone", "phone type")):
+        if not rec[what] and typed_key in first_types:
+            k, v = first_types[typed_key]
+            rest[k] = v
     if rec["email"]:
         prop = card.add("email")
         prop.value = rec["email"]
