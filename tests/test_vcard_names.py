@@ -103,6 +103,20 @@ def test_renaming_rederives_parts_that_followed_the_name_and_an_empty_part_clear
     assert edited["name_prefix"] is None
 
 
+def test_a_new_name_with_some_parts_reads_the_others_from_the_new_name(crm):
+    crm.ok("contact", "add", "Ada Lovelace")
+    edited = crm.json("contact", "edit", "ada", "--name", "Grace Hopper", "--middle", "Brewster")
+    assert (edited["first_name"], edited["middle_name"], edited["last_name"]) == (
+        "Grace",
+        "Brewster",
+        "Hopper",
+    )
+    assert edited["name"] == "Grace Hopper"
+    crm.ok("contact", "add", "Alan Turing")
+    edited = crm.json("contact", "edit", "alan", "--name", "A. M. Turing")
+    assert edited["first_name"] is None  # no parts before, none given: none invented
+
+
 def test_hostile_parts_are_refused_with_one_line_and_change_nothing(crm):
     r = crm("contact", "add", "--first", "x" * 101)
     assert r.exit_code == 2

@@ -15,8 +15,9 @@ only when a file (vCard `N`, a CSV's First/Last Name columns) or the user (`cont
 - `edited`: what an edit gives. Parts a user gives replace those parts (an empty one
   clears it); a contact with no stored parts starts from `derive`. When the display name
   followed the parts before (it was `compose` of them, with or without the prefix) it
-  follows them again; a display name of its own is kept. Renaming a contact whose parts
-  followed its name re-derives the parts from the new name.
+  follows them again; a display name of its own is kept. A new display name (`--name`)
+  re-derives parts that followed the old name (parts given with it win), and leaves parts
+  of their own alone.
 """
 
 from __future__ import annotations
@@ -136,17 +137,19 @@ def edited(
 ) -> tuple[str, Parts]:
     """(display name, parts) after an edit: `changes` holds the parts the user gave ("" to
     clear one), `new_name` a display name the user gave (see the module's rules)."""
-    start = stored if given(stored) else derive(name)
     wanted = {k: v for k, v in changes.items() if k in PARTS and v is not None}
-    if new_name is not None and not wanted:
-        if given(stored) and follows(name, stored):
-            return new_name, derive(new_name)
-        return new_name, dict(stored)
+    if new_name is not None:
+        if given(stored) and not follows(name, stored):
+            base = dict(stored)  # parts of their own: kept
+        elif given(stored) or wanted:
+            base = derive(new_name)  # they followed the old name: they follow the new one
+        else:
+            return new_name, dict(stored)
+        return new_name, clean({**base, **wanted}) if wanted else base
     if not wanted:
         return name, dict(stored)
+    start = stored if given(stored) else derive(name)
     parts = clean({**start, **wanted})
-    if new_name is not None:
-        return new_name, parts
     if follows(name, start):
         with_prefix = name == compose(start, with_prefix=True) and bool(start["name_prefix"])
         made = compose(parts, with_prefix=with_prefix)

@@ -31,7 +31,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from termcrm.services import names
+from termcrm.services import names, records
 from termcrm.services.transfer.rows import Row
 
 MAX_VALUE = 20_000
@@ -443,7 +443,7 @@ def card_for(rec: dict):
     import vobject
 
     card = vobject.vCard()
-    card.add("uid").value = rec.get("uid") or f"contact-{rec['id']}@termcrm"
+    card.add("uid").value = rec.get("uid") or records.default_uid(rec["id"])
     card.add("fn").value = rec["name"]
     parts = {k: rec.get(k) for k in names.PARTS}
     derived = not names.given(parts)
