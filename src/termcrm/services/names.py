@@ -48,6 +48,7 @@ _PARTICLES = {
 }  # fmt: skip
 _LETTER = re.compile(r"[^\W\d_]")
 _LABELS = {k: k.replace("_", " ") for k in PARTS}
+_SHOWN = PARTS[1:]  # the display name leaves the prefix out
 
 
 def _word(token: str) -> str:
@@ -69,8 +70,8 @@ def given(parts: Mapping[str, str | None]) -> bool:
 
 def compose(parts: Mapping[str, str | None], *, with_prefix: bool = False) -> str:
     """The display name made from parts (see the module's rules)."""
-    keys = PARTS if with_prefix else PARTS[1:]
-    return " ".join(p.strip() for k in keys if (p := parts.get(k)) and p.strip())
+    keys = PARTS if with_prefix else _SHOWN
+    return " ".join([p.strip() for k in keys if (p := parts.get(k)) and not p.isspace()])
 
 
 def derive(name: str | None) -> Parts:
@@ -117,10 +118,14 @@ def derive(name: str | None) -> Parts:
 
 def clean(parts: Mapping[str, str | None]) -> Parts:
     """Validated parts: trimmed text of at most 100 characters, blank as None."""
-    out = empty()
+    out = dict.fromkeys(PARTS)
     for k in PARTS:
         v = parts.get(k)
-        if v:  # imports call this for every row: the absent parts cost nothing
+        if not v:  # imports call this for every row: the absent parts cost nothing,
+            continue
+        if v.isascii() and len(v) <= MAX_PART and v == v.strip() and "\x00" not in v:
+            out[k] = v  # and a clean ASCII part is what `validate.text` would give back
+        else:
             out[k] = validate.text(v, _LABELS[k], max_len=MAX_PART)
     return out
 

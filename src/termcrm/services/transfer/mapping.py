@@ -43,7 +43,8 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "middle_name": ("middlename", "additionalname"),
     "last_name": ("lastname", "familyname", "surname", "last"),
     "name_suffix": ("namesuffix", "suffix"),
-    "name_prefix": ("nameprefix",),
+    # termcrm's own `name_prefix` column only (`build`): Google's Name Prefix stays custom
+    "name_prefix": (),
     "uid": ("uid",),
     "email": (
         "email",
@@ -329,6 +330,8 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
     local = {k: list(v) for k, v in aliases.items()}
     if kind == "contacts" and "jobtitle" in normed:
         local["title"].remove("title")  # the honorific: kept as a custom field
+    if kind == "contacts" and fmt == "termcrm":
+        local["name_prefix"] = ["nameprefix"]
     if kind == "contacts" and fmt == "LinkedIn":
         local["created_at"] = ["connectedon"]
     sources: dict[str, list[int]] = {}

@@ -293,7 +293,9 @@ def _import_vcard(
         skip_bad=skip_bad,
         properties=plan,
     )
-    opts = Options(on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS))
+    opts = Options(
+        on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS), name_parts=True
+    )
     sink = csvfile.Rejects(out, None) if out else None
     try:
         return run_import(store, "contacts", cards, result, opts, rejects=sink)

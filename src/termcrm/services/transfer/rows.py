@@ -41,6 +41,9 @@ class Options:
     own_format: bool = False
     columns: set[str] = field(default_factory=set)  # the fields the file has columns for
     source_format: str = "CSV"  # the tool that wrote the file (`sources.detect_format`)
+    #: keep the name's parts as such (vCard N; termcrm's own files keep them anyway); other
+    #: tools' CSV name columns only make the display name, as they always did
+    name_parts: bool = False
 
 
 @dataclass

@@ -45,6 +45,8 @@ class ContactWriter(Writer):
         self.c_stages = ContactStageChange.__table__
         self.dt = bulk.datetime_param(conn)
         self.region = phones.default_region()
+        #: whether the name's parts are stored (vCard N, termcrm's own files)
+        self.keep_parts = opts.own_format or opts.name_parts
         #: the contacts there were before the import: new ones like them are counted
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
 
@@ -77,8 +79,9 @@ class ContactWriter(Writer):
             name = text(name, "name", max_len=200)
         parts = NO_PARTS
         if not NAME_KEYS.isdisjoint(v):
-            parts = names.clean(v)
-            if name is None and (made := names.compose(parts)):
+            if self.keep_parts:
+                parts = names.clean(v)
+            if name is None and (made := names.compose(parts if self.keep_parts else v)):
                 name = text(made, "name", max_len=200)
         named = name is not None
         if name is None:
@@ -279,18 +282,26 @@ class ContactWriter(Writer):
     CONTACT_COLUMNS = [
         "id", "name", "email", "email_key", "phone", "phone_e164", "title", "company_id",
         "stage", "source", "owner", "notes", "cadence_days", "created_at", "updated_at",
-        *names.PARTS, "uid",
     ]  # fmt: skip
+    #: with the name's parts and the vCard UID, for batches that have any
+    NAMED_COLUMNS = [*CONTACT_COLUMNS, *names.PARTS, "uid"]
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
     @staticmethod
     def contact_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
         """A new contact's values in the order of `CONTACT_COLUMNS`."""
-        p = rec["parts"]
         return (
             cid, rec["name"], rec["email"], email_key(rec["email"]), rec["phone"],
             rec["phone_e164"], rec["title"], rec["company_id"], stage, rec["source"],
             rec["owner"], rec["notes"], rec["cadence_days"], created, updated,
+        )  # fmt: skip
+
+    @staticmethod
+    def named_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
+        """A new contact's values in the order of `NAMED_COLUMNS`."""
+        p = rec["parts"]
+        return (
+            *ContactWriter.contact_row(cid, rec, stage, created, updated),
             p["name_prefix"], p["first_name"], p["middle_name"], p["last_name"],
             p["name_suffix"], rec["uid"],
         )  # fmt: skip
@@ -300,7 +311,10 @@ class ContactWriter(Writer):
         actor = self.opts.actor
         dt = self.dt
         keep_ids = self.keep_ids
-        row = self.contact_row
+        # most files have no name parts nor UIDs: their batches insert the usual columns
+        named = any(r["parts"] is not NO_PARTS or r["uid"] is not None for r in recs)
+        row = self.named_row if named else self.contact_row
+        columns = self.NAMED_COLUMNS if named else self.CONTACT_COLUMNS
         fresh = iter(self.ids.take(sum(1 for r in recs if not (keep_ids and r["_nid"]))))
         for rec in recs:
             nid = rec["_nid"]
@@ -328,7 +342,7 @@ class ContactWriter(Writer):
             inserted = insert_new(
                 conn,
                 self.c_contacts,
-                [dict(zip(self.CONTACT_COLUMNS, c, strict=True)) for c in contacts],
+                [dict(zip(columns, c, strict=True)) for c in contacts],
             )
             if len(inserted) < len(contacts):
                 self.written_meanwhile([r for r in recs if r["_cid"] not in inserted])
@@ -337,7 +351,7 @@ class ContactWriter(Writer):
                 fields = [x for x in fields if x[0] in inserted]
             self.result.created += len(inserted)
         else:
-            bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+            bulk.bulk_insert(conn, self.c_contacts, contacts, columns, converted=True)
             self.result.created += len(recs)
         bulk.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
         bulk.bulk_insert(conn, self.c_tags, tags, ["contact_id", "tag"])
