@@ -220,3 +220,20 @@ def test_migration_0011_upgrades_a_0010_database(db_path):
         ("Dr. Mark Schröder II", "mark@example.org", None, None)
     ]
     assert con.execute("select version_num from alembic_version").fetchone() == ("0011",)
+
+
+@pytest.mark.parametrize(
+    "value", ["Ada", " Ada ", "x" * 100, "x" * 101, "A\x00da", "Zoë", "", "\udcff"]
+)
+def test_the_fast_path_of_clean_is_validate_text(value):
+    """`names.clean` skips `validate.text` for clean ASCII parts: pinned to it here."""
+    from termcrm.errors import Invalid
+    from termcrm.services import validate
+
+    try:
+        expected = validate.text(value, "first name", max_len=100)
+    except Invalid as exc:
+        with pytest.raises(Invalid, match=exc.message.replace("(", r"\(").replace(")", r"\)")):
+            names.clean({"first_name": value})
+        return
+    assert names.clean({"first_name": value})["first_name"] == expected
