@@ -121,10 +121,13 @@ def test_vcard_from_a_phone_with_several_numbers_and_vcard4(crm, tmp_path):
     )
     assert g["tags"] == ["Computing", "Navy"]
     assert g["fields"] == {
-        "other emails": "g@home.example",
-        "other phones": "+1 555 0199",
-        "birthday": "19061209",
+        "email 2 (home)": "g@home.example",
+        "email type": "work",
+        "phone 2 (work)": "+1 555 0199",
+        "phone type": "cell",
+        "birthday": "1906-12-09",
     }
+    assert (g["first_name"], g["last_name"]) == ("Grace", "Hopper")
     assert g["owner"] == "tester"
     assert "Alan Turing" in people
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from tui_helpers import palette_options, palette_searched, text_of, wait_for
+from tui_helpers import palette_highlights, palette_options, palette_searched, text_of, wait_for
 
 from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.screens.agenda import AgendaScreen
@@ -126,7 +126,9 @@ async def test_the_palette_finds_a_contact_and_a_deal_and_opens_them(app, pages,
         await pilot.press("ctrl+p", *"hopper")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
-        await wait_for(pilot, lambda: "Grace Hopper" in palette_options(palette), timeout=15)
+        await wait_for(
+            pilot, lambda: palette_highlights(palette, "hopper", "Grace Hopper"), timeout=15
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         assert app.screen.contact_id == ids["grace"]
@@ -134,7 +136,9 @@ async def test_the_palette_finds_a_contact_and_a_deal_and_opens_them(app, pages,
         await pilot.press("escape", "ctrl+p", *"kernel audit")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
-        await wait_for(pilot, lambda: "Kernel audit" in palette_options(palette), timeout=15)
+        await wait_for(
+            pilot, lambda: palette_highlights(palette, "kernel audit", "Kernel audit"), timeout=15
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         detail = app.screen

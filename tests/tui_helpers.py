@@ -138,6 +138,20 @@ def palette_options(palette) -> list[str]:
             for i in range(options.option_count)]  # fmt: skip
 
 
+def palette_highlights(palette, typed: str, first_line: str) -> bool:
+    """The palette has searched for all of `typed` and its highlighted option (what enter
+    runs) begins with `first_line`."""
+    from textual.command import CommandList
+
+    if not palette_searched(palette, typed):
+        return False
+    lists = palette.query(CommandList)
+    if not lists or lists.first().highlighted is None:
+        return False
+    option = lists.first().get_option_at_index(lists.first().highlighted)
+    return str(option.prompt).split("\n")[0] == first_line
+
+
 def palette_searched(palette, typed: str) -> bool:
     """The palette has searched for all of `typed` and listed what it found (its search
     runs in a worker, restarted on each key)."""

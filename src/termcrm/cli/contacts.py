@@ -40,12 +40,36 @@ CadenceOpt = Annotated[
     ),
 ]
 
+FirstOpt = Annotated[
+    str | None, typer.Option("--first", "--given", help="First (given) name, for vCard's N.")
+]
+MiddleOpt = Annotated[str | None, typer.Option("--middle", help="Middle (additional) name.")]
+LastOpt = Annotated[
+    str | None, typer.Option("--last", "--family", help="Last (family) name, for vCard's N.")
+]
+PrefixOpt = Annotated[str | None, typer.Option("--prefix", help="Name prefix: Dr., Mrs.")]
+SuffixOpt = Annotated[str | None, typer.Option("--suffix", help="Name suffix: II, Jr., PhD.")]
+
 COLUMNS = ("id", "name", "email", "phone", "company", "stage", "owner", "tags")
+
+
+def _parts(first, middle, last, prefix, suffix) -> dict[str, str | None]:
+    """The name's parts as typed (None: not given; "" clears one on edit)."""
+    return {
+        "first_name": first,
+        "middle_name": middle,
+        "last_name": last,
+        "name_prefix": prefix,
+        "name_suffix": suffix,
+    }
 
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="Full name.")],
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Display name; made from --first/--last... when not given."),
+    ] = None,
     email: EmailOpt = None,
     phone: PhoneOpt = None,
     company: CompanyOpt = None,
@@ -57,16 +81,29 @@ def add(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    first: FirstOpt = None,
+    middle: MiddleOpt = None,
+    last: LastOpt = None,
+    prefix: PrefixOpt = None,
+    suffix: SuffixOpt = None,
     edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a contact (`--edit` writes the notes in $EDITOR).
+    """Add a contact (`--edit` writes the notes in $EDITOR); the name's parts are kept for
+    address books (`--first Mark --last Schröder --prefix Dr.`).
 
     Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
     """
     from termcrm.cli._editor import long_text
+    from termcrm.errors import Invalid
     from termcrm.services import contacts, dupes, records
 
+    parts = _parts(first, middle, last, prefix, suffix)
+    if not any((v or "").strip() for v in (name, email, company, phone, *parts.values())):
+        raise Invalid(
+            "Missing argument 'NAME' (or give the name's parts: --first, --last; or an "
+            "--email, --company or --phone to name the contact by)"
+        )
     notes = long_text(notes, edit_it=edit_, what="the notes on this contact", context=name)
     st = state()
     with st.store().write() as s:
@@ -84,6 +121,7 @@ def add(
             notes=notes,
             fields=field or (),
             cadence_days=cadence or None,
+            parts=parts,
             actor=st.actor,
         )
         view = contacts.view(s, contact)
@@ -179,6 +217,11 @@ def edit(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    first: FirstOpt = None,
+    middle: MiddleOpt = None,
+    last: LastOpt = None,
+    prefix: PrefixOpt = None,
+    suffix: SuffixOpt = None,
     edit_: EditOpt = False,
     consent: Annotated[
         list[str] | None,
@@ -192,14 +235,19 @@ def edit(
     json_: JsonOpt = False,
 ) -> None:
     """Change a contact, or every member of a segment; only the options given change.
-    `--email ""` clears an email; `--edit` opens the notes in $EDITOR.
+    `--email ""` clears an email; `--edit` opens the notes in $EDITOR. A display name made
+    from the name's parts follows them (`--last King`: "Ada Lovelace" becomes "Ada King").
 
     Example: crm contact edit --segment cold-leads --add-tag nurture --owner sam
     """
     from termcrm.cli._editor import current_text
     from termcrm.services import contacts, privacy, records, refs, segments
 
-    segments.check_bulk(contact, segment, name=name, email=email, phone=phone, notes=notes)
+    parts = _parts(first, middle, last, prefix, suffix)
+    segments.check_bulk(
+        contact, segment, name=name, email=email, phone=phone, notes=notes, first=first,
+        middle=middle, last=last, prefix=prefix, suffix=suffix,
+    )  # fmt: skip
     if segment is None:
         notes = current_text(
             notes,
@@ -230,7 +278,7 @@ def edit(
                 raise typer.Exit(1)
         else:
             people = [refs.contact(s, contact)]
-            changes.update(name=name, phone=phone, notes=notes)
+            changes.update(name=name, phone=phone, notes=notes, parts=parts)
             if email is not None:
                 changes["email"] = email
         for record in people:

@@ -128,12 +128,38 @@ def _report_skips(result, most: int = 50) -> None:
 
 
 def _print_mapping(result) -> None:
+    if result.properties is not None:
+        _print_properties(result)
+        return
     delim = {"\t": "tab", "": "-"}.get(result.delimiter, result.delimiter)
     out.ok(f"File: {result.path} ({result.source_format}, {result.encoding}, delimiter {delim!r})")
     out.ok("Columns:")
     width = max((len(c) for c, _ in result.mapping), default=0)
     for column, where in result.mapping:
         out.ok(f"  {column.ljust(width)}  ->  {where}")
+
+
+def _print_properties(result) -> None:
+    """A vCard file: where each property goes (cards that have it), and what is dropped."""
+    n = result.rows
+    out.ok(
+        f"File: {result.path} ({result.source_format}, {result.encoding}, {n} card{'s' * (n != 1)})"
+    )
+    out.ok("Properties (cards that have them):")
+    rows = [(f"{p['property']} ({p['cards']})", p) for p in result.properties.rows()]
+    width = max((len(label) for label, _ in rows), default=0)
+    for (label, _p), (_prop, where) in zip(rows, result.mapping, strict=False):
+        out.ok(f"  {label.ljust(width)}  ->  {where}")
+    if not rows:
+        out.ok("  (none: no card could be read)")
+
+
+def _dropped_note(result) -> None:
+    """After a vCard import: what was not kept (PHOTO...), so nothing goes without a word."""
+    if result.properties is None:
+        return
+    for prop, cards, why in result.properties.dropped():
+        out.hint(f"Note: {prop} not imported ({cards} card{'s' * (cards != 1)}): {why}")
 
 
 def _summary(result) -> str:
@@ -192,8 +218,13 @@ def _run_import(
             out.json(result.as_dict())
         elif dry_run:
             _print_mapping(result)
-        out.error(exc.message)
-        _report_bad(result)
+        if result.properties is not None and result.bad_total == 1:
+            # one bad card: one line that names it (the reason quotes the file: neutralised)
+            bad = result.bad[0]
+            out.error(f"{file}, line {bad.line}: {bad.reason}; nothing was imported")
+        else:
+            out.error(exc.message)
+            _report_bad(result)
         raise typer.Exit(2) from None
     finally:
         if bar is not None:
@@ -206,6 +237,7 @@ def _run_import(
         out.ok(f"Dry run, nothing was written: {_summary(result)}.")
     else:
         out.ok(f"Imported {kind} from {file}: {_summary(result)}.")
+        _dropped_note(result)
     if result.skip_bad and result.bad_total and not json_:
         _report_bad(result)
     if result.likely_duplicates and not json_:

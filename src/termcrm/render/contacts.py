@@ -43,6 +43,11 @@ def profile_table(detail) -> Table:
     grid.add_column(style="bold")
     grid.add_column()
     rows = [
+        ("Prefix", c.name_prefix),
+        ("First name", c.first_name),
+        ("Middle name", c.middle_name),
+        ("Last name", c.last_name),
+        ("Suffix", c.name_suffix),
         ("Email", c.email),
         ("Phone", c.phone),
         ("Company", detail.view.company),

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from termcrm import phones
 from termcrm.dates import now
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import labels, refs, validate
+from termcrm.services import labels, names, refs, validate
 from termcrm.services.companies import company_for
 from termcrm.services.search import ContactQuery, narrowed
 from termcrm.store import search_index
@@ -109,7 +109,7 @@ def clean_contact(
     company = checks(text, company, "company", max_len=200) if company is not None else None
     phone = checks(text, phone, "phone", max_len=64) if phone is not None else None
     name = given or email or company or phone
-    if name is None and not checks.failed("name", "email", "company", "phone"):
+    if name is None and not checks.failed("name", "email", "company", "phone", *names.FIELDS):
         checks.note(Invalid("A contact needs a name, an email, a company or a phone", field="name"))
     if region is _DEFAULT_REGION:
         region = phones.default_region()
@@ -147,11 +147,17 @@ def add_contact(
     notes: str | None = None,
     fields: Mapping[str, str] | Iterable[str] | None = None,
     cadence_days: int | str | None = None,
+    parts: Mapping[str, str | None] | None = None,
+    uid: str | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Create a contact. Raises Invalid for bad values (`clean_contact`; every one of them
-    at once, in `Invalid.problems`), Conflict for a taken email."""
+    at once, in `Invalid.problems`), Conflict for a taken email. `parts`: the name's parts
+    (`names.PARTS`); without a `name` the display name is made from them (`names.compose`)."""
     checks = validate.Checks()
+    name_parts = checks(names.clean, parts or {}) or names.empty()
+    if not (name and name.strip()):
+        name = names.compose(name_parts) or None
     v = clean_contact(
         name,
         email=email,
@@ -165,6 +171,7 @@ def add_contact(
         cadence_days=cadence_days,
         checks=checks,
     )
+    uid = checks(validate.text, uid, "uid", max_len=255)
     tags, fields = labels.checked(checks, tags, fields)
     checks.done()
     _check_email_free(session, v["email"])
@@ -179,6 +186,8 @@ def add_contact(
         owner=v["owner"] or actor,
         notes=v["notes"],
         cadence_days=v["cadence_days"],
+        uid=uid,
+        **name_parts,
     )
     if v["company"]:
         contact.company_id = company_for(session, v["company"]).id
@@ -209,16 +218,27 @@ def edit_contact(
     remove_tags: Iterable[str] = (),
     tags: Iterable[str] | None = None,
     fields: Mapping[str, str] | Iterable[str] | None = None,
+    parts: Mapping[str, str | None] | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Change the given attributes; None leaves one as it is. An empty string clears it
     (`--email ""`), except for the name and stage which cannot be blank. `tags` replaces
     the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some.
+    The display name and the name's `parts` follow each other as `names.edited` says.
     Every invalid value is reported at once (`Invalid.problems`), before anything changes."""
     checks = validate.Checks()
     changes: dict[str, object] = {}
+    new_name = None
     if name is not None:
-        changes["name"] = checks(validate.text, name, "name", required=True, max_len=200)
+        new_name = checks(validate.text, name, "name", required=True, max_len=200)
+    if new_name is not None or any(v is not None for v in (parts or {}).values()):
+        edited = checks(names.edited, contact.name, names.of(contact), parts or {}, new_name)
+        if edited is not None:
+            display, new_parts = edited
+            if len(display) > 200:
+                checks.note(Invalid("Name is longer than 200 characters", field="name"))
+            changes["name"] = display
+            changes.update(new_parts)
     if email is not _UNSET and email is not None:
         changes["email"] = checks(validate.email, email)  # "" clears
     for attr, value, max_len in (

@@ -12,6 +12,11 @@ from termcrm.amounts import money as money  # the one rule, re-exported for reco
 from termcrm.dates import iso
 
 
+def default_uid(contact_id: int | None) -> str | None:
+    """The UID of a contact that brought none: stable, the one vCard exports always wrote."""
+    return f"contact-{contact_id}@termcrm" if contact_id is not None else None
+
+
 def contact(view) -> dict[str, Any]:
     """A `ContactView` as a record."""
     c = view.contact
@@ -22,6 +27,12 @@ def contact(view) -> dict[str, Any]:
         "phone": c.phone,
         "title": c.title,
         "company": view.company,
+        "first_name": c.first_name,
+        "middle_name": c.middle_name,
+        "last_name": c.last_name,
+        "name_prefix": c.name_prefix,
+        "name_suffix": c.name_suffix,
+        "uid": c.uid or default_uid(c.id),
         "stage": c.stage,
         "source": c.source,
         "owner": c.owner,

@@ -27,7 +27,9 @@ MAX_DURATION_MIN = 7 * 24 * 60
 MAX_COUNT = 10**9
 
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-_FIELD_KEY = re.compile(r"^[A-Za-z0-9_.\- ]{1,100}$")
+#: a custom field's name; brackets and commas for the typed keys a vCard import writes
+#: (`email 2 (home, pref)`), so `--field` can set those too
+_FIELD_KEY = re.compile(r"^[A-Za-z0-9_.\-(), ]{1,100}$")
 
 
 T = TypeVar("T")
@@ -306,7 +308,8 @@ def field_pair(pair: str) -> tuple[str, str]:
         raise Invalid(f"Invalid field {pair!r}: use KEY=VALUE", field="fields")
     if not _FIELD_KEY.match(key):
         raise Invalid(
-            f"Invalid field name {key!r}: letters, digits, space, '_', '.', '-'", field="fields"
+            f"Invalid field name {key!r}: letters, digits, space, '_', '.', '-', '(', ')', ','",
+            field="fields",
         )
     return key, value.strip()
 

@@ -94,6 +94,15 @@ class Contact(Timestamps, table=True):
     notes: str | None = Field(default=None, sa_type=Text)
     #: stay-in-touch cadence in days; None falls back to the default of the contact's stage
     cadence_days: int | None = Field(default=None)
+    #: the structured name (vCard `N`), when a file or the user gave it (migration 0011);
+    #: `name` stays the display name. `services/names.py` holds the rules.
+    first_name: str | None = Field(default=None, sa_type=String(100))
+    middle_name: str | None = Field(default=None, sa_type=String(100))
+    last_name: str | None = Field(default=None, sa_type=String(100))
+    name_prefix: str | None = Field(default=None, sa_type=String(100))
+    name_suffix: str | None = Field(default=None, sa_type=String(100))
+    #: the vCard UID the contact was imported with, exported back (None: `contact-ID@termcrm`)
+    uid: str | None = Field(default=None, sa_type=String(255))
 
 
 def email_key(email: str | None) -> str | None:

@@ -37,7 +37,10 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "first_name": ("firstname", "first"),
     "middle_name": ("middlename",),
     "last_name": ("lastname", "surname", "last"),
-    "suffix": ("suffix",),
+    "name_suffix": ("namesuffix", "suffix"),
+    # termcrm's own `name_prefix` column only (`build`): other tools' Name Prefix stays custom
+    "name_prefix": (),
+    "uid": ("uid",),
     "email": ("email", "email1address", "workemail", "emailaddresses"),
     "phone": ("phone", "mobilephonenumber"),
     "company": ("company", "organization"),
@@ -174,6 +177,9 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "cases": (),
 }
 
+#: Targets that were renamed, still accepted by `--map` (`suffix`: the name's, vCard's N).
+RENAMED = {"suffix": "name_suffix"}
+
 #: Fields that collect every column mapped to them instead of taking the first non-empty.
 MULTI = {"tags"}
 
@@ -257,7 +263,7 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None) -> Mapping:
     """The mapping for a file of `kind` with this header row (overrides win)."""
-    overrides = dict(overrides or {})
+    overrides = {k: RENAMED.get(v, v) for k, v in (overrides or {}).items()}
     aliases = ALIASES[kind]
     fmt = detect_format(kind, headers)
     normed = [norm(h) for h in headers]
@@ -311,6 +317,8 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
     for target in src.own_aliases_only:  # LinkedIn: only `Connected On` is a creation date
         local[target] = [n for scope in (kind, tools.EVERY_KIND)
                          for n in src.aliases.get(scope, {}).get(target, ())]  # fmt: skip
+    if kind == "contacts" and fmt == "termcrm":
+        local["name_prefix"] = ["nameprefix"]
     sources: dict[str, list[int]] = {}
     by_alias = {}
     for target, names in local.items():

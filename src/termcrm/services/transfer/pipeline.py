@@ -284,20 +284,27 @@ def _import_json(
 def _import_vcard(
     store, path, dry_run, on_duplicate, actor, encoding, skip_bad, out
 ) -> ImportResult:
-    enc, cards = vcard.read(path, encoding=encoding, actor=actor)
+    plan = vcard.Plan()
+    enc, cards = vcard.read(path, encoding=encoding, actor=actor, plan=plan)
     result = ImportResult(
         kind="contacts",
         path=str(path),
         source_format="vCard",
         encoding=enc,
         delimiter="",
-        mapping=list(vcard.MAPPING),
         dry_run=dry_run,
         skip_bad=skip_bad,
+        properties=plan,
     )
-    opts = Options(on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS))
+    opts = Options(
+        on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS), name_parts=True
+    )
     sink = csvfile.Rejects(out, None) if out else None
-    return run_import(store, "contacts", cards, result, opts, rejects=sink)
+    try:
+        return run_import(store, "contacts", cards, result, opts, rejects=sink)
+    finally:  # where each property went, known once every card was read
+        result.mapping = plan.describe()
+        result.source_format = plan.format
 
 
 __all__ = ["ImportFailed", "ImportResult", "import_file", "run_import"]

@@ -41,6 +41,9 @@ class Options:
     own_format: bool = False
     columns: set[str] = field(default_factory=set)  # the fields the file has columns for
     source_format: str = "CSV"  # the tool that wrote the file (`sources.detect_format`)
+    #: keep the name's parts as such (vCard N; termcrm's own files keep them anyway); other
+    #: tools' CSV name columns only make the display name, as they always did
+    name_parts: bool = False
 
 
 @dataclass
@@ -84,6 +87,8 @@ class ImportResult:
     skip_bad: bool = False
     rejects: str | None = None  # where the bad rows were written (--skip-bad)
     sink: Any = field(default=None, repr=False)  # called with each bad row (the rejects)
+    #: a vCard file: where each property went (`formats.vcard_props.Plan`)
+    properties: Any = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -152,6 +157,7 @@ class ImportResult:
             "error_count": self.bad_total,
             "skip_bad": self.skip_bad,
             "rejects": self.rejects,
+            **({"properties": self.properties.rows()} if self.properties is not None else {}),
         }
 
 

@@ -132,7 +132,7 @@ GOOGLE = Source(
     aliases={
         "contacts": {
             "name": ("fileas",),
-            "suffix": ("namesuffix",),
+            "name_suffix": ("namesuffix",),
             "email": ("email1value",),
             "phone": ("phone1value",),
             "company": ("organizationname",),
@@ -159,7 +159,7 @@ GOOGLE_CSV = Source(
             "first_name": ("givenname",),
             "middle_name": ("additionalname",),
             "last_name": ("familyname",),
-            "suffix": ("namesuffix",),
+            "name_suffix": ("namesuffix",),
             "email": ("email1value",),
             "phone": ("phone1value",),
             "company": ("organization1name",),

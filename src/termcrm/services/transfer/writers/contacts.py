@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select, update
 
 from termcrm import phones
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import validate
+from termcrm.services import names, validate
 from termcrm.services.contacts import clean_contact, parse_cadence
 from termcrm.services.transfer import sources
 from termcrm.services.transfer import values as cells
@@ -27,6 +27,10 @@ from termcrm.store.models import (
     email_key,
 )
 from termcrm.vocab import CONTACT_STAGES
+
+#: the name's parts (`names.PARTS`): stored when a file has them (vCard N, First/Last Name)
+NAME_KEYS = frozenset(names.PARTS)
+NO_PARTS = names.empty()
 
 
 class Hidden(Exception):
@@ -46,6 +50,8 @@ class ContactWriter(Writer):
         self.region = phones.default_region()
         #: LinkedIn: a row with only a date is a member who hides their details
         self.hidden_rows = sources.source(opts.source_format).hidden_rows
+        #: whether the name's parts are stored (vCard N, termcrm's own files)
+        self.keep_parts = opts.own_format or opts.name_parts
         #: the contacts there were before the import: new ones like them are counted
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
         #: stored contacts without an email, by name (`namesakes`), and the names read
@@ -69,11 +75,12 @@ class ContactWriter(Writer):
             phone, *more = [p.strip() for p in phone.split(multi)]
             fields["other phones"] = multi.join(more)
         name = get("name")
-        if name is None:
-            parts = [
-                v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
-            ]
-            name = " ".join(parts) if parts else None
+        parts = NO_PARTS
+        if not NAME_KEYS.isdisjoint(v):
+            if self.keep_parts:
+                parts = names.clean(v)
+            if name is None:
+                name = names.compose(parts if self.keep_parts else v) or None
         if (
             name is None
             and addr is None
@@ -101,6 +108,7 @@ class ContactWriter(Writer):
         if rec["owner"] is None and "owner" not in self.opts.columns:
             rec["owner"] = self.opts.actor
         rec["owner"] = self.owner_login(rec["owner"])
+        rec["parts"] = parts
         if "fields" in v:
             fields.update(_fields_json(v["fields"]))
             for key in [k for k in fields if len(k) > 100]:
@@ -114,6 +122,8 @@ class ContactWriter(Writer):
         rec["tags"] = sorted({validate.tag(t) for t in tags}) if tags else []
         rec["fields"] = fields
         raw_id = get("id", "")
+        uid = get("uid")
+        rec["uid"] = validate.text(uid, "uid", max_len=255) if uid is not None else None
         rec["id"] = raw_id
         rec["_nid"] = None
         if self.opts.own_format and raw_id.strip():  # checked last, as before
@@ -304,6 +314,8 @@ class ContactWriter(Writer):
         "id", "name", "email", "email_key", "phone", "phone_e164", "title", "company_id",
         "stage", "source", "owner", "notes", "cadence_days", "created_at", "updated_at",
     ]  # fmt: skip
+    #: with the name's parts and the vCard UID, for batches that have any
+    NAMED_COLUMNS = [*CONTACT_COLUMNS, *names.PARTS, "uid"]
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
     @staticmethod
@@ -315,12 +327,25 @@ class ContactWriter(Writer):
             rec["owner"], rec["notes"], rec["cadence_days"], created, updated,
         )  # fmt: skip
 
+    @staticmethod
+    def named_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
+        """A new contact's values in the order of `NAMED_COLUMNS`."""
+        p = rec["parts"]
+        return (
+            *ContactWriter.contact_row(cid, rec, stage, created, updated),
+            p["name_prefix"], p["first_name"], p["middle_name"], p["last_name"],
+            p["name_suffix"], rec["uid"],
+        )  # fmt: skip
+
     def insert(self, recs: list[dict]) -> None:
         contacts, stages, tags, fields = [], [], [], []
         actor = self.opts.actor
         dt = self.dt
         keep_ids = self.keep_ids
-        row = self.contact_row
+        # most files have no name parts nor UIDs: their batches insert the usual columns
+        named = any(r["parts"] is not NO_PARTS or r["uid"] is not None for r in recs)
+        row = self.named_row if named else self.contact_row
+        columns = self.NAMED_COLUMNS if named else self.CONTACT_COLUMNS
         fresh = iter(self.ids.take(sum(1 for r in recs if not (keep_ids and r["_nid"]))))
         for rec in recs:
             nid = rec["_nid"]
@@ -348,7 +373,7 @@ class ContactWriter(Writer):
             inserted = insert_new(
                 conn,
                 self.c_contacts,
-                [dict(zip(self.CONTACT_COLUMNS, c, strict=True)) for c in contacts],
+                [dict(zip(columns, c, strict=True)) for c in contacts],
             )
             if len(inserted) < len(contacts):
                 self.written_meanwhile([r for r in recs if r["_cid"] not in inserted])
@@ -357,7 +382,7 @@ class ContactWriter(Writer):
                 fields = [x for x in fields if x[0] in inserted]
             self.result.created += len(inserted)
         else:
-            bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+            bulk.bulk_insert(conn, self.c_contacts, contacts, columns, converted=True)
             self.result.created += len(recs)
         bulk.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
         bulk.bulk_insert(conn, self.c_tags, tags, ["contact_id", "tag"])
@@ -410,6 +435,10 @@ class ContactWriter(Writer):
         for key in ("email", "phone", "title", "company_id", "source", "notes", "cadence_days"):
             if rec[key] is not None:
                 values[key] = rec[key]
+        if rec["parts"] is not NO_PARTS:
+            values.update(rec["parts"])  # the file's name: all its parts (N is one property)
+        if rec["uid"] is not None:
+            values["uid"] = rec["uid"]
         if "email" in values:
             values["email_key"] = email_key(values["email"])
         if rec["phone"] is not None:
@@ -516,6 +545,10 @@ def _merge(into: dict, rec: dict) -> None:
         into["phone_e164"] = rec["phone_e164"]
     if "_phone" in into:
         into["_phone"] = phone_key(into["phone"], into["phone_e164"])
+    if rec["parts"] is not NO_PARTS:
+        into["parts"] = rec["parts"]
+    if rec["uid"] is not None:
+        into["uid"] = rec["uid"]
     into["tags"] = sorted(set(into["tags"]) | set(rec["tags"]))
     into["fields"] = {**into["fields"], **rec["fields"]}
 

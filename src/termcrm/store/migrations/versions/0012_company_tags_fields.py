@@ -6,7 +6,7 @@ them back on restore). On PostgreSQL `teamsql.install` gives them the grants and
 security of the other tables: whoever may change the company may change its tags and fields.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01
 """
 
@@ -18,7 +18,7 @@ from alembic import op
 from termcrm.store import teamsql
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
