@@ -65,9 +65,13 @@ class DealList(OptionList):
         return [r.deal.title for r in self.rows]
 
     def show(self, rows) -> None:
-        """Replace the cards (the highlight goes)."""
+        """Replace the cards; the highlight stays where it was (the first card at first), so
+        a column always has a selected deal, as a list view has."""
+        was = self.highlighted
         self.rows = list(rows)
         self.set_options(_options(self.rows))
+        if self.rows:
+            self.highlighted = min(was or 0, len(self.rows) - 1)
 
     def extend(self, rows) -> None:
         shown = {r.deal.id for r in self.rows}
