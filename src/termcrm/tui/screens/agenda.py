@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Label
 from termcrm import dates
 from termcrm.render.money import amount
 from termcrm.render.safe import text as safe_text
-from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.screens.base import DataScreen
 from termcrm.tui.widgets.footer import CrmFooter
 
 #: (the Agenda attribute, the title shown)
@@ -80,7 +80,7 @@ def load_agenda(session) -> AgendaData:
     return AgendaData(sections, dict(built.counts))
 
 
-class AgendaScreen(CrmScreen):
+class AgendaScreen(DataScreen):
     """Tasks by urgency and the contacts that went quiet."""
 
     BINDINGS = [
@@ -104,7 +104,10 @@ class AgendaScreen(CrmScreen):
         ),
     ]
 
+    LOAD_GROUP = "agenda"
+
     def compose(self) -> ComposeResult:
+        self.reload()  # the query runs while the widgets mount
         yield Header()
         with VerticalScroll(id="agenda"):
             for key, title in ALL_SECTIONS:
@@ -125,14 +128,10 @@ class AgendaScreen(CrmScreen):
             "Contact", "Last touch", "Cadence", "Owner"
         )
 
-    def on_screen_resume(self) -> None:
-        """Shown (the first time too) or back from a dialog: read the agenda again."""
-        self.reload()
+    def loader(self):
+        return load_agenda
 
-    def reload(self) -> None:
-        self.in_background(load_agenda, self._show, group="agenda")
-
-    def _show(self, data: AgendaData) -> None:
+    def show(self, data: AgendaData) -> None:
         for key, title in ALL_SECTIONS:
             rows = data.sections.get(key, [])
             count = data.counts.get(key, len(rows))

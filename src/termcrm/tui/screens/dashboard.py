@@ -15,7 +15,7 @@ from textual.widgets import Header, Static
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
-from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.screens.base import DataScreen
 from termcrm.tui.widgets.bar_chart import BarChart
 from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.vocab import OPEN_DEAL_STAGES
@@ -90,19 +90,21 @@ def panel(section: dict[str, Any], rows) -> Table:
     return grid
 
 
-class DashboardScreen(CrmScreen):
+class DashboardScreen(DataScreen):
     """KPI panels and charts for a period ending now."""
 
     BINDINGS = [
         Binding("p", "period", "Period", id="dashboard.period",
                 tooltip="Show the last 7, 30, 90 or 365 days"),
     ]  # fmt: skip
+    LOAD_GROUP = "dashboard"
 
     def __init__(self) -> None:
         super().__init__()
         self.days = 30
 
     def compose(self) -> ComposeResult:
+        self.reload()  # the figures are computed while the widgets mount
         yield Header()
         with VerticalScroll(id="dashboard"):
             yield Static("", id="period")
@@ -118,15 +120,11 @@ class DashboardScreen(CrmScreen):
     def on_mount(self) -> None:
         self.sub_title = "Dashboard"
 
-    def on_screen_resume(self) -> None:
-        """Shown (the first time too) or back from another screen: compute it again."""
-        self.reload()
-
     def on_resize(self) -> None:
         columns = 3 if self.size.width >= 100 else 2
         self.query_one("#kpi-panels", Grid).styles.grid_size_columns = columns
 
-    def reload(self) -> None:
+    def loader(self):
         days = self.days
 
         def load(session) -> dict[str, Any]:
@@ -136,16 +134,16 @@ class DashboardScreen(CrmScreen):
             period = kpis.resolve_period(days=days)
             return kpis.compute(session, since=period.since, until=period.until).to_dict()
 
-        self.in_background(load, self._show, group="dashboard", failed=self._failed)
+        return load
 
-    def _failed(self, error: TermcrmError) -> None:
+    def load_failed(self, error: TermcrmError) -> None:
         self.query_one("#period", Static).update(error.message)
 
     def action_period(self) -> None:
         self.days = PERIODS[(PERIODS.index(self.days) + 1) % len(PERIODS)]
         self.reload()
 
-    def _show(self, data: dict[str, Any]) -> None:
+    def show(self, data: dict[str, Any]) -> None:
         period = data.get("period", {})
         since = dates.show(_parse(period.get("since")), with_time=False)
         until = dates.show(_parse(period.get("until")), with_time=False)
