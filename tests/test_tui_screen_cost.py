@@ -137,3 +137,40 @@ async def test_the_footer_keeps_its_keys_while_they_stay_the_same(app, pages, ca
         await pilot.pause()
         assert list(footer.query(FooterKey)) == keys  # the same widgets, not rebuilt
         assert [k.description for k in keys][:2] == ["Help", "Quit"]
+
+
+async def test_the_dashboard_reads_only_the_figures_it_shows(app, pages, calls, monkeypatch):
+    """The current period and the sections of its panels: 13 statements on this data, where
+    the whole report (`termcrm report`, with the previous period) takes 21."""
+    import threading
+
+    from sqlalchemy import event
+
+    jobs: set[int] = set()
+    original = DashboardScreen.loader
+
+    def loader(self):
+        job = original(self)
+
+        def tracked(session):
+            jobs.add(threading.get_ident())
+            return job(session)
+
+        return tracked
+
+    monkeypatch.setattr(DashboardScreen, "loader", loader)
+    statements: list[tuple[int, str]] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append((threading.get_ident(), statement))
+
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        event.listen(app.store.engine, "before_cursor_execute", seen)
+        try:
+            await visit(app, pilot, "4", calls, loads=1)
+        finally:
+            event.remove(app.store.engine, "before_cursor_execute", seen)
+    mine = [s for ident, s in statements if ident in jobs and not s.startswith(("BEGIN", "PRAGMA"))]
+    assert 0 < len(mine) <= 13
+    assert not any("FROM cases" in s for s in mine)  # no panel shows the service figures

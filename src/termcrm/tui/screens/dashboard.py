@@ -77,6 +77,10 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, Any], ...]], ...] = (
 )  # fmt: skip
 
 
+#: the report's sections the dashboard shows (the charts are of these too)
+SHOWN = tuple(section for _title, section, _rows in PANELS)
+
+
 def panel(section: dict[str, Any], rows) -> Table:
     grid = Table.grid(padding=(0, 1), expand=True)
     grid.add_column(style="dim", no_wrap=True, min_width=12)
@@ -132,7 +136,11 @@ class DashboardScreen(DataScreen):
 
             # the period as `termcrm report --since {days}d` has it (now included)
             period = kpis.resolve_period(days=days)
-            return kpis.compute(session, since=period.since, until=period.until).to_dict()
+            # only what the panels show: the current period, without the service section
+            report = kpis.compute(
+                session, since=period.since, until=period.until, previous=False, sections=SHOWN
+            )
+            return report.to_dict()
 
         return load
 
