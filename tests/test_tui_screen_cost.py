@@ -139,15 +139,16 @@ async def test_the_footer_keeps_its_keys_while_they_stay_the_same(app, pages, ca
         assert [k.description for k in keys][:2] == ["Help", "Quit"]
 
 
-async def test_the_dashboard_reads_only_the_figures_it_shows(app, pages, calls, monkeypatch):
-    """The current period and the sections of its panels: 13 statements on this data, where
-    the whole report (`termcrm report`, with the previous period) takes 21."""
+async def statements_of_first_visit(app, pilot, calls, monkeypatch, key: str) -> list[str]:
+    """The SQL statements the screen of `key` runs in its read (its worker thread only: the
+    app's own background work is left out) on the first visit."""
     import threading
 
     from sqlalchemy import event
 
+    screen = SCREENS[key]
     jobs: set[int] = set()
-    original = DashboardScreen.loader
+    original = screen.loader
 
     def loader(self):
         job = original(self)
@@ -158,19 +159,34 @@ async def test_the_dashboard_reads_only_the_figures_it_shows(app, pages, calls, 
 
         return tracked
 
-    monkeypatch.setattr(DashboardScreen, "loader", loader)
+    monkeypatch.setattr(screen, "loader", loader)
     statements: list[tuple[int, str]] = []
 
     def seen(conn, cursor, statement, *args) -> None:
         statements.append((threading.get_ident(), statement))
 
+    event.listen(app.store.engine, "before_cursor_execute", seen)
+    try:
+        await visit(app, pilot, key, calls, loads=1)
+    finally:
+        event.remove(app.store.engine, "before_cursor_execute", seen)
+    return [s for ident, s in statements if ident in jobs and not s.startswith("BEGIN")]
+
+
+async def test_the_dashboard_reads_only_the_figures_it_shows(app, pages, calls, monkeypatch):
+    """The current period and the sections of its panels: 13 statements on this data, where
+    the whole report (`termcrm report`, with the previous period) takes 21."""
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
-        event.listen(app.store.engine, "before_cursor_execute", seen)
-        try:
-            await visit(app, pilot, "4", calls, loads=1)
-        finally:
-            event.remove(app.store.engine, "before_cursor_execute", seen)
-    mine = [s for ident, s in statements if ident in jobs and not s.startswith(("BEGIN", "PRAGMA"))]
+        mine = await statements_of_first_visit(app, pilot, calls, monkeypatch, "4")
     assert 0 < len(mine) <= 13
     assert not any("FROM cases" in s for s in mine)  # no panel shows the service figures
+
+
+async def test_the_agenda_reads_only_the_sections_it_shows(app, pages, calls, monkeypatch):
+    """No open cases on this screen: their list and count are not read."""
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        mine = await statements_of_first_visit(app, pilot, calls, monkeypatch, "3")
+    assert any("FROM tasks" in s for s in mine)
+    assert not any("FROM cases" in s for s in mine)

@@ -41,11 +41,12 @@ class AgendaData:
 
 
 def load_agenda(session) -> AgendaData:
-    """The agenda's sections, as `termcrm today` builds them (`services.agenda.build`)."""
+    """The agenda's sections, as `termcrm today` builds them (`services.agenda.build`),
+    without the open cases, which this screen does not show."""
     from termcrm.services import agenda as agenda_service
     from termcrm.services import tasks as task_service
 
-    built = agenda_service.build(session)
+    built = agenda_service.build(session, sections=[name for name, _title in ALL_SECTIONS])
     sections: dict[str, list[Row]] = {}
     for name, _title in SECTIONS:
         rows = []
