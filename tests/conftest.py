@@ -23,9 +23,28 @@ FROZEN_NOW = "2026-11-18T10:00:00+01:00"
 TEST_TZ = "Europe/Berlin"
 
 
+@pytest.fixture(scope="session")
+def migrated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty database at the schema's head, made once for the session."""
+    from termcrm.store.engine import open_store
+
+    folder = tmp_path_factory.mktemp("template")
+    with pytest.MonkeyPatch.context() as mp:
+        for var in ("HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME"):
+            mp.setenv(var, str(folder))
+        open_store(str(folder / "crm.db")).close()
+    return folder / "crm.db"
+
+
 @pytest.fixture(autouse=True)
-def crm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Point termcrm at tmp_path, freeze the clock, fix the time zone and the user."""
+def crm_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, migrated_db: Path) -> Iterator[Path]:
+    """Point termcrm at tmp_path, freeze the clock, fix the time zone and the user.
+
+    `TERMCRM_DB` names a database that exists already (a copy of `migrated_db`), as it is
+    for a user's every command but the first: the first one, which creates the file, says
+    so on stderr (tests/test_new_database.py), and every other test compares stderr exactly.
+    """
+    shutil.copy(migrated_db, tmp_path / "crm.db")
     home = tmp_path / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))

@@ -71,14 +71,14 @@ def test_sqlite_backup_restores(crm, crm_env):
 
 
 def test_sqlite_on_a_network_filesystem_warns(crm, crm_env, monkeypatch):
-    from termcrm.store import sqlite
+    from termcrm import paths
 
     mounts = crm_env / "mounts"
     mounts.write_text(
         f"/dev/sda1 / ext4 rw 0 0\nserver:/export {crm_env} nfs4 rw,relatime 0 0\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(sqlite, "MOUNTS", str(mounts))
+    monkeypatch.setattr(paths, "MOUNTS", str(mounts))
     result = crm("contact", "list")
     assert result.exit_code == 0
     assert result.stderr.startswith(

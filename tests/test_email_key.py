@@ -52,6 +52,7 @@ def _database_at_0006_with_a_clash(db_path):
 
     from termcrm.store import engine
 
+    db_path.unlink()  # a database an older termcrm made, in place of the test's current one
     store = engine.Store(
         str(db_path), engine.make_engine(f"sqlite:///{db_path}", foreign_keys=False)
     )

@@ -95,7 +95,7 @@ def test_cells_are_trimmed_and_checked_as_the_validators_do(store, tmp_path):
         "name,email,title,source,notes,stage\n"
         "  Ada  ,ada@example.com, CTO ,\tweb\t, n ,lead\n"
         f"Bob,bob@example.com,{long_title},,,lead\n"
-        f"Cy,cy@example.com,{long_title},,,nope\n"  # title is checked before stage
+        f"Cy,cy@example.com,{long_title},,,nope\n"  # both named, on one line
         "Di,di@example.com,,,,nope\n",
         encoding="utf-8",
     )
@@ -103,7 +103,11 @@ def test_cells_are_trimmed_and_checked_as_the_validators_do(store, tmp_path):
         importer.import_file(store, "contacts", p)
     assert [(b.line, b.reason) for b in failed.value.result.bad] == [
         (3, "Title is longer than 200 characters"),
-        (4, "Title is longer than 200 characters"),
+        (
+            4,
+            "Title is longer than 200 characters; "
+            "Unknown stage 'nope'; choose one of: lead, prospect, customer, churned",
+        ),
         (5, "Unknown stage 'nope'; choose one of: lead, prospect, customer, churned"),
     ]
     p.write_text(

@@ -159,7 +159,10 @@ def test_missing_file_empty_file_and_nameless_row(crm, tmp_path):
     r = crm("import", "contacts", _write(tmp_path, "", "empty.csv"))
     assert r.exit_code == 2 and "is empty" in r.stderr
     r = crm("import", "contacts", _write(tmp_path, "name,title\n,CEO\n", "n.csv"))
-    assert r.exit_code == 2 and "line 2: has no name, email, company or phone" in r.stderr
+    assert (
+        r.exit_code == 2
+        and "line 2: A contact needs a name, an email, a company or a phone" in r.stderr
+    )
 
 
 def test_every_import_records_stage_history_and_tags(store, crm, tmp_path):

@@ -23,7 +23,9 @@ CLIPBOARD = "Pay \x1b]52;c;ZWNobyBwd25lZA==\x07 now"  # OSC 52: writes the clipb
 TITLE = "Eve \x1b]0;PWNED\x07 [/bold]"  # OSC 0: sets the window title; a stray closing tag
 LINK = "[link=https://evil.example]Click me[/link]"
 CSI_C1 = "Deal \x9b31m red"  # C1 CSI: starts an escape sequence on 8-bit terminals
-RAW = ("\x1b", "\x07", "\x9b")
+#: U+202E (RLO) shows "gnp.exe" as "exe.png"; the isolates (U+2066-U+2069) reorder too
+BIDI = "Invoice \u202egnp.exe\u202c and \u2067isolated\u2069"
+RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2067")
 
 
 def assert_neutral(text: str) -> None:
@@ -43,6 +45,9 @@ def assert_neutral(text: str) -> None:
         (CSI_C1, "Deal \\x9b31m red"),
         ("a\x00b\x7fc", "a␀b␡c"),
         ("over\rwrite", "over␍write"),
+        (BIDI, "Invoice \\u202egnp.exe\\u202c and \\u2067isolated\\u2069"),
+        ("\u202a\u202b\u202d\u2066\u2068", "\\u202a\\u202b\\u202d\\u2066\\u2068"),
+        ("שלום Zoë \u200f", "שלום Zoë \u200f"),  # plain right-to-left text and marks stay
         ("two\nlines\tand a tab", "two lines and a tab"),
         (LINK, LINK),
         (None, ""),
@@ -58,13 +63,16 @@ def test_multiline_keeps_newline_and_tab_only():
 
 
 def test_json_escapes_c1_and_del_without_changing_the_value():
-    encoded = json.dumps({"t": CSI_C1 + "\x7f"}, ensure_ascii=False)
+    encoded = json.dumps({"t": CSI_C1 + "\x7f" + BIDI}, ensure_ascii=False)
     escaped = escape_json(encoded)
-    assert_neutral(escaped) and "\x7f" not in escaped
-    assert json.loads(escaped) == {"t": CSI_C1 + "\x7f"}
+    assert_neutral(escaped)
+    assert "\x7f" not in escaped
+    assert json.loads(escaped) == {"t": CSI_C1 + "\x7f" + BIDI}
 
 
-SAMPLES = [chr(c) for c in range(0xA1)] + [CLIPBOARD, TITLE, CSI_C1, LINK, "a\r\nb", "Zoë"]
+SAMPLES = [chr(c) for c in (*range(0xA1), *range(0x2028, 0x2030), *range(0x2060, 0x2070))] + [
+    CLIPBOARD, TITLE, CSI_C1, LINK, "a\r\nb", "Zoë", BIDI,
+]  # fmt: skip
 
 
 @pytest.mark.parametrize("stored", SAMPLES, ids=lambda s: repr(s)[:24])
@@ -82,7 +90,7 @@ def hostile(crm):
     """One of each record, every text field holding markup or escape sequences."""
     crm.ok(
         "contact", "add", TITLE, "--email", "eve@example.com", "--phone", "[/bold]",
-        "--title", LINK, "--company", "Evil \x1b[2J Co [b]", "--tag", "t\x07ag",
+        "--title", LINK, "--company", "Evil \x1b[2J Co [b] " + BIDI, "--tag", "t\x07ag",
         "--field", "k=v [/i]\x1b]8;;x\x07",
     )  # fmt: skip
     crm.ok("task", "add", CLIPBOARD, "--contact", "eve@example.com", "--due", "yesterday")

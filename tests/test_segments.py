@@ -179,3 +179,23 @@ def test_task_add_for_every_member_of_a_segment(book):
     tasks = book.json("task", "list")
     assert sorted(t["contact"] for t in tasks) == ["Ada Lovelace", "Zoë Ölstad"]
     assert {t["due_date"] for t in tasks} == {"2026-11-19"}
+
+
+def test_the_three_filtering_commands_share_one_set_of_filters(crm, tmp_path):
+    """`contact list`, `export contacts` and `segment save` take the same filters (one bundle,
+    `cli/_filters.py`) and find the same contacts with them."""
+    crm.ok("contact", "add", "Zoë Ölstad", "--tag", "vip", "--stage", "customer")
+    crm.ok("contact", "add", "Ada Lovelace", "--tag", "vip")
+    crm.ok("contact", "add", "Grace Hopper", "--stage", "customer")
+    filters = ("--tag", "VIP", "--stage", "customer", "--search", "zoe", "--owner", "tester")
+    listed = [c["name"] for c in crm.json("contact", "list", *filters)]
+    out = tmp_path / "x.json"
+    crm.ok("export", "contacts", "--format", "json", "-o", str(out), *filters)
+    exported = [c["name"] for c in json.loads(out.read_text())]
+    crm.ok("segment", "save", "best", *filters)
+    members = [c["name"] for c in crm.json("segment", "show", "best")]
+    assert listed == exported == members == ["Zoë Ölstad"]
+    mine = [c["name"] for c in crm.json("contact", "list", "--mine", "--tag", "vip")]
+    assert mine == ["Ada Lovelace", "Zoë Ölstad"]
+    both = crm("export", "contacts", "--mine", "--owner", "sam")
+    assert both.exit_code == 2 and both.stderr == "Error: Use --mine or --owner, not both\n"

@@ -32,7 +32,10 @@ def test_name_falls_back_to_email(store):
     with store.write() as s:
         c = contacts.add_contact(s, "", email="info@acme.example")
     assert c.name == "info@acme.example"
-    with pytest.raises(Invalid, match="needs a name or an email"), store.write() as s:
+    with (
+        pytest.raises(Invalid, match="needs a name, an email, a company or a phone"),
+        store.write() as s,
+    ):
         contacts.add_contact(s, " ")
 
 

@@ -236,10 +236,12 @@ def test_short_searches_find_the_same_through_the_index_copy(
     if indexed:
         refresh(store)
     for sample in (0, 4000):  # 0: every search counts as common; 4000: as rare
-        monkeypatch.setattr(search, "SAMPLE", sample)
-        assert names(store, text) == expected
-        assert names(store, text, limit=1, offset=1) == expected[1:2]
-        assert total(store, text) == len(expected)
+        for few in (0, 10000):  # 0: too many ids to look up; 10000: looked up
+            monkeypatch.setattr(search, "SAMPLE", sample)
+            monkeypatch.setattr(search, "SHORT_FEW", few)
+            assert names(store, text) == expected
+            assert names(store, text, limit=1, offset=1) == expected[1:2]
+            assert total(store, text) == len(expected)
 
 
 def test_one_contact_query_filters_both_shells_by_company(store, crm):

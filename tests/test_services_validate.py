@@ -64,3 +64,42 @@ def test_an_invalid_input_names_its_field(store, field, call):
     with pytest.raises(Invalid) as bad, store.write() as s:
         call(s)
     assert bad.value.field == field, bad.value.message
+
+
+SEVERAL = [
+    (
+        lambda s: contacts.add_contact(s, "Zoë", email="zoë@", cadence_days="often", tags=[" "]),
+        ["email", "cadence", "tags"],
+    ),
+    (
+        lambda s: contacts.add_contact(s, " ", email="bad"),  # no name-or-email on top
+        ["email"],
+    ),
+    (
+        lambda s: tasks.add_task(s, " ", due="blorf", priority="asap", recur="never ever"),
+        ["title", "due", "priority", "recur"],
+    ),
+    (
+        lambda s: deals.add_deal(s, " ", contact=_contact(s), value="x", probability="101"),
+        ["title", "value", "probability"],
+    ),
+    (
+        lambda s: interactions.log_interaction(
+            s, _contact(s), "fax", " ", when="blorf", follow_up="blorf"
+        ),
+        ["kind", "when", "summary", "follow_up"],
+    ),
+    (
+        lambda s: companies.add_company(s, " ", domain=LONG, fields=["=x"]),
+        ["name", "domain", "fields"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("call", "fields"), SEVERAL, ids=[" ".join(f) for _, f in SEVERAL])
+def test_every_invalid_input_is_reported_at_once(store, call, fields):
+    with store.write() as s, pytest.raises(Invalid) as caught:
+        call(s)
+    assert [p.field for p in caught.value.problems] == fields
+    assert caught.value.field == fields[0]
+    assert caught.value.message.splitlines() == [p.message for p in caught.value.problems]

@@ -85,6 +85,7 @@ def test_upgrade_from_the_oldest_schema_keeps_data(db_path):
 
     from termcrm.store import engine
 
+    db_path.unlink()  # a database an older termcrm made, in place of the test's current one
     store = engine.Store(
         str(db_path), engine.make_engine(f"sqlite:///{db_path}", foreign_keys=False)
     )

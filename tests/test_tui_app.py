@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from tui_helpers import text_of, wait_for
+from tui_helpers import palette_highlights, palette_options, palette_searched, text_of, wait_for
 
 from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.screens.agenda import AgendaScreen
@@ -45,13 +45,21 @@ async def test_palette_reaches_screen_actions(app, pages):
         await pages.ready(pilot)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
         await pilot.press(*"add a contact")
-        await pilot.pause(0.3)
+        # the palette searches in a worker, anew on each key: enter once it has listed all
+        await wait_for(pilot, lambda: palette_searched(palette, "add a contact"), timeout=15)
+        assert palette_options(palette)[0] == "New contact"  # found by its tooltip
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
         await pilot.press("escape")
-        await pilot.press("ctrl+p", *"pipeline")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        palette = app.screen
+        await pilot.press(*"pipeline")
+        await wait_for(pilot, lambda: palette_searched(palette, "pipeline"), timeout=15)
+        assert palette_options(palette)[0] == "Pipeline"
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
 
@@ -103,8 +111,8 @@ async def test_the_palette_lists_actions_by_their_footer_names(app, pages):
         await pilot.press("ctrl+p", *"new")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
-        await wait_for(pilot, lambda: "New contact" in _palette_options(palette), timeout=15)
-        shown = _palette_options(palette)
+        await wait_for(pilot, lambda: "New contact" in palette_options(palette), timeout=15)
+        shown = palette_options(palette)
         assert not any(text.startswith(("Up", "Scroll")) for text in shown)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
@@ -118,7 +126,9 @@ async def test_the_palette_finds_a_contact_and_a_deal_and_opens_them(app, pages,
         await pilot.press("ctrl+p", *"hopper")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
-        await wait_for(pilot, lambda: "Grace Hopper" in _palette_options(palette), timeout=15)
+        await wait_for(
+            pilot, lambda: palette_highlights(palette, "hopper", "Grace Hopper"), timeout=15
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         assert app.screen.contact_id == ids["grace"]
@@ -126,23 +136,12 @@ async def test_the_palette_finds_a_contact_and_a_deal_and_opens_them(app, pages,
         await pilot.press("escape", "ctrl+p", *"kernel audit")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
-        await wait_for(pilot, lambda: "Kernel audit" in _palette_options(palette), timeout=15)
+        await wait_for(
+            pilot, lambda: palette_highlights(palette, "kernel audit", "Kernel audit"), timeout=15
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         detail = app.screen
         assert detail.contact_id == ids["linus"]
         await wait_for(pilot, lambda: detail.detail is not None)
         assert detail.query_one("TabbedContent").active == "tab-deals"
-
-
-def _palette_options(palette) -> list[str]:
-    from textual.command import CommandList
-
-    if not isinstance(palette, CommandPalette):
-        return []
-    lists = palette.query(CommandList)
-    if not lists:
-        return []  # still being put together
-    options = lists.first()
-    return [str(options.get_option_at_index(i).prompt).split("\n")[0]
-            for i in range(options.option_count)]  # fmt: skip

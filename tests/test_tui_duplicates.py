@@ -42,3 +42,43 @@ async def test_merge_a_duplicate_from_the_contact_detail(store, db_path):
         assert s.get(Contact, dup_id) is None
         moved = s.exec(select(Interaction).where(Interaction.contact_id == ada_id)).all()
         assert [i.summary for i in moved] == ["Called about skis"]
+
+
+async def test_a_hostile_name_is_data_and_the_confirmation_says_what_wins(store, db_path):
+    """Names reach the dialog as text (a name with markup once closed the app here), and the
+    question shows, as `contact merge --dry-run` does, which value wins and what moves."""
+    hostile = "Eve [/bold] \x1b]0;X\x07"
+    with store.write() as s:
+        keep = contacts.add_contact(s, hostile, phone="+47 22 12 34 56", stage="customer")
+        other = contacts.add_contact(s, hostile + " [b]", phone="+47 22123456",
+                                     email="eve@example.org", stage="lead")  # fmt: skip
+        interactions.log_interaction(s, other, "call", "Called")
+        keep_id, other_id = keep.id, other.id
+    app = CrmApp(db_target=str(db_path), refresh_every=None)
+    pages = Pages()
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        app.push_screen(ContactDetailScreen(keep_id))
+        await wait_for(pilot, lambda: getattr(app.screen, "detail", None) is not None)
+        await pilot.press("D")
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        dialog = app.screen
+        await wait_for(pilot, lambda: dialog.lookalikes)
+        title = str(dialog.query("Label").first().render())
+        assert title == "Likely duplicates of Eve [/bold] ␛]0;X␇"
+        prompt = str(dialog.query_one(OptionList).get_option_at_index(0).prompt)
+        assert prompt.startswith(f"#{other_id} Eve [/bold] ␛]0;X␇ [b]  (")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        question = str(app.screen.query_one(".question").render())
+        assert question.startswith(f"Merge #{other_id} Eve [/bold] ␛]0;X␇ [b] into #{keep_id}")
+        assert "name: keeps Eve [/bold] ␛]0;X␇ (not Eve [/bold] ␛]0;X␇ [b])." in question
+        assert "stage: keeps customer (not lead)." in question
+        assert (
+            "Fills in: email." in question
+            and "Moves: stage history (1), interactions (1)." in question
+        )
+        await pilot.press("n")  # no: nothing merged, the list stays
+        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+    with store.read() as s:
+        assert s.get(Contact, other_id) is not None

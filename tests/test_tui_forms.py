@@ -142,3 +142,29 @@ async def test_a_replaced_database_fails_the_next_save(app, db_path, pages):
         assert con.execute("SELECT count(*) FROM contacts").fetchone()[0] == 4
     finally:
         con.close()
+
+
+async def test_every_invalid_field_is_marked_at_once(app, store, pages):
+    """A bad email and a bad cadence: the service reports both, the form marks both (and
+    focuses the first); fixing them saves."""
+    async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
+        await pages.ready(pilot)
+        await pilot.press("n", *"Zoë Ölstad", "tab", *"zoë@", *(["tab"] * 7))
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "field-cadence")
+        await pilot.press(*"every blue moon", "ctrl+s")
+        form = app.screen
+        email, cadence = (form.query_one(f"#error-{n}", Static) for n in ("email", "cadence"))
+        await wait_for(pilot, lambda: "Invalid email" in text_of(email))
+        assert "Invalid cadence 'every blue moon'" in text_of(cadence)
+        assert len(form.query(".field-error.shown")) == 2
+        assert not form.query_one("#error-form", Static).has_class("shown")
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "field-email")
+        assert names(store).count("Zoë Ölstad") == 0
+        # fixed: both marks go, the contact is saved with its cadence
+        form.query_one("#field-email", Input).value = "zoe@example.com"
+        form.query_one("#field-cadence", Input).value = "6w"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ContactForm))
+    with store.read() as s:
+        zoe = s.exec(select(Contact).where(Contact.name == "Zoë Ölstad")).one()
+    assert zoe.cadence_days == 42 and zoe.email == "zoe@example.com"

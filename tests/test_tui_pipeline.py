@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, ListView
+from textual.widgets import Input
 from tui_helpers import wait_for
 
 from termcrm.store.models import Deal, DealStageChange
 from termcrm.tui.modals.confirm import ConfirmScreen, ReasonScreen
 from termcrm.tui.modals.deal_form import DealForm
 from termcrm.tui.screens.pipeline import PipelineScreen
-from termcrm.tui.widgets.board import DealCard, StageColumn
+from termcrm.tui.widgets.board import DealList, StageColumn
 
 
 def deal(store, deal_id) -> Deal:
@@ -20,7 +20,7 @@ def deal(store, deal_id) -> Deal:
 
 def cards(app, stage) -> list[str]:
     column = app.screen.query_one(f"#stage-{stage}", StageColumn)
-    return [c.row.deal.title for c in column.query(DealCard)]
+    return column.list.titles
 
 
 async def open_board(app, pilot):
@@ -81,23 +81,23 @@ async def test_won_asks_first_and_records_no_detour(app, store):
         await open_board(app, pilot)
         await pilot.press("right", "right", "right")  # the negotiation column
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "deals-negotiation")
-        kernel = app.screen.query_one("#deals-negotiation", ListView).highlighted_child
+        kernel = app.screen.query_one("#deals-negotiation", DealList).highlighted_row.deal
         await pilot.press("greater_than_sign")  # past the last open stage: a hint, no move
         await pilot.press("w")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("n")  # no: nothing changes
         await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
-        assert deal(store, kernel.deal_id).stage == "negotiation"
+        assert deal(store, kernel.id).stage == "negotiation"
         await pilot.press("w", "y")
-        await wait_for(pilot, lambda: deal(store, kernel.deal_id).stage == "won")
+        await wait_for(pilot, lambda: deal(store, kernel.id).stage == "won")
         await wait_for(pilot, lambda: cards(app, "won") == ["Kernel audit"])
-        assert deal(store, kernel.deal_id).closed_at is not None
+        assert deal(store, kernel.id).closed_at is not None
         won = app.screen.query_one("#stage-won", StageColumn)
         assert won.border_title == "won (1)" and won.border_subtitle == "800.00 EUR"
         assert app.screen.query_one("#stage-negotiation", StageColumn).border_title == (
             "negotiation (0)"
         )
-    assert history(store, kernel.deal_id) == ["negotiation", "won"]
+    assert history(store, kernel.id) == ["negotiation", "won"]
 
 
 @pytest.mark.parametrize("stage", ["lead", "qualified", "proposal", "negotiation"])
@@ -110,9 +110,9 @@ async def test_lost_with_a_reason_from_each_open_stage(app, store, ids, stage):
         await pilot.press("2")
         await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
         await wait_for(pilot, lambda: "Engine licences" in cards(app, stage))
-        column = app.screen.query_one(f"#deals-{stage}", ListView)
+        column = app.screen.query_one(f"#deals-{stage}", DealList)
         column.focus()
-        column.index = cards(app, stage).index("Engine licences")
+        column.highlighted = cards(app, stage).index("Engine licences")
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, ReasonScreen))
         await pilot.press("escape")  # cancelled: it stays
@@ -237,24 +237,25 @@ async def test_a_board_of_thousands_opens_and_moves_in_a_few_statements(db_path,
         lead = app.screen.query_one("#stage-lead", StageColumn)
         await wait_for(pilot, lambda: lead.loaded == board.CARDS_PAGE, timeout=20)
         assert lead.border_title == "lead (750)"
-        # a page of cards per open column, not 3,000 widgets
-        await wait_for(pilot, lambda: len(app.screen.query(DealCard)) == 4 * board.CARDS_PAGE)
+        # a page of cards per open column, not 3,000
+        loaded = lambda: sum(c.loaded for c in app.screen.query(StageColumn))  # noqa: E731
+        await wait_for(pilot, lambda: loaded() == 4 * board.CARDS_PAGE)
         assert len(statements) <= 8, statements  # one aggregate, one page per column
         # scrolling a column down loads its next page
         statements.clear()
         lead.list.focus()
-        lead.list.index = board.CARDS_PAGE - 1
+        lead.list.highlighted = board.CARDS_PAGE - 1
         await wait_for(pilot, lambda: lead.loaded == 2 * board.CARDS_PAGE, timeout=20)
         assert len(statements) == 1
         # a move changes two headers and one card
         statements.clear()
-        lead.list.index = 0
-        first = lead.list.highlighted_child.deal_id
+        lead.list.highlighted = 0
+        first = lead.list.highlighted_row.deal.id
         await pilot.press("greater_than_sign")
         qualified = app.screen.query_one("#stage-qualified", StageColumn)
         await wait_for(pilot, lambda: qualified.border_title == "qualified (751)", timeout=20)
         assert lead.border_title == "lead (749)"
-        assert qualified.list.children[0].deal_id == first
+        assert qualified.list.rows[0].deal.id == first
         assert len(statements) <= 6, statements
     event.remove(store.engine, "before_cursor_execute", about_deals)
     assert deal(store, first).stage == "qualified"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import seed, wait_for
+from tui_helpers import seed, settled, wait_for
 
 from termcrm.tui.app import CrmApp
 from termcrm.tui.widgets.contact_table import ContactTable
@@ -51,11 +51,9 @@ def steps(*keys: str, ready=None):
             await pilot.pause()
         if ready is not None:
             await wait_for(pilot, lambda: ready(app))
-        # let the last refresh land, even on a busy machine, before the picture is taken
-        await pilot.wait_for_scheduled_animations()
-        await pilot.pause(0.3)
+        # every read finished and painted, even on a busy machine, before the picture
         no_blink(app)
-        await pilot.pause()
+        await settled(pilot)
 
     return run_before
 
@@ -82,14 +80,14 @@ def test_contact_detail(snap_compare, app):
 
 def test_pipeline_screen(snap_compare, app):
     def loaded(a):
-        return len(a.screen.query("DealCard")) == 3
+        return sum(c.loaded for c in a.screen.query("StageColumn")) == 3
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=steps("2", ready=loaded))
 
 
 def test_pipeline_at_80x24(snap_compare, app):
     def loaded(a):
-        return len(a.screen.query("DealCard")) == 3
+        return sum(c.loaded for c in a.screen.query("StageColumn")) == 3
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("2", ready=loaded))
 
@@ -142,3 +140,54 @@ def test_help_screen(snap_compare, app):
 
 def test_light_theme(snap_compare, app):
     assert snap_compare(app, terminal_size=(120, 36), run_before=steps("ctrl+t"))
+
+
+def test_contact_changes_tab(snap_compare, app, store):
+    """The contact's changes (the audit trail): who changed what, and when; the consents
+    on the card."""
+    from termcrm.services import contacts, privacy, refs
+
+    store.actor = "mia"
+    with store.write() as s:
+        ada = refs.contact(s, "Ada Lovelace")
+        contacts.edit_contact(s, ada, stage="lead", title="Countess")
+        privacy.set_consent(s, ada, "marketing", True, "mia")
+    store.actor = None
+
+    def on_changes(a):
+        tabs = a.screen.query("TabbedContent")
+        return tabs and tabs.first().active == "tab-changes" and a.screen.detail is not None
+
+    run = steps("enter", "left", ready=on_changes)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run)
+
+
+def test_segment_picker(snap_compare, app, store):
+    from termcrm.services import segments
+    from termcrm.services.search import ContactQuery
+
+    with store.write() as s:
+        segments.save(s, "cold-leads", ContactQuery(stage="lead", contacted_before="60d"))
+        segments.save(s, "vips", ContactQuery(tags=("vip",), has_open_deal=True))
+
+    def listed(a):
+        return getattr(a.screen, "segments", None) is not None
+
+    assert snap_compare(app, terminal_size=(100, 24), run_before=steps("s", ready=listed))
+
+
+def test_contacts_mine_in_a_segment(snap_compare, app, store):
+    """The state in force is on screen: "mine" in the title and the owner box, the segment
+    in the title and the count."""
+    from termcrm.services import segments
+    from termcrm.services.search import ContactQuery
+
+    with store.write() as s:
+        segments.save(s, "open-deals", ContactQuery(has_open_deal=True))
+
+    def narrowed(a):
+        table = a.screen.query(ContactTable)
+        return table and table.first().total == 2 and table.first().filters.segment
+
+    run = steps("m", "s", "end", "enter", ready=narrowed)
+    assert snap_compare(app, terminal_size=(120, 36), run_before=run)

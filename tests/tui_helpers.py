@@ -108,6 +108,61 @@ async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0)
         await pilot.pause(0.02)
 
 
+def busy_workers(app) -> list:
+    """The app's workers still pending or running (database reads, palette searches)."""
+    from textual.worker import WorkerState
+
+    return [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
+
+
+async def settled(pilot, timeout: float = 10.0) -> None:
+    """Let the app come to rest: no worker left to finish, no animation, and the screen
+    repainted after that (what a snapshot or a last assertion should see)."""
+    await wait_for(pilot, lambda: not busy_workers(pilot.app), timeout=timeout)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.app.screen.wait_for_refresh()
+    await pilot.pause()
+
+
+def palette_options(palette) -> list[str]:
+    """The first line of each option the command palette lists now."""
+    from textual.command import CommandList, CommandPalette
+
+    if not isinstance(palette, CommandPalette):
+        return []
+    lists = palette.query(CommandList)
+    if not lists:
+        return []  # still being put together
+    options = lists.first()
+    return [str(options.get_option_at_index(i).prompt).split("\n")[0]
+            for i in range(options.option_count)]  # fmt: skip
+
+
+def palette_highlights(palette, typed: str, first_line: str) -> bool:
+    """The palette has searched for all of `typed` and its highlighted option (what enter
+    runs) begins with `first_line`."""
+    from textual.command import CommandList
+
+    if not palette_searched(palette, typed):
+        return False
+    lists = palette.query(CommandList)
+    if not lists or lists.first().highlighted is None:
+        return False
+    option = lists.first().get_option_at_index(lists.first().highlighted)
+    return str(option.prompt).split("\n")[0] == first_line
+
+
+def palette_searched(palette, typed: str) -> bool:
+    """The palette has searched for all of `typed` and listed what it found (its search
+    runs in a worker, restarted on each key)."""
+    from textual.widgets import Input
+
+    boxes = palette.query(Input)
+    if not boxes or boxes.first().value != typed:
+        return False
+    return not any(w.node is palette for w in busy_workers(palette.app))
+
+
 def text_of(widget) -> str:
     """What a Static shows, as plain text."""
     import io

@@ -2,7 +2,8 @@
 
 `termcrm remind` and `termcrm shell-init` run in every new shell, and completion on every TAB,
 so they are dispatched here before the Typer app (and with it typer, rich, pydantic and
-SQLAlchemy) is imported at all.
+SQLAlchemy) is imported at all; so is `termcrm tui` where it can start without the CLI
+(`termcrm.tui.launch`).
 """
 
 from __future__ import annotations
@@ -54,6 +55,12 @@ def main(argv: list[str] | None = None) -> None:
     # pydantic (under Typer and SQLModel) would scan every installed package's entry points
     # for its plugins on the first model: ~20 ms of each start-up, for plugins termcrm never uses
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    if command == "tui" and argv is None:  # the app shows its first page before the CLI loads
+        from termcrm.tui.launch import main as tui_main
+
+        status = tui_main(args)
+        if status is not None:
+            sys.exit(status)
     # A short command's objects die with the process, and the ones it makes have no reference
     # cycles to reclaim (query rows, models, rich renderables): the cyclic collector would only
     # rescan the ever-growing heap of imported modules, ~15% of a command's start-up. Only when

@@ -56,12 +56,28 @@ class Invalid(TermcrmError):
 
     `field` names the input it is about (`"email"`, `"when"`, ...) so that a form can mark
     that field without guessing from the message; None when no single field is to blame.
+    When several inputs are invalid at once, `problems` holds one `Invalid` for each
+    (`validate.Checks` collects them), so that a user fixes them all in one go.
     """
 
     exit_code = 2
 
-    def __init__(self, message: str, field: str | None = None) -> None:
+    def __init__(
+        self, message: str, field: str | None = None, *, problems: list[Invalid] | None = None
+    ) -> None:
         super().__init__(message, field)
+        #: every invalid input of the command or form, each naming its field: the CLI prints
+        #: a line for each, a form marks each field (`[self]` when there is one)
+        self.problems: list[Invalid] = problems or [self]
+
+    @classmethod
+    def of(cls, problems: list[Invalid]) -> Invalid:
+        """One error for several invalid inputs (the first one's field, a line each)."""
+        if len(problems) == 1:
+            return problems[0]
+        return cls(
+            "\n".join(p.message for p in problems), problems[0].field, problems=list(problems)
+        )
 
 
 class StoreError(TermcrmError):

@@ -84,3 +84,36 @@ def redact_url(target: str) -> str:
         user = creds.split(":", 1)[0]
         return f"{scheme}://{user}:***@{host}"
     return target
+
+
+#: where the kernel lists what is mounted (a test points it elsewhere)
+MOUNTS = "/proc/mounts"
+#: filesystem types on which SQLite's locking cannot be relied on
+_NETWORK = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "9p", "afs", "ceph")
+
+
+def network_filesystem(path: Path) -> str | None:
+    """The type of the network filesystem (nfs, cifs/smb, sshfs, fuse) `path` is on, None
+    for a local one or when the mounts cannot be read."""
+    try:
+        with open(MOUNTS, encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+    except OSError:
+        return None
+    path = path.expanduser()
+    where = os.path.realpath(path if path.exists() else path.parent)
+    best, kind = "", None
+    for line in lines:
+        parts = line.split()
+        if len(parts) < 3:
+            continue
+        point = parts[1].replace("\\040", " ")
+        inside = where == point or where.startswith(point.rstrip("/") + "/")
+        if inside and len(point) >= len(best):
+            best, kind = point, parts[2]
+    if kind is None:
+        return None
+    base = kind.split(".", 1)[0]
+    if kind in _NETWORK or kind.startswith("fuse.") or kind == "fuse" or base in _NETWORK:
+        return kind
+    return None

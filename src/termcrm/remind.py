@@ -289,11 +289,13 @@ def _n(count: int) -> str:
     return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
-#: C0 controls and DEL as control pictures (ESC as ␛), C1 as `\x9b`, newline and tab a space
+#: C0 controls and DEL as control pictures (ESC as ␛), C1 as `\x9b`, the bidi overrides and
+#: isolates as `\u202e`, newline and tab a space
 _NEUTRAL = {
     code: chr(0x2400 + code) if code < 0x20 else "␡" if code == 0x7F else f"\\x{code:02x}"
     for code in (*range(0x20), 0x7F, *range(0x80, 0xA0))
-} | {0x0A: " ", 0x09: " "}
+} | {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_NEUTRAL |= {0x0A: " ", 0x09: " "}
 
 
 def neutral(text: str) -> str:

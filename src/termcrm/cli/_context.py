@@ -43,6 +43,8 @@ class State:
             from termcrm.store.engine import open_store
 
             store = open_store(self.db, memory_map=memory_map)
+            if store.created:
+                _announce_new_database(store)
             _warn_network_filesystem(store)
             try:
                 store.actor = team.acting_user(store, self.user)
@@ -61,6 +63,18 @@ class State:
             self._store = None
 
 
+def _announce_new_database(store: Store) -> None:
+    """Once, on stderr, when a command made a new SQLite file (explicit or the default
+    location): a mistyped `--db` or `TERMCRM_DB` must not silently start an empty CRM, and a
+    first run learns where its data lives. Never for PostgreSQL (its database exists)."""
+    from termcrm import paths
+    from termcrm.cli._output import out
+
+    path = paths.sqlite_path(store.target)
+    if path is not None:
+        out.hint(f"Created a new termcrm database at {path.expanduser().absolute()}")
+
+
 def state() -> State:
     ctx = get_current_context(silent=True)
     if ctx is None:
@@ -73,8 +87,7 @@ def state() -> State:
 
 def _warn_network_filesystem(store: Store) -> None:
     """SQLite's locking is not reliable over a network filesystem: say so, and what to use."""
-    from termcrm.paths import sqlite_path
-    from termcrm.store.sqlite import network_filesystem
+    from termcrm.paths import network_filesystem, sqlite_path
 
     path = sqlite_path(store.target)
     kind = network_filesystem(path) if path is not None else None

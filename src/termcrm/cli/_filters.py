@@ -1,13 +1,17 @@
 """The contact filter options (`contact list`, `export contacts`, `segment save`), declared
-once, and the one `ContactQuery` they make. The filters themselves live in services."""
+once, and the one `ContactQuery` they make: `@contact_filters()` adds them all to a command,
+which receives the query as `query`. The filters themselves live in services."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import functools
+import inspect
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
-from termcrm.cli._options import ContactStageOpt, OwnerFilterOpt
+from termcrm.cli._options import ContactStageOpt, MineOpt, OwnerFilterOpt
 
 SearchOpt = Annotated[
     str | None, typer.Option("--search", "-s", help="Text in name, email, company or tags.")
@@ -88,4 +92,62 @@ def contact_query(
     )
 
 
-__all__ = ["ContactStageOpt", "OwnerFilterOpt", "contact_query"]
+#: the filter options in the order `--help` lists them: (parameter, type, default)
+FILTERS: list[tuple[str, Any, Any]] = [
+    ("search", SearchOpt, None),
+    ("tag", TagsOpt, None),
+    ("any_tag", AnyTagOpt, None),
+    ("no_tag", NoTagOpt, None),
+    ("company", CompanyFilterOpt, None),
+    ("stage", ContactStageOpt, None),
+    ("owner", OwnerFilterOpt, None),
+    ("mine", MineOpt, False),
+    ("field", FieldFilterOpt, None),
+    ("contacted_before", BeforeOpt, None),
+    ("contacted_after", AfterOpt, None),
+    ("never_contacted", NeverOpt, False),
+    ("has_open_deal", OpenDealOpt, False),
+    ("deal_value_above", ValueOpt, None),
+    ("nps", NpsOpt, None),
+    ("consent", ConsentOpt, None),
+    ("segment", SegmentOpt, None),
+]
+
+
+def contact_filters(*, mine: bool = True, segment: bool = True) -> Callable:
+    """Give a command every contact filter option (without `--mine` or `--segment` when
+    told) in place of its `query` parameter, which receives their `ContactQuery`."""
+    skip = {name for name, wanted in (("mine", mine), ("segment", segment)) if not wanted}
+    options = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, kind, default in FILTERS
+        if name not in skip
+    ]
+
+    def decorate(command: Callable) -> Callable:
+        sig = inspect.signature(command, eval_str=True)
+        params = list(sig.parameters.values())
+        at = [p.name for p in params].index("query")
+        params = [
+            p.replace(kind=inspect.Parameter.KEYWORD_ONLY)
+            for p in (*params[:at], *options, *params[at + 1 :])
+        ]
+
+        @functools.wraps(command)
+        def wrapper(**kwargs: Any) -> Any:
+            given = {name: kwargs.pop(name) for name, _, _ in FILTERS if name in kwargs}
+            if given.pop("mine", False):  # you, unless --owner names someone too (refused)
+                from termcrm.cli._context import state
+
+                given["owner"] = state().owner_filter(given.get("owner"), True)
+            return command(query=contact_query(**given), **kwargs)
+
+        wrapper.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in params}
+        del wrapper.__wrapped__  # typer reads the signature above, not the command's
+        return wrapper
+
+    return decorate
+
+
+__all__ = ["ContactStageOpt", "OwnerFilterOpt", "contact_filters", "contact_query"]

@@ -64,3 +64,16 @@ IdOnlyOpt = Annotated[
         "--quiet", "-q", help="Print only the new record's id (for scripts: id=$(crm ... -q))."
     ),
 ]
+
+TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
+AddTagOpt = Annotated[
+    list[str] | None, typer.Option("--tag", "--add-tag", "-t", help="Add a tag (repeatable).")
+]
+RemoveTagOpt = Annotated[
+    list[str] | None,
+    typer.Option("--remove-tag", "--untag", help="Remove a tag (repeatable)."),
+]
+FieldOpt = Annotated[
+    list[str] | None,
+    typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable; KEY= removes it)."),
+]

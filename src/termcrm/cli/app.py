@@ -88,7 +88,8 @@ class CrmGroup(TyperGroup):
         except TermcrmError as exc:
             if debug:
                 raise
-            out.error(exc.message)
+            for problem in getattr(exc, "problems", [exc]):  # several invalid inputs: a line each
+                out.error(problem.message)
             code = exc.exit_code
         except typer.Exit as exc:
             code = exc.exit_code

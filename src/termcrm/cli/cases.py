@@ -38,6 +38,20 @@ def _record(v) -> dict:
     return records.case(v.case, contact_name=v.contact_name)
 
 
+def _change(case: str, done: str, change, json_: bool) -> None:
+    """`case edit/resolve/reopen`: `change(session, case)` in one write, then the case as
+    JSON or "<done> case #3: <subject>"."""
+    from termcrm.services import cases, refs
+
+    with state().store().write() as s:
+        record = change(s, refs.case(s, case))
+        data = _record(cases.view(s, record))
+    if json_:
+        out.json(data)
+    else:
+        out.ok(f"{done} case #{record.id}: {record.subject}")
+
+
 @app.command("open")
 def open_(
     contact: ContactArg,
@@ -184,16 +198,10 @@ def resolve(
     Example: crm case resolve 3 --note "Credit note sent"
     """
     from termcrm.cli._editor import long_text
-    from termcrm.services import cases, refs
+    from termcrm.services import cases
 
     note = long_text(note, edit_it=edit_, what="how the case was resolved", context=f"case {case}")
-    with state().store().write() as s:
-        record = cases.resolve_case(s, refs.case(s, case), note=note)
-        data = _record(cases.view(s, record))
-    if json_:
-        out.json(data)
-    else:
-        out.ok(f"Resolved case #{record.id}: {record.subject}")
+    _change(case, "Resolved", lambda s, c: cases.resolve_case(s, c, note=note), json_)
 
 
 @app.command("reopen")
@@ -202,15 +210,9 @@ def reopen(case: CaseArg, json_: JsonOpt = False) -> None:
 
     Example: crm case reopen 3
     """
-    from termcrm.services import cases, refs
+    from termcrm.services import cases
 
-    with state().store().write() as s:
-        record = cases.reopen_case(s, refs.case(s, case))
-        data = _record(cases.view(s, record))
-    if json_:
-        out.json(data)
-    else:
-        out.ok(f"Reopened case #{record.id}: {record.subject}")
+    _change(case, "Reopened", cases.reopen_case, json_)
 
 
 @app.command("edit")
@@ -238,15 +240,14 @@ def edit(
         what="the description of this case",
         read=lambda s: ((r := refs.case(s, case)).notes, f"case #{r.id} {r.subject}"),
     )
-    with state().store().write() as s:
-        record = cases.edit_case(
-            s, refs.case(s, case), subject=subject, priority=priority, owner=owner, notes=notes
-        )
-        data = _record(cases.view(s, record))
-    if json_:
-        out.json(data)
-    else:
-        out.ok(f"Updated case #{record.id}: {record.subject}")
+    _change(
+        case,
+        "Updated",
+        lambda s, c: cases.edit_case(
+            s, c, subject=subject, priority=priority, owner=owner, notes=notes
+        ),
+        json_,
+    )
 
 
 @app.command("delete")

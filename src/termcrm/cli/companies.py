@@ -8,14 +8,18 @@ import typer
 
 from termcrm.cli._context import state
 from termcrm.cli._options import (
+    AddTagOpt,
     CsvOpt,
     EditOpt,
+    FieldOpt,
     JsonOpt,
     LimitOpt,
     MineOpt,
     NotesOpt,
     OwnerFilterOpt,
     OwnerOpt,
+    RemoveTagOpt,
+    TagOpt,
     YesOpt,
 )
 from termcrm.cli._output import confirm_delete, out
@@ -36,28 +40,44 @@ def add(
     domain: DomainOpt = None,
     industry: IndustryOpt = None,
     owner: OwnerOpt = None,
+    tag: TagOpt = None,
+    field: FieldOpt = None,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a company (yours unless --owner names someone else).
+    """Add a company (yours unless --owner names someone else), with tags and custom fields.
 
-    Example: crm company add "Analytical Engines Ltd" --domain analytical.example --industry Computing
+    Example: crm company add "Analytical Engines Ltd" --domain analytical.example --tag partner
     """
     from termcrm.services import companies, records
 
     st = state()
     with st.store().write() as s:
         company = companies.add_company(
-            s, name, domain=domain, industry=industry, owner=owner, actor=st.actor
+            s,
+            name,
+            domain=domain,
+            industry=industry,
+            owner=owner,
+            tags=tag or (),
+            fields=field or (),
+            actor=st.actor,
         )
+        data = records.company(companies.view(s, company))
     if json_:
-        out.json(records.company(company))
+        out.json(data)
     else:
         out.ok(f"Added company #{company.id} {company.name}")
 
 
 @app.command("list")
 def list_(
-    search: Annotated[str | None, typer.Option("--search", "-s", help="Text in the name.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", "-s", help="Text in the name (any case or accent).")
+    ] = None,
+    tag: Annotated[
+        list[str] | None,
+        typer.Option("--tag", "-t", help="Has this tag (repeatable: all of them)."),
+    ] = None,
     owner: OwnerFilterOpt = None,
     mine: MineOpt = False,
     limit: LimitOpt = None,
@@ -66,7 +86,7 @@ def list_(
 ) -> None:
     """List companies with their number of contacts and open deals.
 
-    Example: crm company list --search engines
+    Example: crm company list --search engines --tag partner
     """
     from termcrm.services import companies, records
 
@@ -74,8 +94,10 @@ def list_(
     who = st.owner_filter(owner, mine)
     with st.store().read() as s:
         rows = [
-            records.company(x.company, contacts=x.contacts, open_deals=x.open_deals)
-            for x in companies.list_companies(s, search=search, owner=who, limit=limit)
+            records.company(x)
+            for x in companies.list_companies(
+                s, search=search, owner=who, tags=tag or (), limit=limit
+            )
         ]
     if json_:
         out.json(rows)
@@ -83,9 +105,17 @@ def list_(
         out.csv(rows)
     else:
         out.table(
-            ("ID", "Name", "Domain", "Industry", "Contacts", "Open deals"),
+            ("ID", "Name", "Domain", "Industry", "Tags", "Contacts", "Open deals"),
             [
-                (r["id"], r["name"], r["domain"], r["industry"], r["contacts"], r["open_deals"])
+                (
+                    r["id"],
+                    r["name"],
+                    r["domain"],
+                    r["industry"],
+                    ", ".join(r["tags"]),
+                    r["contacts"],
+                    r["open_deals"],
+                )
                 for r in rows
             ],
             empty="No companies yet.",
@@ -104,15 +134,21 @@ def show(company: CompanyArg, json_: JsonOpt = False) -> None:
     with state().store().read() as s:
         record = companies.resolve_company(s, company)
         people = [contacts.view(s, c) for c in companies.company_contacts(s, record)]
-    data = records.company(record)
+        data = records.company(companies.view(s, record))
     data["people"] = [records.contact(v) for v in people]
     if json_:
         out.json(data)
         return
     out.line(f"{record.name}  (#{record.id})")
-    for label, key in (("Domain", "domain"), ("Industry", "industry"), ("Notes", "notes")):
+    for label, key in (("Domain", "domain"), ("Industry", "industry")):
         if data[key]:
             out.line(f"  {label}: {data[key]}")
+    if data["tags"]:
+        out.line(f"  Tags: {', '.join(data['tags'])}")
+    for key, value in data["fields"].items():
+        out.line(f"  {key}: {value}")
+    if data["notes"]:
+        out.line(f"  Notes: {data['notes']}")
     out.line("")
     out.table(
         ("ID", "Name", "Email", "Title", "Stage"),
@@ -131,14 +167,17 @@ def edit(
     owner: Annotated[
         str | None, typer.Option("--owner", help="Hand it to another team member.")
     ] = None,
+    tag: AddTagOpt = None,
+    untag: RemoveTagOpt = None,
+    field: FieldOpt = None,
     notes: NotesOpt = None,
     edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Change a company's name, website, industry, notes or owner (`--edit` opens the notes
-    in $EDITOR); `""` clears a field.
+    """Change a company's name, website, industry, notes, owner, tags or custom fields
+    (`--edit` opens the notes in $EDITOR); `""` clears a field, `--field KEY=` removes one.
 
-    Example: crm company edit "Analytical Engines" --website analytical.example --industry Software
+    Example: crm company edit "Analytical Engines" --website analytical.example --add-tag partner
     """
     from termcrm.cli._editor import current_text
     from termcrm.services import companies, records
@@ -152,10 +191,20 @@ def edit(
     with state().store().write() as s:
         record = companies.resolve_company(s, company)
         companies.edit_company(
-            s, record, name=name, domain=domain, industry=industry, notes=notes, owner=owner
+            s,
+            record,
+            name=name,
+            domain=domain,
+            industry=industry,
+            notes=notes,
+            owner=owner,
+            add_tags=tag or (),
+            remove_tags=untag or (),
+            fields=field or (),
         )
+        data = records.company(companies.view(s, record))
     if json_:
-        out.json(records.company(record))
+        out.json(data)
     else:
         out.ok(f"Updated company #{record.id} {record.name}")
 

@@ -7,35 +7,21 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._filters import (
-    AfterOpt,
-    AnyTagOpt,
-    BeforeOpt,
-    CompanyFilterOpt,
-    ConsentOpt,
-    FieldFilterOpt,
-    NeverOpt,
-    NoTagOpt,
-    NpsOpt,
-    OpenDealOpt,
-    SearchOpt,
-    SegmentOpt,
-    TagsOpt,
-    ValueOpt,
-    contact_query,
-)
+from termcrm.cli._filters import contact_filters
 from termcrm.cli._options import (
+    AddTagOpt,
     CompanyOpt,
     ContactArg,
     ContactStageOpt,
     CsvOpt,
     EditOpt,
+    FieldOpt,
     JsonOpt,
     LimitOpt,
-    MineOpt,
     NotesOpt,
-    OwnerFilterOpt,
     OwnerOpt,
+    RemoveTagOpt,
+    TagOpt,
     YesOpt,
 )
 from termcrm.cli._output import out
@@ -45,11 +31,7 @@ app = typer.Typer(help="People you work with: add, list, show, edit, delete.", n
 EmailOpt = Annotated[str | None, typer.Option("--email", "-e", help="Email address (unique).")]
 PhoneOpt = Annotated[str | None, typer.Option("--phone", "-p", help="Phone, kept as typed.")]
 TitleOpt = Annotated[str | None, typer.Option("--title", help="Job title.")]
-TagOpt = Annotated[list[str] | None, typer.Option("--tag", "-t", help="Tag (repeatable).")]
 SourceOpt = Annotated[str | None, typer.Option("--source", help="Where the contact came from.")]
-FieldOpt = Annotated[
-    list[str] | None, typer.Option("--field", "-f", help="Custom field KEY=VALUE (repeatable).")
-]
 CadenceOpt = Annotated[
     str | None,
     typer.Option(
@@ -58,18 +40,36 @@ CadenceOpt = Annotated[
     ),
 ]
 
+FirstOpt = Annotated[
+    str | None, typer.Option("--first", "--given", help="First (given) name, for vCard's N.")
+]
+MiddleOpt = Annotated[str | None, typer.Option("--middle", help="Middle (additional) name.")]
+LastOpt = Annotated[
+    str | None, typer.Option("--last", "--family", help="Last (family) name, for vCard's N.")
+]
+PrefixOpt = Annotated[str | None, typer.Option("--prefix", help="Name prefix: Dr., Mrs.")]
+SuffixOpt = Annotated[str | None, typer.Option("--suffix", help="Name suffix: II, Jr., PhD.")]
+
 COLUMNS = ("id", "name", "email", "phone", "company", "stage", "owner", "tags")
 
 
-def _cadence(value: str | None):
-    from termcrm.services.contacts import parse_cadence
-
-    return parse_cadence(value)
+def _parts(first, middle, last, prefix, suffix) -> dict[str, str | None]:
+    """The name's parts as typed (None: not given; "" clears one on edit)."""
+    return {
+        "first_name": first,
+        "middle_name": middle,
+        "last_name": last,
+        "name_prefix": prefix,
+        "name_suffix": suffix,
+    }
 
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Argument(help="Full name.")],
+    name: Annotated[
+        str | None,
+        typer.Argument(help="Display name; made from --first/--last... when not given."),
+    ] = None,
     email: EmailOpt = None,
     phone: PhoneOpt = None,
     company: CompanyOpt = None,
@@ -81,16 +81,29 @@ def add(
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    first: FirstOpt = None,
+    middle: MiddleOpt = None,
+    last: LastOpt = None,
+    prefix: PrefixOpt = None,
+    suffix: SuffixOpt = None,
     edit_: EditOpt = False,
     json_: JsonOpt = False,
 ) -> None:
-    """Add a contact (`--edit` writes the notes in $EDITOR).
+    """Add a contact (`--edit` writes the notes in $EDITOR); the name's parts are kept for
+    address books (`--first Mark --last Schröder --prefix Dr.`).
 
     Example: crm contact add "Ada Lovelace" --email ada@example.com --company "Analytical Ltd" --tag vip
     """
     from termcrm.cli._editor import long_text
+    from termcrm.errors import Invalid
     from termcrm.services import contacts, dupes, records
 
+    parts = _parts(first, middle, last, prefix, suffix)
+    if not any((v or "").strip() for v in (name, email, company, phone, *parts.values())):
+        raise Invalid(
+            "Missing argument 'NAME' (or give the name's parts: --first, --last; or an "
+            "--email, --company or --phone to name the contact by)"
+        )
     notes = long_text(notes, edit_it=edit_, what="the notes on this contact", context=name)
     st = state()
     with st.store().write() as s:
@@ -106,8 +119,9 @@ def add(
             source=source,
             owner=owner,
             notes=notes,
-            fields=contacts.parse_fields(field or ()),
-            cadence_days=_cadence(cadence) if cadence else None,
+            fields=field or (),
+            cadence_days=cadence or None,
+            parts=parts,
             actor=st.actor,
         )
         view = contacts.view(s, contact)
@@ -129,24 +143,9 @@ def warn_lookalikes(new_id: int, lookalikes) -> None:
 
 
 @app.command("list")
+@contact_filters()
 def list_(
-    search: SearchOpt = None,
-    tag: TagsOpt = None,
-    any_tag: AnyTagOpt = None,
-    no_tag: NoTagOpt = None,
-    company: CompanyFilterOpt = None,
-    stage: ContactStageOpt = None,
-    owner: OwnerFilterOpt = None,
-    mine: MineOpt = False,
-    field: FieldFilterOpt = None,
-    contacted_before: BeforeOpt = None,
-    contacted_after: AfterOpt = None,
-    never_contacted: NeverOpt = False,
-    has_open_deal: OpenDealOpt = False,
-    deal_value_above: ValueOpt = None,
-    nps: NpsOpt = None,
-    consent: ConsentOpt = None,
-    segment: SegmentOpt = None,
+    query,
     limit: LimitOpt = None,
     json_: JsonOpt = False,
     csv_: CsvOpt = False,
@@ -157,14 +156,6 @@ def list_(
     """
     from termcrm.services import contacts
 
-    who = state().owner_filter(owner, mine)
-    query = contact_query(
-        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
-        owner=who, field=field, contacted_before=contacted_before,
-        contacted_after=contacted_after, never_contacted=never_contacted,
-        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
-        segment=segment,
-    )  # fmt: skip
     with state().store().read() as s:
         views = contacts.list_contacts(s, query, limit=limit)
     print_contacts(views, json_=json_, csv_=csv_)
@@ -218,16 +209,19 @@ def edit(
     phone: PhoneOpt = None,
     company: CompanyOpt = None,
     title: TitleOpt = None,
-    tag: Annotated[
-        list[str] | None, typer.Option("--tag", "--add-tag", "-t", help="Add a tag (repeatable).")
-    ] = None,
-    untag: Annotated[list[str] | None, typer.Option("--untag", help="Remove a tag.")] = None,
+    tag: AddTagOpt = None,
+    untag: RemoveTagOpt = None,
     stage: ContactStageOpt = None,
     source: SourceOpt = None,
     owner: OwnerOpt = None,
     field: FieldOpt = None,
     notes: NotesOpt = None,
     cadence: CadenceOpt = None,
+    first: FirstOpt = None,
+    middle: MiddleOpt = None,
+    last: LastOpt = None,
+    prefix: PrefixOpt = None,
+    suffix: SuffixOpt = None,
     edit_: EditOpt = False,
     consent: Annotated[
         list[str] | None,
@@ -241,14 +235,19 @@ def edit(
     json_: JsonOpt = False,
 ) -> None:
     """Change a contact, or every member of a segment; only the options given change.
-    `--email ""` clears an email; `--edit` opens the notes in $EDITOR.
+    `--email ""` clears an email; `--edit` opens the notes in $EDITOR. A display name made
+    from the name's parts follows them (`--last King`: "Ada Lovelace" becomes "Ada King").
 
     Example: crm contact edit --segment cold-leads --add-tag nurture --owner sam
     """
     from termcrm.cli._editor import current_text
     from termcrm.services import contacts, privacy, records, refs, segments
 
-    segments.check_bulk(contact, segment, name=name, email=email, phone=phone, notes=notes)
+    parts = _parts(first, middle, last, prefix, suffix)
+    segments.check_bulk(
+        contact, segment, name=name, email=email, phone=phone, notes=notes, first=first,
+        middle=middle, last=last, prefix=prefix, suffix=suffix,
+    )  # fmt: skip
     if segment is None:
         notes = current_text(
             notes,
@@ -266,10 +265,10 @@ def edit(
         "owner": owner,
         "add_tags": tag or (),
         "remove_tags": untag or (),
-        "fields": contacts.parse_fields(field or ()),
+        "fields": field or (),
     }
     if cadence is not None:
-        changes["cadence_days"] = _cadence(cadence)
+        changes["cadence_days"] = cadence
     with st.store().write() as s:
         if segment is not None:
             group, people = segments.members(s, segment)
@@ -279,7 +278,7 @@ def edit(
                 raise typer.Exit(1)
         else:
             people = [refs.contact(s, contact)]
-            changes.update(name=name, phone=phone, notes=notes)
+            changes.update(name=name, phone=phone, notes=notes, parts=parts)
             if email is not None:
                 changes["email"] = email
         for record in people:

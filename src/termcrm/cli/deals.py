@@ -293,10 +293,11 @@ def pipeline(owner: OwnerFilterOpt = None, mine: MineOpt = False, json_: JsonOpt
 
     Example: crm pipeline --owner sam
     """
-    from termcrm.services import deals, records
+    from termcrm.services import board as boards
+    from termcrm.services import records
 
     with state().store().read() as s:
-        board = deals.pipeline(s, owner=state().owner_filter(owner, mine))
+        board = boards.pipeline(s, owner=state().owner_filter(owner, mine))
     if json_:
         out.json(records.pipeline(board))
         return

@@ -9,25 +9,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._filters import (
-    AfterOpt,
-    AnyTagOpt,
-    BeforeOpt,
-    CompanyFilterOpt,
-    ConsentOpt,
-    ContactStageOpt,
-    FieldFilterOpt,
-    NeverOpt,
-    NoTagOpt,
-    NpsOpt,
-    OpenDealOpt,
-    OwnerFilterOpt,
-    SearchOpt,
-    SegmentOpt,
-    TagsOpt,
-    ValueOpt,
-    contact_query,
-)
+from termcrm.cli._filters import OwnerFilterOpt, contact_filters
 from termcrm.cli._options import JsonOpt, MineOpt
 from termcrm.cli._output import NeutralStream, out
 
@@ -133,13 +115,51 @@ def _report_bad(result) -> None:
         out.hint(f"  ... and {rest} more bad rows (--json lists every row)")
 
 
+def _report_skips(result, most: int = 50) -> None:
+    """The rows a dry run skips as duplicates, one line each: why, and what they match."""
+    if not result.skips:
+        return
+    out.ok("Skipped as duplicates:")
+    for skip in result.skips[:most]:
+        out.ok(f"  line {skip.line}: {skip.reason}")
+    rest = result.skipped - min(most, len(result.skips))
+    if rest:
+        out.ok(f"  ... and {rest} more (--json lists every skipped row)")
+
+
 def _print_mapping(result) -> None:
+    if result.properties is not None:
+        _print_properties(result)
+        return
     delim = {"\t": "tab", "": "-"}.get(result.delimiter, result.delimiter)
     out.ok(f"File: {result.path} ({result.source_format}, {result.encoding}, delimiter {delim!r})")
     out.ok("Columns:")
     width = max((len(c) for c, _ in result.mapping), default=0)
     for column, where in result.mapping:
         out.ok(f"  {column.ljust(width)}  ->  {where}")
+
+
+def _print_properties(result) -> None:
+    """A vCard file: where each property goes (cards that have it), and what is dropped."""
+    n = result.rows
+    out.ok(
+        f"File: {result.path} ({result.source_format}, {result.encoding}, {n} card{'s' * (n != 1)})"
+    )
+    out.ok("Properties (cards that have them):")
+    rows = [(f"{p['property']} ({p['cards']})", p) for p in result.properties.rows()]
+    width = max((len(label) for label, _ in rows), default=0)
+    for (label, _p), (_prop, where) in zip(rows, result.mapping, strict=False):
+        out.ok(f"  {label.ljust(width)}  ->  {where}")
+    if not rows:
+        out.ok("  (none: no card could be read)")
+
+
+def _dropped_note(result) -> None:
+    """After a vCard import: what was not kept (PHOTO...), so nothing goes without a word."""
+    if result.properties is None:
+        return
+    for prop, cards, why in result.properties.dropped():
+        out.hint(f"Note: {prop} not imported ({cards} card{'s' * (cards != 1)}): {why}")
 
 
 def _summary(result) -> str:
@@ -198,8 +218,13 @@ def _run_import(
             out.json(result.as_dict())
         elif dry_run:
             _print_mapping(result)
-        out.error(exc.message)
-        _report_bad(result)
+        if result.properties is not None and result.bad_total == 1:
+            # one bad card: one line that names it (the reason quotes the file: neutralised)
+            bad = result.bad[0]
+            out.error(f"{file}, line {bad.line}: {bad.reason}; nothing was imported")
+        else:
+            out.error(exc.message)
+            _report_bad(result)
         raise typer.Exit(2) from None
     finally:
         if bar is not None:
@@ -208,9 +233,11 @@ def _run_import(
         out.json(result.as_dict())
     elif dry_run:
         _print_mapping(result)
+        _report_skips(result)
         out.ok(f"Dry run, nothing was written: {_summary(result)}.")
     else:
         out.ok(f"Imported {kind} from {file}: {_summary(result)}.")
+        _dropped_note(result)
     if result.skip_bad and result.bad_total and not json_:
         _report_bad(result)
     if result.likely_duplicates and not json_:
@@ -345,37 +372,15 @@ for _kind, _example in _EXPORT_EXAMPLES.items():
 
 
 @export_app.command("contacts")
+@contact_filters()
 def export_contacts(
     fmt: Annotated[str, typer.Option("--format", "-F", help=FORMAT_HELP)] = "csv",
     output: OutputOpt = None,
-    search: SearchOpt = None,
-    tag: TagsOpt = None,
-    any_tag: AnyTagOpt = None,
-    no_tag: NoTagOpt = None,
-    company: CompanyFilterOpt = None,
-    stage: ContactStageOpt = None,
-    owner: OwnerFilterOpt = None,
-    mine: MineOpt = False,
-    field: FieldFilterOpt = None,
-    contacted_before: BeforeOpt = None,
-    contacted_after: AfterOpt = None,
-    never_contacted: NeverOpt = False,
-    has_open_deal: OpenDealOpt = False,
-    deal_value_above: ValueOpt = None,
-    nps: NpsOpt = None,
-    consent: ConsentOpt = None,
-    segment: SegmentOpt = None,
+    query=None,
 ) -> None:
     """Export contacts (csv, json, vcf); the contact list's filters or --segment keep some.
 
     Example: crm export contacts --segment newsletter --consent marketing -o mailing.csv
     """
-    query = contact_query(
-        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
-        owner=state().owner_filter(owner, mine), field=field, contacted_before=contacted_before,
-        contacted_after=contacted_after, never_contacted=never_contacted,
-        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
-        segment=segment,
-    )  # fmt: skip
     filtered = query != type(query)()
     _run_export("contacts", fmt, output, query=query if filtered else None)

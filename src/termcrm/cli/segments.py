@@ -7,24 +7,7 @@ from typing import Annotated
 import typer
 
 from termcrm.cli._context import state
-from termcrm.cli._filters import (
-    AfterOpt,
-    AnyTagOpt,
-    BeforeOpt,
-    CompanyFilterOpt,
-    ConsentOpt,
-    ContactStageOpt,
-    FieldFilterOpt,
-    NeverOpt,
-    NoTagOpt,
-    NpsOpt,
-    OpenDealOpt,
-    OwnerFilterOpt,
-    SearchOpt,
-    TagsOpt,
-    ValueOpt,
-    contact_query,
-)
+from termcrm.cli._filters import contact_filters
 from termcrm.cli._options import CsvOpt, JsonOpt
 from termcrm.cli._output import out
 
@@ -36,24 +19,8 @@ NameArg = Annotated[str, typer.Argument(help="The segment's name.")]
 
 
 @app.command("save")
-def save(
-    name: NameArg,
-    search: SearchOpt = None,
-    tag: TagsOpt = None,
-    any_tag: AnyTagOpt = None,
-    no_tag: NoTagOpt = None,
-    company: CompanyFilterOpt = None,
-    stage: ContactStageOpt = None,
-    owner: OwnerFilterOpt = None,
-    field: FieldFilterOpt = None,
-    contacted_before: BeforeOpt = None,
-    contacted_after: AfterOpt = None,
-    never_contacted: NeverOpt = False,
-    has_open_deal: OpenDealOpt = False,
-    deal_value_above: ValueOpt = None,
-    nps: NpsOpt = None,
-    consent: ConsentOpt = None,
-) -> None:
+@contact_filters(mine=False, segment=False)
+def save(name: NameArg, query) -> None:
     """Save contact filters under a name (replacing a segment of that name).
 
     Relative dates stay relative: a segment's members are evaluated when it is used.
@@ -62,12 +29,6 @@ def save(
     """
     from termcrm.services import pager, segments
 
-    query = contact_query(
-        search=search, tag=tag, any_tag=any_tag, no_tag=no_tag, company=company, stage=stage,
-        owner=owner, field=field, contacted_before=contacted_before,
-        contacted_after=contacted_after, never_contacted=never_contacted,
-        has_open_deal=has_open_deal, deal_value_above=deal_value_above, nps=nps, consent=consent,
-    )  # fmt: skip
     st = state()
     with st.store().write() as s:
         saved = segments.save(s, name, query, actor=st.actor)

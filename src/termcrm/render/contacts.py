@@ -28,12 +28,26 @@ KIND_ICONS = {
 CHANGES_SHOWN = 10
 
 
+def consent_rows(consents) -> list[tuple[str, str]]:
+    """`("marketing", "yes (since 2026-11-18)")`: each of the person's answers, worded as the
+    CLI's card and the TUI's profile show them (`privacy.consents_of`'s dicts)."""
+    return [
+        (k["kind"], f"{'yes' if k['granted'] else 'no'} (since {(k['recorded_at'] or '')[:10]})")
+        for k in consents
+    ]
+
+
 def profile_table(detail) -> Table:
     c = detail.view.contact
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
     rows = [
+        ("Prefix", c.name_prefix),
+        ("First name", c.first_name),
+        ("Middle name", c.middle_name),
+        ("Last name", c.last_name),
+        ("Suffix", c.name_suffix),
         ("Email", c.email),
         ("Phone", c.phone),
         ("Company", detail.view.company),
@@ -45,13 +59,7 @@ def profile_table(detail) -> Table:
         ("Cadence", f"every {c.cadence_days} days" if c.cadence_days else None),
     ]
     rows += list(detail.view.fields.items())
-    rows += [
-        (
-            f"Consent {k['kind']}",
-            f"{'yes' if k['granted'] else 'no'} (since {k['recorded_at'][:10]})",
-        )
-        for k in detail.consents
-    ]
+    rows += [(f"Consent {kind}", answer) for kind, answer in consent_rows(detail.consents)]
     rows.append(("Notes", c.notes))
     for label, value in rows:
         if value:
@@ -105,19 +113,25 @@ def _entry_text(entry) -> Text:
     )
 
 
-def _change_text(change, contact_id: int) -> Text:
-    """`2026-11-18 10:00  alice changed stage: lead → customer` (what belongs to the contact
-    is named: `alice created deal #4 Renewal`)."""
+def change_parts(change, contact_id: int) -> tuple[str, str, str, str]:
+    """(when, who, what was done, the changed values) of one audit entry, neutralised: the
+    CLI's card and the TUI's Changes tab word a change alike. What belongs to the contact is
+    named (`created deal #4 Renewal`), the contact itself is not (`changed`)."""
     e = change.entry
     verb = {"create": "created", "change": "changed", "delete": "deleted"}.get(e.action, e.action)
     own = e.entity == "contact" and e.record_id == contact_id
-    line = Text.assemble(
-        (f"{dates.show(e.at)}  ", "dim"), (clean(e.actor) or "?", "bold"), f" {verb}"
-    )
-    if not own:
-        line.append(f" {clean(change.record)}")
-    if e.action == "change":
-        line.append(f" {clean(change.summary)}", style="dim")
+    what = verb if own else f"{verb} {change.record}"
+    values = change.summary if e.action == "change" else ""
+    return dates.show(e.at), clean(e.actor) or "?", clean(what), clean(values)
+
+
+def _change_text(change, contact_id: int) -> Text:
+    """`2026-11-18 10:00  alice changed stage: lead → customer` (what belongs to the contact
+    is named: `alice created deal #4 Renewal`)."""
+    when, who, what, values = change_parts(change, contact_id)
+    line = Text.assemble((f"{when}  ", "dim"), (who, "bold"), f" {what}")
+    if values:
+        line.append(f" {values}", style="dim")
     return line
 
 

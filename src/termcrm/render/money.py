@@ -1,13 +1,13 @@
 """Money for people: the one way every screen and table writes an amount.
 
-Amounts are integer minor units with their currency (see `services.records.money` for the
+Amounts are integer minor units with their currency (see `termcrm.amounts.money` for the
 decimal string that `--json` and exports carry). Money is never added across currencies:
 totals list one amount per currency.
 """
 
 from __future__ import annotations
 
-from termcrm.services.records import money as decimal_text
+from termcrm.amounts import money as decimal_text
 
 
 def amount(minor: int | None, currency: str) -> str:

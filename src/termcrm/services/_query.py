@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, literal
 
+from termcrm.store import sqlfunc
+from termcrm.textfold import search_key
+
 
 def ieq(column, value: str):
     """`column` equals `value`, ignoring letter case."""
@@ -22,3 +25,10 @@ def like_pattern(text: str) -> str:
 def icontains(column, text: str):
     """`column` contains `text`, ignoring letter case (LIKE with escaped wildcards)."""
     return func.lower(column).like(func.lower(literal(like_pattern(text))), escape="\\")
+
+
+def folded_contains(session, column, text: str):
+    """`column` contains `text` as a search matches (`textfold.search_key`: case and accents
+    folded on both engines, so "zoe" finds "Zoë" and "olstad" finds "Ölstad")."""
+    pattern = like_pattern(search_key(text))
+    return sqlfunc.search_folded(session.get_bind(), column).like(pattern, escape="\\")

@@ -1,21 +1,32 @@
-"""Companies: creation, look-up by id or exact name, listing."""
+"""Companies: creation, look-up by id or exact name, listing, their tags and custom fields."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
 from termcrm.dates import now
 from termcrm.errors import Conflict, NotFound
-from termcrm.services import owners, validate
-from termcrm.services._query import icontains, ieq
+from termcrm.services import labels, owners, validate
+from termcrm.services._query import folded_contains, ieq
 from termcrm.store.models import Company, Contact, Deal
 
 
 def _by_name(session: Session, name: str) -> Company | None:
     return session.exec(select(Company).where(ieq(Company.name, name))).first()
+
+
+#: the longest text each attribute holds (the columns' sizes), for add, edit and import alike
+LIMITS = {"name": 200, "domain": 200, "industry": 100, "owner": 100, "notes": 20000}
+
+
+def checked(checks: validate.Checks, key: str, value: str | None) -> str | None:
+    """An attribute's value, trimmed and within `LIMITS` (blank is None); noted in `checks`."""
+    what = "company name" if key == "name" else key
+    return checks(validate.text, value, what, max_len=LIMITS[key], field=key)
 
 
 def add_company(
@@ -25,22 +36,35 @@ def add_company(
     domain: str | None = None,
     industry: str | None = None,
     owner: str | None = None,
+    notes: str | None = None,
+    tags: Iterable[str] = (),
+    fields: Mapping[str, str] | Iterable[str] | None = None,
     actor: str | None = None,
 ) -> Company:
-    """A new company, owned by `owner` or else by whoever adds it."""
-    name = validate.text(name, "company name", required=True, max_len=200, field="name")
+    """A new company, owned by `owner` or else by whoever adds it. Every invalid value is
+    reported at once (`Invalid.problems`)."""
+    checks = validate.Checks()
+    name = checks(
+        validate.text, name, "company name", required=True, max_len=LIMITS["name"], field="name"
+    )
+    values = {k: checked(checks, k, v) for k, v in _attrs(domain, industry, owner, notes)}
+    tags, fields = labels.checked(checks, tags, fields)
+    checks.done()
     existing = _by_name(session, name)
     if existing:
-        raise Conflict(f"Company {existing.name!r} exists already (#{existing.id})")
-    company = Company(
-        name=name,
-        domain=validate.text(domain, "domain", max_len=200),
-        industry=validate.text(industry, "industry", max_len=100),
-        owner=validate.text(owner, "owner", max_len=100) or actor,
-    )
+        raise Conflict(f"Company {existing.name!r} exists already (#{existing.id})", field="name")
+    company = Company(name=name, **values)
+    company.owner = company.owner or actor
     session.add(company)
     session.flush()
+    labels.COMPANIES.change_tags(session, company.id, add=tags)
+    labels.COMPANIES.set_fields(session, company.id, fields)
+    session.flush()
     return company
+
+
+def _attrs(domain, industry, owner, notes):
+    return (("domain", domain), ("industry", industry), ("owner", owner), ("notes", notes))
 
 
 def get_or_create_company(session: Session, name: str) -> Company:
@@ -73,22 +97,48 @@ def resolve_company(session: Session, ref: str | int) -> Company:
     return company
 
 
-def edit_company(session: Session, company: Company, **changes: str | None) -> Company:
-    if "name" in changes and changes["name"] is not None:
-        name = validate.text(
-            changes["name"], "company name", required=True, max_len=200, field="name"
-        )
+def edit_company(
+    session: Session,
+    company: Company,
+    *,
+    name: str | None = None,
+    domain: str | None = None,
+    industry: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+    add_tags: Iterable[str] = (),
+    remove_tags: Iterable[str] = (),
+    tags: Iterable[str] | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
+) -> Company:
+    """Change the given attributes; None leaves one as it is, `""` clears it (not the name).
+    `tags` replaces the tags with exactly these; `add_tags`/`remove_tags` change some.
+    Every invalid value is reported at once (`Invalid.problems`)."""
+    checks = validate.Checks()
+    if name is not None:
+        name = checks(
+            validate.text, name, "company name", required=True, max_len=LIMITS["name"],
+            field="name",
+        )  # fmt: skip
+    values = {
+        k: checked(checks, k, v) for k, v in _attrs(domain, industry, owner, notes) if v is not None
+    }
+    _, fields = labels.checked(checks, (*add_tags, *remove_tags, *(tags or ())), fields)
+    checks.done()
+    if name is not None:
         other = _by_name(session, name)
         if other and other.id != company.id:
-            raise Conflict(f"Company {other.name!r} exists already (#{other.id})")
+            raise Conflict(f"Company {other.name!r} exists already (#{other.id})", field="name")
         company.name = name
-    for key in ("domain", "industry", "notes"):
-        if changes.get(key) is not None:
-            setattr(company, key, validate.text(changes[key], key, max_len=2000))
-    if changes.get("owner") is not None:
-        company.owner = validate.text(changes["owner"], "owner", max_len=100)
+    for key, value in values.items():
+        setattr(company, key, value)
     company.updated_at = now()
     session.add(company)
+    session.flush()
+    labels.COMPANIES.change_tags(session, company.id, add=add_tags, remove=remove_tags)
+    if tags is not None:
+        labels.COMPANIES.set_tags(session, company.id, tags)
+    labels.COMPANIES.set_fields(session, company.id, fields)
     session.flush()
     return company
 
@@ -96,8 +146,19 @@ def edit_company(session: Session, company: Company, **changes: str | None) -> C
 @dataclass
 class CompanySummary:
     company: Company
-    contacts: int
-    open_deals: int
+    contacts: int | None = None
+    open_deals: int | None = None
+    tags: list[str] = field(default_factory=list)
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def view(session: Session, company: Company) -> CompanySummary:
+    """A company with its tags and custom fields (`company show`)."""
+    return CompanySummary(
+        company,
+        tags=labels.COMPANIES.tags_of(session, [company.id]).get(company.id, []),
+        fields=labels.COMPANIES.fields_of(session, [company.id]).get(company.id, {}),
+    )
 
 
 def list_companies(
@@ -105,8 +166,12 @@ def list_companies(
     *,
     search: str | None = None,
     owner: str | None = None,
+    tags: Iterable[str] = (),
     limit: int | None = None,
 ) -> list[CompanySummary]:
+    """Companies by name with their number of contacts and open deals, tags and fields.
+    `search` matches the name as contact searches do (case and accents folded); each of
+    `tags` must be there (any letter case)."""
     contacts = select(func.count()).where(Contact.company_id == Company.id).scalar_subquery()
     deals = (
         select(func.count())
@@ -114,13 +179,23 @@ def list_companies(
         .scalar_subquery()
     )
     stmt = select(Company, contacts, deals).order_by(func.lower(Company.name))
-    if search:
-        stmt = stmt.where(icontains(Company.name, search))
+    if search and search.strip():
+        stmt = stmt.where(folded_contains(session, Company.name, search))
+    for tag in tags:
+        stmt = stmt.where(labels.COMPANIES.has_tag(session, tag))
     if owners.given(owner):
         stmt = stmt.where(owners.condition(session, Company.owner, owner))
     if limit:
         stmt = stmt.limit(limit)
-    return [CompanySummary(c, n, d) for c, n, d in session.exec(stmt).all()]
+    rows = session.exec(stmt).all()
+    ids = [c.id for c, _, _ in rows]
+    tags_by, fields_by = (
+        labels.COMPANIES.tags_of(session, ids),
+        labels.COMPANIES.fields_of(session, ids),
+    )
+    return [
+        CompanySummary(c, n, d, tags_by.get(c.id, []), fields_by.get(c.id, {})) for c, n, d in rows
+    ]
 
 
 def company_contacts(session: Session, company: Company) -> list[Contact]:

@@ -9,25 +9,22 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from termcrm import phones
 from termcrm.dates import now
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import refs, validate
+from termcrm.services import labels, names, refs, validate
 from termcrm.services.companies import company_for
 from termcrm.services.search import ContactQuery, narrowed
 from termcrm.store import search_index
 from termcrm.store.models import (
     Company,
     Contact,
-    ContactField,
     ContactStageChange,
-    ContactTag,
 )
-from termcrm.textfold import fold
 from termcrm.vocab import CONTACT_STAGES
 
 _UNSET = object()
@@ -74,6 +71,67 @@ def record_stage(session: Session, contact: Contact, old: str | None, actor: str
     )
 
 
+#: what `clean_contact` returns when it is not told the region: the configured one
+_DEFAULT_REGION = object()
+
+
+def clean_contact(
+    name: str | None,
+    *,
+    email: str | None = None,
+    phone: str | None = None,
+    company: str | None = None,
+    title: str | None = None,
+    stage: str | None = None,
+    source: str | None = None,
+    owner: str | None = None,
+    notes: str | None = None,
+    cadence_days: int | str | None = None,
+    region: str | object | None = _DEFAULT_REGION,
+    checks: validate.Checks | None = None,
+) -> dict:
+    """A contact's own values checked and normalised, without a session: the one rule that
+    `add_contact` (so the CLI and the TUI) and imports share.
+
+    Blank values are None. The name falls back to the email, else the company, else the
+    phone (phone-synced address books hold contacts with only a number); a contact with
+    none of them is `Invalid`. `named` says whether the name was given. `stage` stays None
+    when not given (the caller's default applies); `region` reads national phone numbers
+    (default: the configured one, `phones.default_region`); `cadence_days` is a number of
+    days or the text `parse_cadence` reads (`6w`). Every invalid value is reported at once
+    (`Invalid.problems`); with `checks`, they are noted there for the caller to raise with
+    its own."""
+    own = checks is None
+    checks = checks if checks is not None else validate.Checks()
+    text = validate.text  # (each call only when there is a value: imports run this per row)
+    email = checks(validate.email, email)
+    given = checks(text, name, "name", max_len=200) if name is not None else None
+    company = checks(text, company, "company", max_len=200) if company is not None else None
+    phone = checks(text, phone, "phone", max_len=64) if phone is not None else None
+    name = given or email or company or phone
+    if name is None and not checks.failed("name", "email", "company", "phone", *names.FIELDS):
+        checks.note(Invalid("A contact needs a name, an email, a company or a phone", field="name"))
+    if region is _DEFAULT_REGION:
+        region = phones.default_region()
+    values = {
+        "name": name,
+        "named": given is not None,
+        "email": email,
+        "phone": phone,
+        "phone_e164": phones.e164(phone, region) if phone else None,
+        "company": company,
+        "title": checks(text, title, "title", max_len=200) if title is not None else None,
+        "stage": checks(validate.choice, stage, CONTACT_STAGES, "stage") if stage else None,
+        "source": checks(text, source, "source", max_len=100) if source is not None else None,
+        "owner": checks(text, owner, "owner", max_len=100) if owner is not None else None,
+        "notes": checks(text, notes, "notes", max_len=20000) if notes is not None else None,
+        "cadence_days": checks(_cadence, cadence_days) if cadence_days is not None else None,
+    }
+    if own:
+        checks.done()
+    return values
+
+
 def add_contact(
     session: Session,
     name: str | None,
@@ -87,35 +145,56 @@ def add_contact(
     source: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
-    fields: Mapping[str, str] | None = None,
-    cadence_days: int | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
+    cadence_days: int | str | None = None,
+    parts: Mapping[str, str | None] | None = None,
+    uid: str | None = None,
     actor: str | None = None,
 ) -> Contact:
-    """Create a contact. Raises Invalid for bad values, Conflict for a taken email."""
-    email = validate.email(email)
-    name = validate.text(name, "name", max_len=200) or email
-    if not name:
-        raise Invalid("A contact needs a name or an email", field="name")
-    _check_email_free(session, email)
-    phone = validate.text(phone, "phone", max_len=64)
-    contact = Contact(
-        name=name,
+    """Create a contact. Raises Invalid for bad values (`clean_contact`; every one of them
+    at once, in `Invalid.problems`), Conflict for a taken email. `parts`: the name's parts
+    (`names.PARTS`); without a `name` the display name is made from them (`names.compose`)."""
+    checks = validate.Checks()
+    name_parts = checks(names.clean, parts or {}) or names.empty()
+    if not (name and name.strip()):
+        name = names.compose(name_parts) or None
+    v = clean_contact(
+        name,
         email=email,
         phone=phone,
-        phone_e164=phones.e164(phone, phones.default_region()),
-        title=validate.text(title, "title", max_len=200),
-        stage=validate.choice(stage or "lead", CONTACT_STAGES, "stage"),
-        source=validate.text(source, "source", max_len=100),
-        owner=validate.text(owner, "owner", max_len=100) or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
-        cadence_days=validate.positive_int(cadence_days, "cadence", validate.MAX_CADENCE_DAYS),
+        company=company,
+        title=title,
+        stage=stage,
+        source=source,
+        owner=owner,
+        notes=notes,
+        cadence_days=cadence_days,
+        checks=checks,
     )
-    if company:
-        contact.company_id = company_for(session, company).id
+    uid = checks(validate.text, uid, "uid", max_len=255)
+    tags, fields = labels.checked(checks, tags, fields)
+    checks.done()
+    _check_email_free(session, v["email"])
+    contact = Contact(
+        name=v["name"],
+        email=v["email"],
+        phone=v["phone"],
+        phone_e164=v["phone_e164"],
+        title=v["title"],
+        stage=v["stage"] or "lead",
+        source=v["source"],
+        owner=v["owner"] or actor,
+        notes=v["notes"],
+        cadence_days=v["cadence_days"],
+        uid=uid,
+        **name_parts,
+    )
+    if v["company"]:
+        contact.company_id = company_for(session, v["company"]).id
     session.add(contact)
-    _flush_unique(session, email)
+    _flush_unique(session, v["email"])
     _set_tags(session, contact, add=tags)
-    _set_fields(session, contact, fields or {})
+    _set_fields(session, contact, fields)
     record_stage(session, contact, None, actor)
     session.flush()
     return contact
@@ -134,22 +213,34 @@ def edit_contact(
     source: str | None = None,
     owner: str | None = None,
     notes: str | None = None,
-    cadence_days: int | object | None = _UNSET,
+    cadence_days: int | str | object | None = _UNSET,
     add_tags: Iterable[str] = (),
     remove_tags: Iterable[str] = (),
     tags: Iterable[str] | None = None,
-    fields: Mapping[str, str] | None = None,
+    fields: Mapping[str, str] | Iterable[str] | None = None,
+    parts: Mapping[str, str | None] | None = None,
     actor: str | None = None,
 ) -> Contact:
     """Change the given attributes; None leaves one as it is. An empty string clears it
     (`--email ""`), except for the name and stage which cannot be blank. `tags` replaces
-    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some."""
+    the contact's tags with exactly these (`set_tags`); `add_tags`/`remove_tags` change some.
+    The display name and the name's `parts` follow each other as `names.edited` says.
+    Every invalid value is reported at once (`Invalid.problems`), before anything changes."""
+    checks = validate.Checks()
+    changes: dict[str, object] = {}
+    new_name = None
     if name is not None:
-        contact.name = validate.text(name, "name", required=True, max_len=200)
+        new_name = checks(validate.text, name, "name", required=True, max_len=200)
+    if new_name is not None or any(v is not None for v in (parts or {}).values()):
+        edited = checks(names.edited, contact.name, names.of(contact), parts or {}, new_name)
+        if edited is not None:
+            display, new_parts = edited
+            if len(display) > 200:
+                checks.note(Invalid("Name is longer than 200 characters", field="name"))
+            changes["name"] = display
+            changes.update(new_parts)
     if email is not _UNSET and email is not None:
-        new_email = validate.email(email)  # "" clears
-        _check_email_free(session, new_email, contact.id)
-        contact.email = new_email
+        changes["email"] = checks(validate.email, email)  # "" clears
     for attr, value, max_len in (
         ("phone", phone, 64),
         ("title", title, 200),
@@ -158,29 +249,41 @@ def edit_contact(
         ("notes", notes, 20000),
     ):
         if value is not None:
-            setattr(contact, attr, validate.text(value, attr, max_len=max_len))
+            changes[attr] = checks(validate.text, value, attr, max_len=max_len)
+    if cadence_days is not _UNSET:
+        changes["cadence_days"] = checks(_cadence, cadence_days)
+    new_stage = None
+    if stage is not None:
+        new_stage = checks(validate.choice, stage, CONTACT_STAGES, "stage")
+    _, fields = labels.checked(checks, (*add_tags, *remove_tags, *(tags or ())), fields)
+    checks.done()
+    if "email" in changes:
+        _check_email_free(session, changes["email"], contact.id)
+    for attr, value in changes.items():
+        setattr(contact, attr, value)
     if phone is not None:
         contact.phone_e164 = phones.e164(contact.phone, phones.default_region())
     if company is not None:
         contact.company_id = company_for(session, company).id if company.strip() else None
-    if cadence_days is not _UNSET:
-        contact.cadence_days = validate.positive_int(
-            cadence_days, "cadence", validate.MAX_CADENCE_DAYS
-        )
-    if stage is not None:
-        new_stage = validate.choice(stage, CONTACT_STAGES, "stage")
-        if new_stage != contact.stage:
-            old, contact.stage = contact.stage, new_stage
-            record_stage(session, contact, old, actor)
+    if new_stage is not None and new_stage != contact.stage:
+        old, contact.stage = contact.stage, new_stage
+        record_stage(session, contact, old, actor)
     contact.updated_at = now()
     session.add(contact)
     _flush_unique(session, contact.email)
     _set_tags(session, contact, add=add_tags, remove=remove_tags)
     if tags is not None:
         set_tags(session, contact, tags)
-    _set_fields(session, contact, fields or {})
+    _set_fields(session, contact, fields)
     session.flush()
     return contact
+
+
+def _cadence(value: int | str | None) -> int | None:
+    """A cadence in days from a number or the text `parse_cadence` reads."""
+    if isinstance(value, str):
+        return parse_cadence(value)
+    return validate.positive_int(value, "cadence", validate.MAX_CADENCE_DAYS)
 
 
 def delete_contact(session: Session, contact: Contact, actor: str | None = None):
@@ -198,79 +301,31 @@ def delete_contact(session: Session, contact: Contact, actor: str | None = None)
 def _set_tags(
     session: Session, contact: Contact, *, add: Iterable[str] = (), remove: Iterable[str] = ()
 ) -> None:
-    have = set(tags_of(session, [contact.id]).get(contact.id, []))
-    for t in {validate.tag(t) for t in add} - have:
-        session.add(ContactTag(contact_id=contact.id, tag=t))
-    drop = {validate.tag(t) for t in remove}
-    if drop:
-        session.execute(
-            delete(ContactTag).where(ContactTag.contact_id == contact.id, ContactTag.tag.in_(drop))
-        )
+    labels.CONTACTS.change_tags(session, contact.id, add=add, remove=remove)
 
 
 def set_tags(session: Session, contact: Contact, tags: Iterable[str]) -> None:
-    """Give the contact exactly these tags (validated; a tag already there in another
-    letter case is kept as it is): what a form's tag field means."""
-    wanted = {fold(t): t for t in (validate.tag(t) for t in tags)}
-    have = tags_of(session, [contact.id]).get(contact.id, [])
-    _set_tags(
-        session,
-        contact,
-        add=[t for key, t in wanted.items() if key not in {fold(h) for h in have}],
-        remove=[h for h in have if fold(h) not in wanted],
-    )
+    """Give the contact exactly these tags (`labels.Labels.set_tags`)."""
+    labels.CONTACTS.set_tags(session, contact.id, tags)
 
 
 def _set_fields(session: Session, contact: Contact, fields: Mapping[str, str]) -> None:
     """Set custom fields; an empty value removes the field."""
-    for key, value in fields.items():
-        existing = session.get(ContactField, (contact.id, key))
-        if value == "" and existing is not None:
-            session.delete(existing)
-        elif value != "":
-            if existing is None:
-                session.add(ContactField(contact_id=contact.id, key=key, value=value))
-            else:
-                existing.value = value
-                session.add(existing)
+    labels.CONTACTS.set_fields(session, contact.id, fields)
 
 
-def parse_fields(pairs: Iterable[str]) -> dict[str, str]:
-    """`KEY=VALUE` strings from the command line as a dict."""
-    return dict(validate.field_pair(p) for p in pairs)
+parse_fields = labels.parse_fields
 
 
 # -- reads ------------------------------------------------------------------------------------
 
 
 def tags_of(session: Session, ids: Iterable[int]) -> dict[int, list[str]]:
-    ids = list(ids)
-    out: dict[int, list[str]] = {}
-    if not ids:
-        return out
-    rows = session.exec(
-        select(ContactTag.contact_id, ContactTag.tag)
-        .where(ContactTag.contact_id.in_(ids))
-        .order_by(ContactTag.tag)
-    ).all()
-    for cid, t in rows:
-        out.setdefault(cid, []).append(t)
-    return out
+    return labels.CONTACTS.tags_of(session, ids)
 
 
 def fields_of(session: Session, ids: Iterable[int]) -> dict[int, dict[str, str]]:
-    ids = list(ids)
-    out: dict[int, dict[str, str]] = {}
-    if not ids:
-        return out
-    rows = session.exec(
-        select(ContactField.contact_id, ContactField.key, ContactField.value)
-        .where(ContactField.contact_id.in_(ids))
-        .order_by(ContactField.key)
-    ).all()
-    for cid, k, v in rows:
-        out.setdefault(cid, {})[k] = v
-    return out
+    return labels.CONTACTS.fields_of(session, ids)
 
 
 def list_contacts(

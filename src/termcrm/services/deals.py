@@ -1,4 +1,4 @@
-"""Deals and the pipeline: creation, stage changes (with history), won/lost, the board.
+"""Deals: creation, stage changes (with history), won/lost (the board: `services.board`).
 
 Rules: moving a deal to `won` or `lost` sets `closed_at` (now); moving it back to an open
 stage reopens it (clears `closed_at` and the lost reason). Every stage change is recorded in
@@ -8,10 +8,9 @@ default (`vocab.STAGE_PROBABILITY`); won is always 100 %, lost 0 %.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import timedelta
+from dataclasses import dataclass
 
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from termcrm import dates
@@ -34,6 +33,17 @@ def effective_probability(deal: Deal) -> int:
 def weighted_minor(deal: Deal) -> int:
     """Value × probability, in minor units (rounded half up)."""
     return (deal.value_minor * effective_probability(deal) + 50) // 100
+
+
+def weighted_minor_sql():
+    """`weighted_minor` as SQL over the deals table, for sums in the database (the board's
+    totals); `tests/test_services_board.py` pins the two together."""
+    by_stage = case(STAGE_PROBABILITY, value=Deal.stage, else_=0)
+    probability = case(
+        (col(Deal.stage).in_(CLOSED_DEAL_STAGES), by_stage),
+        else_=func.coalesce(Deal.probability, by_stage),
+    )
+    return (Deal.value_minor * probability + 50) // 100
 
 
 def _close_date(close: str | None):
@@ -70,18 +80,21 @@ def add_deal(
     notes: str | None = None,
 ) -> Deal:
     """Create a deal for `contact` (its company unless `company` names another)."""
-    stage = validate.choice(stage or "lead", DEAL_STAGES, "stage")
-    deal = Deal(
-        title=validate.text(title, "title", required=True, max_len=200),
-        contact_id=contact.id,
-        value_minor=validate.amount_minor(value),
-        currency=validate.currency(currency, DEFAULT_CURRENCY),
-        stage=stage,
-        probability=validate.percent(probability),
-        expected_close=_close_date(close),
-        owner=validate.text(owner, "owner", max_len=100) or contact.owner or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
-    )
+    checks = validate.Checks()  # every invalid value reported at once
+    values = {
+        "title": checks(validate.text, title, "title", required=True, max_len=200),
+        "value_minor": checks(validate.amount_minor, value),
+        "currency": checks(validate.currency, currency, DEFAULT_CURRENCY),
+        "stage": checks(validate.choice, stage or "lead", DEAL_STAGES, "stage"),
+        "probability": checks(validate.percent, probability),
+        "expected_close": checks(_close_date, close),
+        "owner": checks(validate.text, owner, "owner", max_len=100),
+        "notes": checks(validate.text, notes, "notes", max_len=20000),
+    }
+    checks.done()
+    stage = values["stage"]
+    deal = Deal(contact_id=contact.id, **values)
+    deal.owner = deal.owner or contact.owner or actor
     if company:
         deal.company_id = company_for(session, company).id
     else:
@@ -144,20 +157,20 @@ def edit_deal(
     notes: str | None = None,
 ) -> Deal:
     """Change the given fields; `close=""`, `company=""`, `notes=""` clear them."""
-    if notes is not None:
-        deal.notes = validate.text(notes, "notes", max_len=20000)
-    if title is not None:
-        deal.title = validate.text(title, "title", required=True, max_len=200)
-    if value is not None:
-        deal.value_minor = validate.amount_minor(value)
-    if currency is not None:
-        deal.currency = validate.currency(currency)
-    if probability is not None:
-        deal.probability = validate.percent(probability)
-    if close is not None:
-        deal.expected_close = _close_date(close)
-    if owner is not None:
-        deal.owner = validate.text(owner, "owner", max_len=100)
+    checks = validate.Checks()  # every invalid value reported at once
+    given = {
+        "title": (title, lambda v: validate.text(v, "title", required=True, max_len=200)),
+        "value_minor": (value, validate.amount_minor),
+        "currency": (currency, validate.currency),
+        "probability": (probability, validate.percent),
+        "expected_close": (close, _close_date),
+        "owner": (owner, lambda v: validate.text(v, "owner", max_len=100)),
+        "notes": (notes, lambda v: validate.text(v, "notes", max_len=20000)),
+    }
+    changes = {attr: checks(check, v) for attr, (v, check) in given.items() if v is not None}
+    checks.done()
+    for attr, new in changes.items():
+        setattr(deal, attr, new)
     if contact is not None:
         deal.contact_id = contact.id
     if company is not None:
@@ -210,59 +223,6 @@ def list_deals(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [DealRow(d, c, co) for d, c, co in session.exec(stmt).all()]
-
-
-@dataclass
-class Column:
-    stage: str
-    count: int = 0
-    total: dict[str, int] = field(default_factory=dict)  # currency -> minor units
-    weighted: dict[str, int] = field(default_factory=dict)
-    deals: list[DealRow] = field(default_factory=list)
-
-
-@dataclass
-class Board:
-    columns: list[Column]
-    closed_since: object  # datetime: won/lost columns hold deals closed since then
-
-    @property
-    def open_total(self) -> dict[str, int]:
-        out: dict[str, int] = defaultdict(int)
-        for column in self.columns:
-            if column.stage not in CLOSED_DEAL_STAGES:
-                for cur, v in column.total.items():
-                    out[cur] += v
-        return dict(out)
-
-
-def pipeline(session: Session, *, owner: str | None = None, per_column: int = 50) -> Board:
-    """The board: every stage with its count, totals per currency and its deals.
-
-    Open stages hold every open deal; won and lost hold those closed in the last 30 days.
-    Money is never added across currencies.
-    """
-    since = dates.now() - timedelta(days=BOARD_CLOSED_DAYS)
-    columns = {s: Column(s) for s in DEAL_STAGES}
-    stmt = (
-        select(Deal, Contact.name, Company.name)
-        .outerjoin(Contact, Deal.contact_id == Contact.id)
-        .outerjoin(Company, Deal.company_id == Company.id)
-        .where((col(Deal.closed_at).is_(None)) | (col(Deal.closed_at) >= since))
-        .order_by(col(Deal.expected_close).is_(None), Deal.expected_close, Deal.id)
-    )
-    if owner:
-        stmt = stmt.where(owners.condition(session, Deal.owner, owner))
-    for deal, contact, company in session.exec(stmt).all():
-        column = columns[deal.stage]
-        column.count += 1
-        column.total[deal.currency] = column.total.get(deal.currency, 0) + deal.value_minor
-        column.weighted[deal.currency] = column.weighted.get(deal.currency, 0) + weighted_minor(
-            deal
-        )
-        if len(column.deals) < per_column:
-            column.deals.append(DealRow(deal, contact, company))
-    return Board(list(columns.values()), since)
 
 
 def deal_row(session: Session, deal: Deal) -> DealRow:

@@ -56,22 +56,24 @@ def log_interaction(
     actor: str | None = None,
 ) -> Logged:
     """Record an interaction with `contact`, and its follow-up task if `follow_up` is given."""
-    kind = validate.choice(kind, ALL_INTERACTION_KINDS, "interaction kind", field="kind")
+    checks = validate.Checks()  # every invalid value reported at once, before any write
     interaction = Interaction(
         contact_id=contact.id,
-        kind=kind,
-        direction=validate.choice(direction, DIRECTIONS, "direction") if direction else None,
-        occurred_at=occurred_at(when),
-        summary=validate.text(summary, "summary", required=True, max_len=500),
-        body=validate.text(body, "body", max_len=100_000),
-        duration_min=validate.positive_int(duration, "duration", validate.MAX_DURATION_MIN),
-        outcome=validate.text(outcome, "outcome", max_len=200),
+        kind=checks(validate.choice, kind, ALL_INTERACTION_KINDS, "interaction kind", field="kind"),
+        direction=checks(validate.choice, direction, DIRECTIONS, "direction")
+        if direction
+        else None,
+        occurred_at=checks(occurred_at, when, about="when"),
+        summary=checks(validate.text, summary, "summary", required=True, max_len=500),
+        body=checks(validate.text, body, "body", max_len=100_000),
+        duration_min=checks(validate.positive_int, duration, "duration", validate.MAX_DURATION_MIN),
+        outcome=checks(validate.text, outcome, "outcome", max_len=200),
         metric=metric,
         score=score,
         logged_by=actor,
     )
-    # parse the follow-up before writing anything, so a bad date changes nothing
-    follow = dates.parse_when(follow_up, field="follow_up") if follow_up else None
+    follow = checks(dates.parse_when, follow_up, field="follow_up") if follow_up else None
+    checks.done()
     session.add(interaction)
     session.flush()
     task = None

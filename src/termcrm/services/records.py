@@ -6,17 +6,15 @@ string (`value`) and in minor units (`value_minor`) with its currency.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from termcrm.amounts import money as money  # the one rule, re-exported for records
 from termcrm.dates import iso
 
 
-def money(minor: int | None) -> str | None:
-    """Minor units as a decimal string with two places: 123456 -> '1234.56'."""
-    if minor is None:
-        return None
-    return str((Decimal(minor) / 100).quantize(Decimal("0.01")))
+def default_uid(contact_id: int | None) -> str | None:
+    """The UID of a contact that brought none: stable, the one vCard exports always wrote."""
+    return f"contact-{contact_id}@termcrm" if contact_id is not None else None
 
 
 def contact(view) -> dict[str, Any]:
@@ -29,6 +27,12 @@ def contact(view) -> dict[str, Any]:
         "phone": c.phone,
         "title": c.title,
         "company": view.company,
+        "first_name": c.first_name,
+        "middle_name": c.middle_name,
+        "last_name": c.last_name,
+        "name_prefix": c.name_prefix,
+        "name_suffix": c.name_suffix,
+        "uid": c.uid or default_uid(c.id),
         "stage": c.stage,
         "source": c.source,
         "owner": c.owner,
@@ -41,13 +45,20 @@ def contact(view) -> dict[str, Any]:
     }
 
 
-def company(c, *, contacts: int | None = None, open_deals: int | None = None) -> dict[str, Any]:
+def company(view) -> dict[str, Any]:
+    """A `companies.CompanySummary` (or a bare `Company`) as a record: its tags and custom
+    fields always, its numbers of contacts and open deals where the summary has them."""
+    c = getattr(view, "company", view)
+    contacts = getattr(view, "contacts", None)
+    open_deals = getattr(view, "open_deals", None)
     out = {
         "id": c.id,
         "name": c.name,
         "domain": c.domain,
         "industry": c.industry,
         "owner": c.owner,
+        "tags": list(getattr(view, "tags", ())),
+        "fields": dict(getattr(view, "fields", {})),
         "notes": c.notes,
         "created_at": iso(c.created_at),
         "updated_at": iso(c.updated_at),

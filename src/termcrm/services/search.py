@@ -14,9 +14,9 @@ from dataclasses import dataclass, fields, replace
 from sqlalchemy import exists, func, or_
 from sqlmodel import Session, col, select
 
-from termcrm.services import owners, segments, validate
-from termcrm.services._query import ieq, like_pattern
-from termcrm.store import search_index, sqlfunc
+from termcrm.services import labels, owners, segments, validate
+from termcrm.services._query import folded_contains, ieq, like_pattern
+from termcrm.store import search_index
 from termcrm.store.models import Company, Contact, ContactTag
 from termcrm.textfold import search_key
 from termcrm.vocab import CONTACT_STAGES
@@ -71,20 +71,13 @@ def _filtered(session: Session, stmt, query: ContactQuery):
     )
     if search:
         # case and accents folded on both engines: "olstad" and "ölstad" find "Zoë Ölstad"
-        bind, pattern = session.get_bind(), like_pattern(search_key(search))
-
         def has(column):
-            return sqlfunc.search_folded(bind, column).like(pattern, escape="\\")
+            return folded_contains(session, column, search)
 
         tag_match = exists().where(ContactTag.contact_id == Contact.id, has(ContactTag.tag))
         stmt = stmt.where(or_(has(Contact.name), has(Contact.email), has(Company.name), tag_match))
     if tag:
-        stmt = stmt.where(
-            exists().where(
-                ContactTag.contact_id == Contact.id,
-                ieq(ContactTag.tag, tag),
-            )
-        )
+        stmt = stmt.where(labels.CONTACTS.has_tag(session, tag))
     if company:
         stmt = stmt.where(ieq(Company.name, company))
     if stage:
@@ -100,9 +93,13 @@ def _filtered(session: Session, stmt, query: ContactQuery):
 #: (~3.5 us each: 4,000 take ~15 ms); with more, walking the name index meets a page of
 #: matches sooner (with 4,000 matches spread evenly, after ~1,500 rows)
 FEW = 4000
-#: a search too short for trigrams is tried on this many contacts first: matched by 1 in 50
-#: or more, the name index meets a page of matches within ~3,000 rows
+#: a search too short for trigrams is tried on this many contacts first: matched by 1 in 10
+#: or more, the name index meets a page of matches within ~600 rows
 SAMPLE = 4000
+#: ... and rarer than that, its matches (up to this many) are looked up in the search
+#: index's folded copy and sorted: each row the name index walks costs a Python fold of four
+#: fields, so "zo" (1 in 49: ~3,000 rows walked) took ~0.8 s a page, its ids ~30 ms
+SHORT_FEW = 10000
 
 
 def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bool = False):
@@ -118,14 +115,14 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
     if text_ and len(text_) < 3:
         # no trigrams: a page in name order walks the name index, which is quick when
         # matches are common ("an": 31,505) and slow when they are rare ("kw", none: the
-        # whole table in name order); the index's copy of the fields tells which
-        if ordered_by_name:
-            pattern = like_pattern(search_key(text_))  # the index holds folded text
-            hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
-            if hits is not None and hits < SAMPLE // 50:  # rarer than 1 in 50
-                ids = search_index.contact_search_scan(session, pattern, limit=FEW + 1)
-                if ids is not None and len(ids) <= FEW:
-                    stmt = stmt.where(col(Contact.id).in_(ids))
+        # whole table in name order); the index's copy of the fields tells which. A count
+        # (any order) is quicker on the ids whenever there are not too many.
+        pattern = like_pattern(search_key(text_))  # the index holds folded text
+        hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
+        if hits is not None and (not ordered_by_name or hits < SAMPLE // 10):
+            ids = search_index.contact_search_scan(session, pattern, limit=SHORT_FEW + 1)
+            if ids is not None and len(ids) <= SHORT_FEW:
+                stmt = stmt.where(col(Contact.id).in_(ids))
     elif text_:
         candidates = search_index.contact_search_candidates(session, text_)
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):

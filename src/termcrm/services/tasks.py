@@ -226,18 +226,25 @@ def add_task(
 
     `recur` is validated (`Invalid` for a bad rule) and stored in its canonical form.
     """
-    when = _parse_due(due)
+    checks = validate.Checks()  # every invalid value reported at once
+    title = checks(validate.text, title, "title", required=True, max_len=500)
+    when = checks(_parse_due, due)
+    priority = checks(validate.choice, priority or "normal", TASK_PRIORITIES, "priority")
+    recur = checks(_recur, recur)
+    owner = checks(validate.text, owner, "owner", max_len=100)
+    notes = checks(validate.text, notes, "notes", max_len=20000)
+    checks.done()
     deal = refs.deal(session, deal) if deal is not None else None
     task = Task(
-        title=validate.text(title, "title", required=True, max_len=500),
+        title=title,
         due_at=when.at if when else None,
         due_has_time=bool(when and when.has_time),
         contact_id=contact.id if contact else (deal.contact_id if deal else None),
         deal_id=deal.id if deal else None,
-        priority=validate.choice(priority or "normal", TASK_PRIORITIES, "priority"),
-        recur=_recur(recur),
-        owner=validate.text(owner, "owner", max_len=100) or actor,
-        notes=validate.text(notes, "notes", max_len=20000),
+        priority=priority,
+        recur=recur,
+        owner=owner or actor,
+        notes=notes,
     )
     session.add(task)
     session.flush()
@@ -332,20 +339,25 @@ def edit_task(
 ) -> Task:
     """Change the given fields; `due=""`, `recur=""`, `owner=""`, `notes=""` clear them."""
     task = refs.task(session, task)
+    checks = validate.Checks()  # every invalid value reported at once
+    changes = {}
     if title is not None:
-        task.title = validate.text(title, "title", required=True, max_len=500)
+        changes["title"] = checks(validate.text, title, "title", required=True, max_len=500)
     if due is not None:
-        when = _parse_due(due)
-        task.due_at = when.at if when else None
-        task.due_has_time = bool(when and when.has_time)
+        when = checks(_parse_due, due)
+        changes["due_at"] = when.at if when else None
+        changes["due_has_time"] = bool(when and when.has_time)
     if priority is not None:
-        task.priority = validate.choice(priority, TASK_PRIORITIES, "priority")
+        changes["priority"] = checks(validate.choice, priority, TASK_PRIORITIES, "priority")
     if recur is not None:
-        task.recur = _recur(recur)
+        changes["recur"] = checks(_recur, recur)
     if owner is not None:
-        task.owner = validate.text(owner, "owner", max_len=100)
+        changes["owner"] = checks(validate.text, owner, "owner", max_len=100)
     if notes is not None:
-        task.notes = validate.text(notes, "notes", max_len=20000)
+        changes["notes"] = checks(validate.text, notes, "notes", max_len=20000)
+    checks.done()
+    for attr, value in changes.items():
+        setattr(task, attr, value)
     if contact is not _UNSET:
         task.contact_id = contact.id if contact is not None else None
     if deal is not _UNSET:

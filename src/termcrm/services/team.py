@@ -18,7 +18,7 @@ import unicodedata
 import weakref
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Connection, Engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -51,9 +51,9 @@ class Identity:
 _identities: weakref.WeakKeyDictionary[Engine, Identity] = weakref.WeakKeyDictionary()
 
 
-def identity(session: Session) -> Identity | None:
-    """Who this session's connection is logged in as; None on SQLite."""
-    bind = session.get_bind()
+def identity(session: Session | Connection) -> Identity | None:
+    """Who this session's (or Core connection's) login is; None on SQLite."""
+    bind = session.get_bind() if isinstance(session, Session) else session.engine
     if bind.dialect.name != "postgresql":
         return None
     engine = getattr(bind, "engine", bind)
@@ -107,9 +107,14 @@ def acting_user(store: Store, requested: str | None) -> str:
 
 def label(obj) -> str:
     """`deal #5 "Renewal"`: how a refusal names a record."""
-    entity, column = teamsql.AUDITED.get(obj.__tablename__, (obj.__tablename__, None))
-    name = getattr(obj, column, None) if column else None
-    return f'{entity} #{obj.id} "{name}"' if name else f"{entity} #{obj.id}"
+    _entity, column = teamsql.AUDITED.get(obj.__tablename__, (obj.__tablename__, None))
+    return record_label(obj.__tablename__, obj.id, getattr(obj, column, None) if column else None)
+
+
+def record_label(table: str, record_id: int, name: str | None) -> str:
+    """`label` from a row's table, id and name column (`teamsql.AUDITED`)."""
+    entity = teamsql.AUDITED.get(table, (table, None))[0]
+    return f'{entity} #{record_id} "{name}"' if name else f"{entity} #{record_id}"
 
 
 def _stored(obj, attr: str):
@@ -124,12 +129,14 @@ def _owner_of(session: Session, obj) -> tuple[object, str | None] | None:
     table = obj.__tablename__
     if table in teamsql.OWNED:
         return obj, _stored(obj, teamsql.OWNED[table])
-    if table in teamsql.CONTACT_CHILDREN:
-        from termcrm.store.models import Contact
+    if table in teamsql.CHILDREN:
+        from termcrm.store.models import Company, Contact
 
+        parent, column = teamsql.CHILDREN[table]
+        model = Contact if parent == Contact.__tablename__ else Company
         with session.no_autoflush:
-            contact = session.get(Contact, _stored(obj, "contact_id"))
-        return (contact, contact.owner) if contact is not None else None
+            record = session.get(model, _stored(obj, column))
+        return (record, record.owner) if record is not None else None
     return None
 
 
@@ -149,10 +156,17 @@ def check_flush(session: Session, _context=None, _instances=None) -> None:
         if found is None:
             continue
         record, owner = found
-        if owner and owner != me.login:
-            raise Forbidden(
-                f"{label(record)} belongs to {owner}; only {owner} or an admin may change it"
-            )
+        refusal = refused(me, label(record), owner)
+        if refusal:
+            raise Forbidden(refusal)
+
+
+def refused(me: Identity, what: str, owner: str | None) -> str | None:
+    """Why `me` may not change the record `what` owned by `owner`, or None when they may:
+    its owner, anyone when it has no owner, and admins may (`termcrm_may_change`)."""
+    if me.is_admin or not owner or owner == me.login:
+        return None
+    return f"{what} belongs to {owner}; only {owner} or an admin may change it"
 
 
 def install() -> None:
@@ -314,10 +328,36 @@ def owners(session: Session, me: Identity) -> dict[str, str]:
     return {fold(n): n for n in names if n}
 
 
-def _check_owners(session: Session, me: Identity, objs: list) -> None:
-    """On PostgreSQL an owner is a team member: a new or changed owner must name one (any
-    letter case; stored as the login is spelt)."""
+def owner_rule(session: Session | Connection):
+    """The owner rule as a function of one name, for checking many records at once
+    (imports): on PostgreSQL owners are team members, so an unknown name is `Invalid`
+    and any letter case of a member's name gives their login as it is spelt; on SQLite an
+    owner is free text, returned as it is. Blank is None."""
+    me = identity(session)
     known: dict[str, str] | None = None
+
+    def rule(value: str | None) -> str | None:
+        nonlocal known
+        if not value or me is None:
+            return value or None
+        if known is None:
+            known = owners(session, me)
+        exact = known.get(fold(value))
+        if exact is None:
+            raise Invalid(
+                f"Unknown owner {value!r}: on PostgreSQL owners are team members "
+                f"({', '.join(sorted(known.values()))})",
+                field="owner",
+            )
+        return exact
+
+    return rule
+
+
+def _check_owners(session: Session, me: Identity, objs: list) -> None:
+    """On PostgreSQL an owner is a team member (`owner_rule`): a new or changed owner must
+    name one (any letter case; stored as the login is spelt)."""
+    rule = None
     for obj in objs:
         if teamsql.OWNED.get(getattr(obj, "__tablename__", "")) != "owner":
             continue
@@ -328,15 +368,9 @@ def _check_owners(session: Session, me: Identity, objs: list) -> None:
             value = added[0] if added else None
         if not value:
             continue
-        if known is None:
-            known = owners(session, me)
-        exact = known.get(fold(value))
-        if exact is None:
-            raise Invalid(
-                f"Unknown owner {value!r}: on PostgreSQL owners are team members "
-                f"({', '.join(sorted(known.values()))})",
-                field="owner",
-            )
+        if rule is None:
+            rule = owner_rule(session)
+        exact = rule(value)
         if exact != value:
             obj.owner = exact
 

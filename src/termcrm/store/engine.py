@@ -57,6 +57,8 @@ class Store:
         self.actor: str | None = None
         #: the SQLite file, checked before each commit (None for a server)
         self.file: sqlite.DatabaseFile | None = None
+        #: the SQLite file did not exist: this open created it (never for a server)
+        self.created = False
 
     @property
     def dialect(self) -> str:
@@ -145,10 +147,10 @@ def open_store(
     """Open the database the user asked for, creating and migrating it as needed."""
     target = paths.db_target(target)
     path = paths.sqlite_path(target)
-    if path is not None:
-        sqlite.prepare_sqlite_file(path)
+    created = sqlite.prepare_sqlite_file(path) if path is not None else False
     engine = make_engine(paths.to_url(target), memory_map=memory_map)
     store = Store(target, engine)
+    store.created = created
     if path is not None:
         store.file = sqlite.DatabaseFile(path.expanduser())
         store.file.guard(engine)

@@ -32,6 +32,13 @@ def _fk(target: str, *, nullable: bool = True, ondelete: str = "SET NULL") -> Fi
     )
 
 
+def _parent_key(target: str) -> Field:
+    """A key column naming the record a row belongs to and is deleted with (tags, fields)."""
+    return Field(
+        sa_column=Column(Integer, ForeignKey(target, ondelete="CASCADE"), primary_key=True)
+    )
+
+
 class Base(SQLModel):
     """Every table's base. Pydantic builds a model's validator on first use instead of at
     import: tables are written through SQLAlchemy and rarely validated, and building all of
@@ -87,6 +94,15 @@ class Contact(Timestamps, table=True):
     notes: str | None = Field(default=None, sa_type=Text)
     #: stay-in-touch cadence in days; None falls back to the default of the contact's stage
     cadence_days: int | None = Field(default=None)
+    #: the structured name (vCard `N`), when a file or the user gave it (migration 0011);
+    #: `name` stays the display name. `services/names.py` holds the rules.
+    first_name: str | None = Field(default=None, sa_type=String(100))
+    middle_name: str | None = Field(default=None, sa_type=String(100))
+    last_name: str | None = Field(default=None, sa_type=String(100))
+    name_prefix: str | None = Field(default=None, sa_type=String(100))
+    name_suffix: str | None = Field(default=None, sa_type=String(100))
+    #: the vCard UID the contact was imported with, exported back (None: `contact-ID@termcrm`)
+    uid: str | None = Field(default=None, sa_type=String(255))
 
 
 def email_key(email: str | None) -> str | None:
@@ -113,9 +129,7 @@ class ContactTag(Base, table=True):
     __tablename__ = "contact_tags"
     __table_args__ = (Index("ix_contact_tags_tag", "tag"),)
 
-    contact_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
-    )
+    contact_id: int = _parent_key("contacts.id")
     tag: str = Field(sa_type=String(100), primary_key=True)
 
 
@@ -124,9 +138,27 @@ class ContactField(Base, table=True):
 
     __tablename__ = "contact_fields"
 
-    contact_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
-    )
+    contact_id: int = _parent_key("contacts.id")
+    key: str = Field(sa_type=String(100), primary_key=True)
+    value: str = Field(sa_type=Text, nullable=False)
+
+
+class CompanyTag(Base, table=True):
+    """A company's tags: the same rules as a contact's (`services.labels`)."""
+
+    __tablename__ = "company_tags"
+    __table_args__ = (Index("ix_company_tags_tag", "tag"),)
+
+    company_id: int = _parent_key("companies.id")
+    tag: str = Field(sa_type=String(100), primary_key=True)
+
+
+class CompanyField(Base, table=True):
+    """A company's custom fields (`company edit --field KEY=VALUE`)."""
+
+    __tablename__ = "company_fields"
+
+    company_id: int = _parent_key("companies.id")
     key: str = Field(sa_type=String(100), primary_key=True)
     value: str = Field(sa_type=Text, nullable=False)
 
@@ -319,9 +351,7 @@ class ContactConsent(Base, table=True):
 
     __tablename__ = "contact_consents"
 
-    contact_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True)
-    )
+    contact_id: int = _parent_key("contacts.id")
     kind: str = Field(sa_type=String(50), primary_key=True)
     granted: bool = Field(nullable=False)
     recorded_at: datetime = _ts()

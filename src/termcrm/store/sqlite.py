@@ -40,8 +40,9 @@ def state_error(message: str) -> str | None:
     return None
 
 
-def prepare_sqlite_file(path: Path) -> None:
-    """Create the directory (0700) and file (0600) before SQLite does, or say why not.
+def prepare_sqlite_file(path: Path) -> bool:
+    """Create the directory (0700) and file (0600) before SQLite does, or say why not;
+    True when the file is new (the CLI says so: a typo must not silently start a new CRM).
 
     A file that exists but is not a SQLite database is refused here, before anything
     writes to it.
@@ -65,15 +66,16 @@ def prepare_sqlite_file(path: Path) -> None:
             raise StoreError(f"Cannot read the database {path}: {exc.strerror or exc}") from exc
         if head and head != SQLITE_MAGIC:
             raise StoreError(f"{path} is not a termcrm database (not a SQLite file)")
-        return
+        return False
     try:
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
     except FileExistsError:
-        return
+        return False  # another process made it a moment ago: theirs to announce
     except OSError as exc:
         raise StoreError(f"Cannot create the database {path}: {exc.strerror or exc}") from exc
     os.chmod(path, 0o600)
+    return True
 
 
 def private_dirs(folder: Path) -> None:
@@ -261,36 +263,3 @@ def restore(engine: Engine, source: Path) -> None:
         raise StoreError(f"Restore failed: {exc}") from exc
     finally:
         raw.close()
-
-
-#: where the kernel lists what is mounted (a test points it elsewhere)
-MOUNTS = "/proc/mounts"
-#: filesystem types on which SQLite's locking cannot be relied on
-_NETWORK = ("nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "sshfs", "9p", "afs", "ceph")
-
-
-def network_filesystem(path: Path) -> str | None:
-    """The type of the network filesystem (nfs, cifs/smb, sshfs, fuse) `path` is on, None
-    for a local one or when the mounts cannot be read."""
-    try:
-        with open(MOUNTS, encoding="utf-8", errors="replace") as fh:
-            lines = fh.read().splitlines()
-    except OSError:
-        return None
-    path = path.expanduser()
-    where = os.path.realpath(path if path.exists() else path.parent)
-    best, kind = "", None
-    for line in lines:
-        parts = line.split()
-        if len(parts) < 3:
-            continue
-        point = parts[1].replace("\\040", " ")
-        inside = where == point or where.startswith(point.rstrip("/") + "/")
-        if inside and len(point) >= len(best):
-            best, kind = point, parts[2]
-    if kind is None:
-        return None
-    base = kind.split(".", 1)[0]
-    if kind in _NETWORK or kind.startswith("fuse.") or kind == "fuse" or base in _NETWORK:
-        return kind
-    return None

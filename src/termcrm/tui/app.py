@@ -1,7 +1,9 @@
 """The full-screen app: four screens (modes) over one database, switched with 1-4.
 
-The domain layer (SQLAlchemy) is imported with this module, not when the app starts, so
-the first page is on screen quickly; `termcrm tui` imports this module only when it runs.
+Nothing here imports the domain layer (SQLAlchemy, the models) at module level: started
+with `first_page_from=PATH` (the fast path of `termcrm tui`, see `tui/launch.py`), the
+first page of contacts is read with sqlite3 alone (`termcrm.firstpage`) and shown while a
+worker opens the store; otherwise the first worker that needs the store opens it.
 
 For scripts and benchmarks: `CrmApp(db_target=...)` runs on that database; the contacts
 table posts `ContactTable.PageShown(rows, total)` each time it shows new results (watch for
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import threading
 import time
 import weakref
@@ -25,16 +28,20 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from termcrm.errors import TermcrmError
-from termcrm.store.engine import open_store
 from termcrm.tui.commands import CrmCommands
-from termcrm.tui.screens.agenda import AgendaScreen
 from termcrm.tui.screens.contacts import ContactsScreen
-from termcrm.tui.screens.dashboard import DashboardScreen
-from termcrm.tui.screens.pipeline import PipelineScreen
 from termcrm.tui.widgets.contact_table import ContactTable
 
 if TYPE_CHECKING:
     from termcrm.store.engine import Store
+
+
+def _screen(module: str, name: str) -> Screen:
+    """A new screen of `termcrm.tui.screens.<module>`, imported when first shown (the
+    contact list, the first screen, is on screen sooner without them)."""
+    from importlib import import_module
+
+    return getattr(import_module(f"termcrm.tui.screens.{module}"), name)()
 
 
 class CrmApp(App[None]):
@@ -45,11 +52,13 @@ class CrmApp(App[None]):
     COMMANDS = App.COMMANDS | {CrmCommands}
     MODES = {
         "contacts": ContactsScreen,
-        "pipeline": PipelineScreen,
-        "agenda": AgendaScreen,
-        "dashboard": DashboardScreen,
+        "pipeline": lambda: _screen("pipeline", "PipelineScreen"),
+        "agenda": lambda: _screen("agenda", "AgendaScreen"),
+        "dashboard": lambda: _screen("dashboard", "DashboardScreen"),
     }
     DEFAULT_MODE = "contacts"
+    #: `m` on the contacts, pipeline and agenda: only the acting user's records, on each
+    mine = False
     BINDINGS = [
         Binding(
             "1",
@@ -112,10 +121,13 @@ class CrmApp(App[None]):
         actor: str | None = None,
         refresh_every: float | None = 30.0,
         store: Store | None = None,
+        first_page_from: str | None = None,
     ) -> None:
         super().__init__()
         self.db_target = db_target
         self._store = store
+        #: the SQLite file whose first page `termcrm.firstpage` reads (once), or None
+        self.first_page_from = first_page_from
         self._store_lock = threading.Lock()
         self._actor = actor
         self.refresh_every = refresh_every
@@ -132,6 +144,8 @@ class CrmApp(App[None]):
     def store(self) -> Store:
         with self._store_lock:
             if self._store is None:
+                from termcrm.store.engine import open_store
+
                 self._store = open_store(self.db_target, memory_map=False)
             return self._store
 
@@ -152,7 +166,26 @@ class CrmApp(App[None]):
         """Once the first contacts and their count are on screen, tidy the search index."""
         if message.total is not None and not self._index_tidied:
             self._index_tidied = True
+            self._open_store()
             self.set_timer(1.0, self.update_search_index)
+
+    @work(thread=True, exclusive=True, group="open-store")
+    def _open_store(self) -> None:
+        """Open the store (importing the domain layer) right after the first page is shown,
+        so the first search or screen does not wait for it; and empty the expired trash, as
+        every command does when it opens the store."""
+        try:
+            store = self.store
+            from termcrm.services import pager, search, trash  # noqa: F401  (a search's needs)
+
+            trash.purge_if_due(store)
+        except TermcrmError:
+            return  # said again, in full, by the first action that needs the store
+        # the libraries and the app are loaded: their objects live as long as the app, so
+        # the cyclic collector need not rescan them on every full collection (tens of ms,
+        # which a keystroke would wait for); not headless (tests run many apps in one process)
+        if not self.is_headless:
+            gc.freeze()
 
     @work(thread=True, exclusive=True, group="search-index")
     def update_search_index(self) -> None:

@@ -137,8 +137,15 @@ def iter_records(
                 )
                 yield {**records.contact(view), "stage_history": history.get(c.id, [])}
     elif kind == "companies":
+        from termcrm.services.companies import CompanySummary
+        from termcrm.services.labels import COMPANIES
+
         for page in _paged(session, Company, *mine):
-            yield from (records.company(c) for c in page)
+            ids = [c.id for c in page]
+            tags, fields = COMPANIES.tags_of(session, ids), COMPANIES.fields_of(session, ids)
+            for c in page:
+                view = CompanySummary(c, tags=tags.get(c.id, []), fields=fields.get(c.id, {}))
+                yield records.company(view)
     elif kind == "interactions":
         for page in _paged(session, Interaction, *mine):
             info = _contact_info(session, {i.contact_id for i in page})

@@ -1,10 +1,10 @@
 """Column mapping: which column of a file feeds which field of a termcrm record.
 
 Headers are matched by name, never by position, case-, space- and punctuation-insensitively
-(`E-mail Address` == `email address` == `EMAILADDRESS`). The aliases below cover the exports
-users bring (docs/import-export.md; vendor quirks in `sources.py`): Google Contacts (Labels and the older Google CSV),
-Outlook desktop and Outlook.com, HubSpot, Salesforce reports, LinkedIn Connections.csv, and
-termcrm's own export. `--map SOURCE=FIELD` overrides any of it.
+(`E-mail Address` == `email address` == `EMAILADDRESS`). The aliases below are termcrm's own
+field names and plain words; each tool's header names (Google, Outlook, HubSpot, Salesforce,
+LinkedIn, Thunderbird) come from its entry in `sources.SOURCES` (docs/import-export.md).
+`--map SOURCE=FIELD` overrides any of it.
 
 For contacts, several columns may feed one single-valued field (phone: Primary Phone, then
 Mobile Phone, then Business Phone...): the first non-empty one wins for each row, and the
@@ -17,16 +17,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from termcrm.errors import Invalid
+from termcrm.services.transfer import sources as tools
 from termcrm.services.transfer.formats.csv import split_list
 from termcrm.services.transfer.rows import Row
-from termcrm.services.transfer.sources import (
-    GOOGLE_MULTI,
-    IGNORE_UNKNOWN_COLUMNS,
-    NULL_WORDS,
-    OUTLOOK_PLACEHOLDERS,
-    detect_format,
-    norm,
-)
+from termcrm.services.transfer.sources import GOOGLE_MULTI, detect_format, norm
 
 SKIP = "skip"
 CUSTOM = "custom"
@@ -34,54 +28,31 @@ FIELD_PREFIX = "field:"
 
 # -- targets and aliases ------------------------------------------------------------------------
 # For each record kind: target field -> normalised headers, in priority order (the first
-# non-empty column wins for single-valued fields).
+# non-empty column wins for single-valued fields). These are termcrm's own names and plain
+# words; each tool's names come from its entry in `sources.SOURCES` and follow these.
 
 CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
-    "name": ("name", "fullname", "displayname", "contactname", "fileas"),
-    "first_name": ("firstname", "givenname", "first"),
-    "middle_name": ("middlename", "additionalname"),
-    "last_name": ("lastname", "familyname", "surname", "last"),
-    "suffix": ("namesuffix", "suffix"),
-    "email": (
-        "email",
-        "emailaddress",
-        "email1value",
-        "email1address",
-        "primaryemail",
-        "workemail",
-        "emailaddresses",
-    ),
-    "phone": (
-        "phone",
-        "primaryphone",
-        "mobilephone",
-        "mobile",
-        "phonenumber",
-        "phone1value",
-        "businessphone",
-        "workphone",
-        "mobilephonenumber",
-    ),
-    "company": (
-        "company",
-        "organizationname",
-        "organization1name",
-        "accountname",
-        "companyaccount",
-        "associatedcompany",
-        "companyname",
-        "organization",
-    ),
-    "title": ("title", "jobtitle", "organizationtitle", "organization1title", "position"),
-    "tags": ("tags", "labels", "groupmembership", "categories", "tag"),
-    "stage": ("stage", "lifecyclestage"),
-    "source": ("source", "leadsource", "originalsource"),
-    "owner": ("owner", "contactowner", "accountowner", "leadowner"),
+    "name": ("name", "fullname", "contactname"),
+    "first_name": ("firstname", "first"),
+    "middle_name": ("middlename",),
+    "last_name": ("lastname", "surname", "last"),
+    "name_suffix": ("namesuffix", "suffix"),
+    # termcrm's own `name_prefix` column only (`build`): other tools' Name Prefix stays custom
+    "name_prefix": (),
+    "uid": ("uid",),
+    "email": ("email", "email1address", "workemail", "emailaddresses"),
+    "phone": ("phone", "mobilephonenumber"),
+    "company": ("company", "organization"),
+    "title": ("title",),
+    "tags": ("tags", "tag"),
+    "stage": ("stage",),
+    "source": ("source",),
+    "owner": ("owner",),
     "notes": ("notes", "note", "description"),
     "cadence_days": ("cadencedays", "cadence"),
-    "created_at": ("createdat", "createdate", "createddate", "connectedon", "dateadded"),
-    "updated_at": ("updatedat", "lastmodifieddate", "lastmodified"),
+    "created_at": ("createdat", "dateadded"),
+    "updated_at": ("updatedat", "lastmodified"),
     "fields": ("fields", "customfields"),
     "stage_history": ("stagehistory",),
 }
@@ -89,19 +60,21 @@ CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
 _REFS = {
     "contact_email": ("contactemail", "email", "emailaddress"),
     "contact_id": ("contactid",),
-    "contact": ("contact", "contactname", "person", "name", "associatedcontact"),
+    "contact": ("contact", "contactname", "person", "name"),
 }
 _STAMPS = {
-    "created_at": ("createdat", "createdate"),
-    "updated_at": ("updatedat", "lastmodifieddate"),
+    "created_at": ("createdat",),
+    "updated_at": ("updatedat",),
 }
 
 COMPANY_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
-    "name": ("name", "company", "companyname", "accountname", "organization"),
-    "domain": ("domain", "website", "companydomainname", "websiteurl"),
+    "name": ("name", "company", "organization"),
+    "domain": ("domain", "website"),
     "industry": ("industry",),
-    "owner": ("owner", "accountowner", "companyowner"),
+    "owner": ("owner",),
+    "tags": ("tags",),
+    "fields": ("fields", "customfields"),
     "notes": ("notes", "description"),
     **_STAMPS,
 }
@@ -124,18 +97,18 @@ INTERACTION_ALIASES: dict[str, tuple[str, ...]] = {
 
 DEAL_ALIASES: dict[str, tuple[str, ...]] = {
     "id": ("id",),
-    "title": ("title", "dealname", "name", "opportunityname"),
+    "title": ("title", "name"),
     **_REFS,
-    "company": ("company", "companyname", "accountname", "associatedcompany"),
+    "company": ("company",),
     "value_minor": ("valueminor",),
     "value": ("value", "amount"),
     "currency": ("currency", "currencycode"),
-    "stage": ("stage", "dealstage"),
-    "probability": ("probability", "probabilitypercent"),
-    "expected_close": ("expectedclose", "closedate", "close"),
+    "stage": ("stage",),
+    "probability": ("probability",),
+    "expected_close": ("expectedclose", "close"),
     "closed_at": ("closedat",),
-    "lost_reason": ("lostreason", "closedlostreason"),
-    "owner": ("owner", "dealowner", "opportunityowner"),
+    "lost_reason": ("lostreason",),
+    "owner": ("owner",),
     "stage_history": ("stagehistory",),
     "notes": ("notes", "description"),
     **_STAMPS,
@@ -165,20 +138,33 @@ CASE_ALIASES: dict[str, tuple[str, ...]] = {
     "priority": ("priority",),
     "status": ("status",),
     "owner": ("owner", "assignedto"),
-    "opened_at": ("openedat", "opened", "createddate"),
-    "resolved_at": ("resolvedat", "resolved", "closeddate"),
+    "opened_at": ("openedat", "opened"),
+    "resolved_at": ("resolvedat", "resolved"),
     "resolution_note": ("resolutionnote", "resolution"),
     "notes": ("notes", "description"),
     **_STAMPS,
 }
 
+
+def _with_sources(kind: str, own: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+    """termcrm's names for `kind`'s fields, then every tool's (`sources.aliases`)."""
+    merged = {target: list(names) for target, names in own.items()}
+    for _src, target, names in tools.aliases(kind):
+        if target in merged:  # a field of every kind (EVERY_KIND) that this kind lacks: none
+            merged[target].extend(n for n in names if n not in merged[target])
+    return {target: tuple(names) for target, names in merged.items()}
+
+
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
-    "contacts": CONTACT_ALIASES,
-    "companies": COMPANY_ALIASES,
-    "interactions": INTERACTION_ALIASES,
-    "deals": DEAL_ALIASES,
-    "tasks": TASK_ALIASES,
-    "cases": CASE_ALIASES,
+    kind: _with_sources(kind, own)
+    for kind, own in (
+        ("contacts", CONTACT_ALIASES),
+        ("companies", COMPANY_ALIASES),
+        ("interactions", INTERACTION_ALIASES),
+        ("deals", DEAL_ALIASES),
+        ("tasks", TASK_ALIASES),
+        ("cases", CASE_ALIASES),
+    )
 }
 
 #: Columns of termcrm's own exports that are derived from others and read back as nothing.
@@ -190,6 +176,9 @@ DERIVED: dict[str, tuple[str, ...]] = {
     "tasks": ("duedate",),
     "cases": (),
 }
+
+#: Targets that were renamed, still accepted by `--map` (`suffix`: the name's, vCard's N).
+RENAMED = {"suffix": "name_suffix"}
 
 #: Fields that collect every column mapped to them instead of taking the first non-empty.
 MULTI = {"tags"}
@@ -274,7 +263,7 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
 
 def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None) -> Mapping:
     """The mapping for a file of `kind` with this header row (overrides win)."""
-    overrides = dict(overrides or {})
+    overrides = {k: RENAMED.get(v, v) for k, v in (overrides or {}).items()}
     aliases = ALIASES[kind]
     fmt = detect_format(kind, headers)
     normed = [norm(h) for h in headers]
@@ -324,8 +313,12 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
     local = {k: list(v) for k, v in aliases.items()}
     if kind == "contacts" and "jobtitle" in normed:
         local["title"].remove("title")  # the honorific: kept as a custom field
-    if kind == "contacts" and fmt == "LinkedIn":
-        local["created_at"] = ["connectedon"]
+    src = tools.source(fmt)
+    for target in src.own_aliases_only:  # LinkedIn: only `Connected On` is a creation date
+        local[target] = [n for scope in (kind, tools.EVERY_KIND)
+                         for n in src.aliases.get(scope, {}).get(target, ())]  # fmt: skip
+    if kind == "contacts" and fmt == "termcrm":
+        local["name_prefix"] = ["nameprefix"]
     sources: dict[str, list[int]] = {}
     by_alias = {}
     for target, names in local.items():
@@ -347,7 +340,7 @@ def build(kind: str, headers: list[str], overrides: dict[str, str] | None = None
             targets[i] = SKIP
         elif kind == "contacts":
             targets[i] = CUSTOM
-        elif fmt in IGNORE_UNKNOWN_COLUMNS:
+        elif src.ignore_unknown_columns:
             targets[i] = SKIP
         else:
             targets[i] = ""
@@ -414,17 +407,15 @@ def _plan(mapping: Mapping):
             single.append((target, cols[0]))
         else:
             choices.append((target, [(i, keys[i]) for i in cols]))
-    outlook = mapping.source_format in ("Outlook", "Outlook.com")
+    placeholders = tools.source(mapping.source_format).placeholders
     if contacts:
         for i, t in enumerate(mapping.targets):
             if t == CUSTOM:
-                placeholder = (
-                    OUTLOOK_PLACEHOLDERS.get(norm(mapping.headers[i])) if outlook else None
-                )
+                placeholder = placeholders.get(norm(mapping.headers[i]))
                 custom.append((i, keys[i], placeholder))
             elif t.startswith(FIELD_PREFIX):
                 custom.append((i, t[len(FIELD_PREFIX) :], None))
-    nulls = mapping.source_format != "termcrm"  # termcrm's own cells are taken as written
+    nulls = tools.source(mapping.source_format).null_words  # none for termcrm's own files
     plan = (single, choices, tags, custom, contacts, nulls)
     mapping._plan = plan
     return plan
@@ -434,7 +425,7 @@ def apply(mapping: Mapping, cells: list[str]) -> Row:
     """One row's cells as field values, tags and custom fields."""
     single, choices, tag_cols, custom_cols, contacts, nulls = _plan(mapping)
     if nulls:  # `null`, `N/A`... written into empty cells
-        cells = ["" if c in NULL_WORDS else c for c in cells]
+        cells = ["" if c in nulls else c for c in cells]
     # a comprehension: this runs for every row of an import
     values = {target: v for target, i in single if (v := cells[i]) and not v.isspace()}
     tags: list[str] = []

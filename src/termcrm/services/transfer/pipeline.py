@@ -8,10 +8,12 @@ grows with the file) and writes with bulk SQLAlchemy Core inserts. A bad row is 
 with its file line and reason and validation goes on to the end; if any row was bad, or this
 is a dry run, the transaction rolls back and nothing is written.
 
-Duplicates: contacts by email (case-insensitive), or by name and company when a row has no
-email; companies by name; interactions, deals, tasks and cases by their natural key (see
-`writers.base.NATURAL_KEYS`). `on_duplicate` skips them (default), updates the existing
-record from the file, or makes them bad rows.
+Duplicates: contacts by email (case-insensitive); a row without an email by name and phone,
+or name and company (`writers.contacts.same_person`: namesakes are different people);
+companies by name; interactions, deals, tasks and cases by their natural key (see
+`writers.base.NATURAL_KEYS`). `on_duplicate` skips them (default; each skip is listed in
+`ImportResult.skips` with why and what it matched), updates the existing record from the
+file, or makes them bad rows.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from termcrm import paths
 from termcrm.errors import Conflict, Invalid
 from termcrm.services import validate
 from termcrm.services.transfer import mapping as colmap
+from termcrm.services.transfer import sources
 from termcrm.services.transfer.formats import csv as csvfile
 from termcrm.services.transfer.formats import json as jsonfile
 from termcrm.services.transfer.formats import vcard
@@ -37,7 +40,7 @@ from termcrm.services.transfer.rows import (
     Rejected,
     Row,
 )
-from termcrm.services.transfer.sources import FOOTERS, TRAILING_FIELD
+from termcrm.services.transfer.sources import FOOTERS
 from termcrm.store import bulk
 
 BATCH = 2000
@@ -216,7 +219,7 @@ def _csv_rows(src: csvfile.Source, mapping: colmap.Mapping, opts: Options) -> It
     own = opts.own_format
     esc = csvfile.ESCAPED_SECOND
     apply = colmap.apply
-    trailing = opts.source_format in TRAILING_FIELD
+    trailing = sources.source(opts.source_format).trailing_field
     try:
         for line, cells in src.records():
             if len(cells) != width:
@@ -273,7 +276,7 @@ def _import_json(
         own_format=True,
         columns={k for k in keys if k in targets},
     )
-    rows = jsonfile.rows(data, targets, with_fields=kind == "contacts")
+    rows = jsonfile.rows(data, targets, with_fields=kind in ("contacts", "companies"))
     sink = csvfile.Rejects(out, None) if out else None
     return run_import(store, kind, rows, result, opts, progress=progress, rejects=sink)
 
@@ -281,20 +284,27 @@ def _import_json(
 def _import_vcard(
     store, path, dry_run, on_duplicate, actor, encoding, skip_bad, out
 ) -> ImportResult:
-    enc, cards = vcard.read(path, encoding=encoding, actor=actor)
+    plan = vcard.Plan()
+    enc, cards = vcard.read(path, encoding=encoding, actor=actor, plan=plan)
     result = ImportResult(
         kind="contacts",
         path=str(path),
         source_format="vCard",
         encoding=enc,
         delimiter="",
-        mapping=list(vcard.MAPPING),
         dry_run=dry_run,
         skip_bad=skip_bad,
+        properties=plan,
     )
-    opts = Options(on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS))
+    opts = Options(
+        on_duplicate=on_duplicate, actor=actor, columns=set(vcard.COLUMNS), name_parts=True
+    )
     sink = csvfile.Rejects(out, None) if out else None
-    return run_import(store, "contacts", cards, result, opts, rejects=sink)
+    try:
+        return run_import(store, "contacts", cards, result, opts, rejects=sink)
+    finally:  # where each property went, known once every card was read
+        result.mapping = plan.describe()
+        result.source_format = plan.format
 
 
 __all__ = ["ImportFailed", "ImportResult", "import_file", "run_import"]

@@ -41,12 +41,26 @@ class Options:
     own_format: bool = False
     columns: set[str] = field(default_factory=set)  # the fields the file has columns for
     source_format: str = "CSV"  # the tool that wrote the file (`sources.detect_format`)
+    #: keep the name's parts as such (vCard N; termcrm's own files keep them anyway); other
+    #: tools' CSV name columns only make the display name, as they always did
+    name_parts: bool = False
 
 
 @dataclass
 class BadRow:
     line: int
     reason: str
+
+
+@dataclass
+class Skip:
+    """A row skipped as a duplicate: why, and what it matched (a record already stored, by
+    id, or an earlier line of the same file)."""
+
+    line: int
+    reason: str
+    existing_id: int | None = None
+    earlier_line: int | None = None
 
 
 @dataclass
@@ -67,10 +81,14 @@ class ImportResult:
     likely_duplicates: int = 0
     bad: list[BadRow] = field(default_factory=list)
     bad_total: int = 0
+    #: the skipped rows, each with why (the first MAX_REPORTED; `skipped` counts them all)
+    skips: list[Skip] = field(default_factory=list)
     dry_run: bool = False
     skip_bad: bool = False
     rejects: str | None = None  # where the bad rows were written (--skip-bad)
     sink: Any = field(default=None, repr=False)  # called with each bad row (the rejects)
+    #: a vCard file: where each property went (`formats.vcard_props.Plan`)
+    properties: Any = field(default=None, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -92,11 +110,23 @@ class ImportResult:
         return shown, self.bad_total - sum(n for _r, n, _l in shown)
 
     def add_bad(self, line: int, reason: str) -> None:
+        """A row that cannot be imported, with every reason (one line, `; ` between them: a
+        row with several invalid cells names them all)."""
+        reason = "; ".join(part for part in reason.splitlines() if part.strip())
         if self.sink is not None:
             self.sink(line, reason)
         self.bad_total += 1
         if len(self.bad) < MAX_REPORTED:
             self.bad.append(BadRow(line, reason))
+
+    def add_skip(
+        self, line: int, reason: str, *, existing: int | None = None, earlier: int | None = None
+    ) -> None:
+        """A duplicate skipped: `existing` is the id of the stored record it matched,
+        `earlier` the line of this file that did."""
+        self.skipped += 1
+        if len(self.skips) < MAX_REPORTED:
+            self.skips.append(Skip(line, reason, existing, earlier))
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -115,9 +145,19 @@ class ImportResult:
             "likely_duplicates": self.likely_duplicates,
             "mapping": [{"column": c, "field": f} for c, f in self.mapping],
             "errors": [{"line": b.line, "reason": b.reason} for b in self.bad],
+            "skips": [
+                {
+                    "line": k.line,
+                    "reason": k.reason,
+                    "existing_id": k.existing_id,
+                    "earlier_line": k.earlier_line,
+                }
+                for k in self.skips
+            ],
             "error_count": self.bad_total,
             "skip_bad": self.skip_bad,
             "rejects": self.rejects,
+            **({"properties": self.properties.rows()} if self.properties is not None else {}),
         }
 
 

@@ -25,6 +25,7 @@ class ContactForm(FormScreen):
         FieldSpec("stage", "Stage", choices=CONTACT_STAGES, default="lead"),
         FieldSpec("owner", "Owner", "who looks after them (default: you)"),
         FieldSpec("tags", "Tags", "comma separated: vip, newsletter"),
+        FieldSpec("cadence", "Keep in touch", "every 30d, 6w, 2mo; 0 never; empty: the stage's"),
     )
 
     def __init__(self, contact_id: int | None = None) -> None:
@@ -50,6 +51,7 @@ class ContactForm(FormScreen):
             "stage": c.stage,
             "owner": c.owner or "",
             "tags": ", ".join(v.tags),
+            "cadence": f"{c.cadence_days}d" if c.cadence_days is not None else "",
         }
 
     def apply(self, session: Session, values: dict[str, str]) -> int:
@@ -67,6 +69,7 @@ class ContactForm(FormScreen):
                 tags=tags,
                 stage=values["stage"] or None,
                 owner=values["owner"],
+                cadence_days=values["cadence"],
                 actor=self.app.actor,
             )
             return contact.id
@@ -82,6 +85,7 @@ class ContactForm(FormScreen):
             stage=values["stage"] or None,
             owner=values["owner"],
             tags=tags,
+            cadence_days=values["cadence"],
             actor=self.app.actor,
         )
         return contact.id

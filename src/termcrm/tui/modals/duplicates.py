@@ -2,96 +2,128 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from termcrm.errors import TermcrmError
+from termcrm.render.safe import clean
+from termcrm.render.safe import text as safe_text
+from termcrm.tui.screens.base import Background
+from termcrm.tui.widgets.footer import CrmFooter
 
 
-class DuplicatesScreen(ModalScreen[int | None]):
-    """Lists the contacts that look like this one; enter merges the chosen one into it
-    (after a confirmation). Dismisses with the merged contact's id, None when nothing merged."""
+class DuplicatesScreen(Background, ModalScreen[int | None]):
+    """Lists the contacts that look like this one; enter shows what merging the chosen one
+    into it would do (`merge.plan_merge`: which value wins each conflict, what moves) and
+    merges after a yes. Dismisses with the merged contact's id, None when nothing merged.
+
+    Names are stored text: shown as `Text`, neutralised, never read as markup (a name such
+    as "Eve [/bold]" once closed the app from here)."""
 
     BINDINGS = [Binding("escape", "close", "Close", id="dupes.close")]
-
-    @dataclass
-    class _Found(Message):
-        lookalikes: list
 
     def __init__(self, contact_id: int, contact_name: str) -> None:
         super().__init__(classes="dialog-screen")
         self.contact_id, self.contact_name = contact_id, contact_name
+        #: the lookalikes found (`dupes.lookalikes`); None until they are
+        self.lookalikes: list | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(f"Likely duplicates of {self.contact_name}", classes="question")
+            yield Label(
+                f"Likely duplicates of {clean(self.contact_name)}",
+                classes="question",
+                markup=False,
+            )
             yield OptionList(id="dupes")
             yield Label("enter: merge into this contact   esc: close", classes="hint")
+        yield CrmFooter()
 
     def on_mount(self) -> None:
-        self._find()
+        contact_id = self.contact_id
 
-    @work(thread=True, exclusive=True, group="dupes")
-    def _find(self) -> None:
-        from termcrm.services import dupes, refs
+        def find(session):
+            from termcrm.services import dupes, refs
 
-        try:
-            with self.app.store.read() as session:
-                contact = refs.contact(session, self.contact_id)
-                found = dupes.lookalikes(session, contact, limit=20)
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
-            return
-        self.post_message(self._Found(found))
+            return dupes.lookalikes(session, refs.contact(session, contact_id), limit=20)
 
-    @on(_Found)
-    def _show(self, message: _Found) -> None:
+        self.in_background(find, self._show, group="dupes")
+
+    def _show(self, lookalikes: list) -> None:
+        self.lookalikes = lookalikes
         options = self.query_one(OptionList)
         options.clear_options()
-        if not message.lookalikes:
+        if not lookalikes:
             options.add_option(Option("No likely duplicates.", disabled=True))
             return
-        for f in message.lookalikes:
-            options.add_option(Option(f"#{f.id} {f.name}  ({f.reason}, {f.score})", id=str(f.id)))
+        for f in lookalikes:
+            prompt = safe_text(f"#{f.id} {f.name}  ({f.reason}, {f.score})")
+            options.add_option(Option(prompt, id=str(f.id)))
         options.highlighted = 0
         options.focus()
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        from termcrm.tui.modals.confirm import ConfirmScreen
+        keep_id, other_id = self.contact_id, int(event.option.id)
 
-        other = int(event.option.id)
+        def plan(session) -> str:
+            from termcrm.services import merge, refs
+
+            keep, other = refs.contact(session, keep_id), refs.contact(session, other_id)
+            return merge_question(merge.plan_merge(session, keep, other))
+
+        self.in_background(plan, lambda q: self._confirm(other_id, q), group="dupes")
+
+    def _confirm(self, other_id: int, question: str) -> None:
+        from termcrm.tui.modals.confirm import ConfirmScreen
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._merge(other)
+                self._merge(other_id)
 
-        question = (
-            f"Merge #{other} into #{self.contact_id} {self.contact_name}? #{other} is deleted."
-        )
         self.app.push_screen(ConfirmScreen(question, yes="Merge"), answered)
 
-    @work(thread=True, exclusive=True, group="dupes")
     def _merge(self, other_id: int) -> None:
-        from termcrm.services import merge, refs
+        keep_id, actor = self.contact_id, self.app.actor
 
-        try:
-            with self.app.store.write() as session:
-                keep = refs.contact(session, self.contact_id)
-                other = refs.contact(session, other_id)
-                merge.merge_contacts(session, keep, other, actor=self.app.actor)
-        except TermcrmError as exc:
-            self.app.call_from_thread(self.app.show_error, exc.message)
-            return
-        self.app.call_from_thread(self.dismiss, other_id)
+        def merge_them(session) -> int:
+            from termcrm.services import merge, refs
+
+            keep, other = refs.contact(session, keep_id), refs.contact(session, other_id)
+            merge.merge_contacts(session, keep, other, actor=actor)
+            return other_id
+
+        self.in_background(merge_them, self._merged, write=True, group="dupes-merge")
+
+    def _merged(self, other_id: int) -> None:
+        self.dismiss(other_id)  # not awaited: this runs in the screen's own handler
 
     def action_close(self) -> None:
         self.dismiss(None)
+
+
+def merge_question(plan) -> str:
+    """The confirmation: who is kept, each conflict and the value that wins, what fills in
+    and what moves (the CLI's `contact merge --dry-run` says the same)."""
+    keep, other = plan.keep, plan.other
+    parts = [f"Merge #{other.id} {other.name} into #{keep.id} {keep.name}? #{other.id} is deleted."]
+    for c in plan.conflicts:
+        loser = c.other if c.winner == "keep" else c.keep
+        parts.append(f"{c.field}: keeps {c.value!s} (not {loser!s}).")
+    if plan.filled:
+        parts.append(f"Fills in: {', '.join(sorted(plan.filled))}.")
+    if plan.tags:
+        parts.append(f"Adds tags: {', '.join(plan.tags)}.")
+    if plan.moved:
+        moved = (
+            f"{_MOVED.get(t, t.replace('_', ' '))} ({n})" for t, n in sorted(plan.moved.items())
+        )
+        parts.append(f"Moves: {', '.join(moved)}.")
+    return " ".join(parts)
+
+
+_MOVED = {"contact_stage_changes": "stage history"}

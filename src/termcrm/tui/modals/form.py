@@ -4,7 +4,8 @@ A form's `apply(session, values)` does its write through the domain layer inside
 `store.write()` transaction, in a thread worker; it does not check the values itself. An
 error from there is shown in red under the field the service names (`Invalid(...,
 field=...)`), or above the buttons when it names none, and the form stays open with
-everything the user typed.
+everything the user typed. When several values are invalid the service reports them all
+(`Invalid.problems`) and every one of those fields is marked at once.
 """
 
 from __future__ import annotations
@@ -185,18 +186,30 @@ class FormScreen(Background, ModalScreen[Any]):
         self.dismiss(result)
 
     def _failed(self, exc: TermcrmError) -> None:
+        """Mark every field the service found invalid at once (`Invalid.problems`, each
+        naming its field), focus the first; errors that name no field of this form go above
+        the buttons."""
         self._done_waiting()
-        # the service names the field an error is about (`Invalid(..., field=...)`)
-        name = exc.field if exc.field in {spec.name for spec in self.FIELDS} else None
-        if name:
-            error = self.query_one(f"#error-{name}", Static)
-            error.update(exc.message)
-            error.add_class("shown")
-            self.query_one(f"#field-{name}").focus()
-        else:
-            error = self.query_one("#error-form", Static)
-            error.update(exc.message)
-            error.add_class("shown")
+        names = {spec.name for spec in self.FIELDS}
+        marked: dict[str, list[str]] = {}
+        general: list[str] = []
+        for problem in getattr(exc, "problems", [exc]):
+            if problem.field in names:
+                marked.setdefault(problem.field, []).append(problem.message)
+            else:
+                general.append(problem.message)
+        for name, messages in marked.items():
+            self._show(f"#error-{name}", messages)
+        if general:
+            self._show("#error-form", general)
+        first = next((spec.name for spec in self.FIELDS if spec.name in marked), None)
+        if first is not None:
+            self.query_one(f"#field-{first}").focus()
+
+    def _show(self, selector: str, messages: list[str]) -> None:
+        error = self.query_one(selector, Static)
+        error.update("\n".join(messages))
+        error.add_class("shown")
 
     def _clear_errors(self) -> None:
         for error in self.query(".field-error, .form-error"):

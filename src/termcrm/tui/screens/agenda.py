@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Label
 from termcrm import dates
 from termcrm.render.money import amount
 from termcrm.render.safe import text as safe_text
-from termcrm.tui.screens.base import DataScreen
+from termcrm.tui.screens.base import MINE_BINDING, DataScreen
 from termcrm.tui.widgets.footer import CrmFooter
 
 #: (the Agenda attribute, the title shown)
@@ -40,13 +40,14 @@ class AgendaData:
     counts: dict[str, int]
 
 
-def load_agenda(session) -> AgendaData:
-    """The agenda's sections, as `termcrm today` builds them (`services.agenda.build`),
-    without the open cases, which this screen does not show."""
+def load_agenda(session, owner: str | None = None) -> AgendaData:
+    """The agenda's sections, as `termcrm today [--owner U]` builds them
+    (`services.agenda.build`), without the open cases, which this screen does not show."""
     from termcrm.services import agenda as agenda_service
     from termcrm.services import tasks as task_service
 
-    built = agenda_service.build(session, sections=[name for name, _title in ALL_SECTIONS])
+    shown = [name for name, _title in ALL_SECTIONS]
+    built = agenda_service.build(session, owner=owner, sections=shown)
     sections: dict[str, list[Row]] = {}
     for name, _title in SECTIONS:
         rows = []
@@ -95,6 +96,7 @@ class AgendaScreen(DataScreen):
         ),
         Binding("n", "new_task", "New task", id="task.new", tooltip="Add a task"),
         Binding("e", "edit_task", "Edit", id="task.edit", tooltip="Edit the selected task"),
+        MINE_BINDING,
         Binding(
             "enter",
             "open",
@@ -117,7 +119,7 @@ class AgendaScreen(DataScreen):
         yield CrmFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Agenda"
+        self.sub_title = self.titled("Agenda")
         for key, _ in SECTIONS:
             self.query_one(f"#agenda-{key}", DataTable).add_columns(
                 "Due", "When", "Task", "Contact", ""
@@ -130,7 +132,12 @@ class AgendaScreen(DataScreen):
         )
 
     def loader(self):
-        return load_agenda
+        owner = self.mine_owner()
+        return lambda session: load_agenda(session, owner)
+
+    def reload(self) -> None:
+        self.sub_title = self.titled("Agenda")
+        super().reload()
 
     def show(self, data: AgendaData) -> None:
         for key, title in ALL_SECTIONS:

@@ -8,11 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
 from termcrm.errors import TermcrmError
+from termcrm.render.safe import clean
 
 
 def styled_as_of(screen: Screen) -> None:
@@ -103,6 +105,34 @@ class CrmScreen(Background, Screen):
 
     def reload(self) -> None:
         """Fetch the data again; screens override this."""
+
+    # -- "mine": the acting user's records only (`m` on the lists, the app's one state) ----
+
+    @property
+    def mine(self) -> bool:
+        return bool(getattr(self.app, "mine", False))
+
+    def mine_owner(self) -> str | None:
+        """The owner the lists are narrowed to: you with "mine" on, else None. Owners are
+        matched by `services.owners` (the one rule: "Ünal" is "ünal")."""
+        return self.app.actor if self.mine else None  # type: ignore[attr-defined]
+
+    def titled(self, name: str, *more: str) -> str:
+        """The header's subtitle: the screen's name and the filters in force."""
+        parts = [name]
+        if self.mine:
+            parts.append(f"mine ({self.app.actor})")  # type: ignore[attr-defined]
+        parts += [m for m in more if m]
+        return clean(" · ".join(parts))
+
+    def action_toggle_mine(self) -> None:
+        """Show only your records, or everyone's again (on every list that has it)."""
+        self.app.mine = not self.mine  # type: ignore[attr-defined]
+        self.mine_changed()  # the subtitle says so
+
+    def mine_changed(self) -> None:
+        """Show the lists again after "mine" changed; screens that have it override this."""
+        self.reload()
 
     def open_form(
         self, form: ModalScreen, saved: str, then: Callable[[object], None] | None = None
@@ -228,3 +258,13 @@ class DataScreen(CrmScreen):
 
     def on_screen_suspend(self) -> None:
         self._read_this_visit = False
+
+
+#: the `m` key of every list that can show only your records
+MINE_BINDING = Binding(
+    "m",
+    "toggle_mine",
+    "Mine",
+    id="owner.mine",
+    tooltip="Mine: show only your records, or everyone's again",
+)

@@ -1,4 +1,5 @@
-"""A contact's detail: profile card, timeline newest first, deals and tasks; escape goes back."""
+"""A contact's detail: profile card (with consents), timeline newest first, deals, tasks and
+changes (the audit trail: who changed what, when); escape goes back."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from textual.widgets import DataTable, Header, Static, TabbedContent, TabPane
 
 from termcrm import dates
 from termcrm.errors import NotFound, TermcrmError
+from termcrm.render.contacts import change_parts, consent_rows
 from termcrm.render.money import amount
 from termcrm.render.safe import clean
 from termcrm.render.safe import text as safe_text
@@ -43,7 +45,7 @@ class ContactDetailScreen(CrmScreen):
             id="detail.tab_left",
             show=False,
             priority=True,
-            tooltip="The previous tab: timeline, deals, tasks",
+            tooltip="The previous tab: timeline, deals, tasks, changes",
         ),
         Binding(
             "right",
@@ -52,7 +54,7 @@ class ContactDetailScreen(CrmScreen):
             id="detail.tab_right",
             key_display="←→",
             priority=True,
-            tooltip="The next tab: timeline, deals, tasks (← goes back)",
+            tooltip="The next tab: timeline, deals, tasks, changes (← goes back)",
         ),
     ]
 
@@ -75,6 +77,8 @@ class ContactDetailScreen(CrmScreen):
                     yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
                 with TabPane("Tasks", id="tab-tasks"):
                     yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+                with TabPane("Changes", id="tab-changes"):
+                    yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
         yield CrmFooter()
 
     def on_mount(self) -> None:
@@ -82,6 +86,7 @@ class ContactDetailScreen(CrmScreen):
         self.query_one("#timeline", DataTable).add_columns("When", "What")
         self.query_one("#deals", DataTable).add_columns("Deal", "Stage", "Value", "Close")
         self.query_one("#tasks", DataTable).add_columns("Due", "Task", "Status")
+        self.query_one("#changes", DataTable).add_columns("When", "Who", "What")
         self.show_tab(self.first_tab)
         self.reload()
 
@@ -105,7 +110,7 @@ class ContactDetailScreen(CrmScreen):
         c = detail.view.contact
         self.name_shown = c.name
         self.sub_title = clean(c.name)
-        self.query_one("#profile", Static).update(_profile(detail.view))
+        self.query_one("#profile", Static).update(_profile(detail))
 
         tl = self.query_one("#timeline", DataTable)
         tl.clear()
@@ -126,6 +131,12 @@ class ContactDetailScreen(CrmScreen):
             due = dates.show(t.due_at, with_time=t.due_has_time) if t.due_at else ""
             status = "done" if t.done_at else _due_status(t)
             tasks.add_row(due, safe_text(t.title), status, key=str(t.id))
+        changes = self.query_one("#changes", DataTable)
+        changes.clear()
+        for change in detail.changes:  # newest first, as `termcrm history CONTACT`
+            when, who, what, values = change_parts(change, c.id)
+            shown = Text.assemble(what, (f" {values}" if values else "", "dim"))
+            changes.add_row(when, Text(who), shown, key=str(change.entry.id))
 
     def contact_in_focus(self) -> tuple[int, str] | None:
         return self.contact_id, self.name_shown
@@ -169,7 +180,7 @@ class ContactDetailScreen(CrmScreen):
         self.complete_task(int(row_key.value))
 
 
-TABS = ("timeline", "deals", "tasks")
+TABS = ("timeline", "deals", "tasks", "changes")
 
 
 def _due_status(task) -> str:
@@ -191,7 +202,8 @@ def _what(entry) -> Text:
     return Text.assemble(("case ", "bold"), clean(f"{r.subject} ({r.status})"))
 
 
-def _profile(view) -> Group:
+def _profile(detail) -> Group:
+    view = detail.view
     c = view.contact
     head = safe_text(c.name, style="bold")
     role = " at ".join(x for x in (c.title, view.company) if x)
@@ -213,6 +225,8 @@ def _profile(view) -> Group:
             grid.add_row(label, safe_text(value))
     for key, value in view.fields.items():
         grid.add_row(safe_text(key), safe_text(value))
+    for index, (kind, answer) in enumerate(consent_rows(detail.consents)):
+        grid.add_row("" if index else "Consent", safe_text(f"{kind} {answer}"))  # narrow card
     if c.notes:
         grid.add_row("Notes", safe_text(c.notes, multiline=True))
     return Group(head, Text(""), grid)

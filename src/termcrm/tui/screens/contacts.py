@@ -1,4 +1,8 @@
-"""Screen 1, the start: every contact, searchable as you type, filtered, sorted, paged."""
+"""Screen 1, the start: every contact, searchable as you type, filtered, sorted, paged.
+
+The filters are `ContactQuery`'s (the same as `contact list`'s options): the search, a tag,
+a stage, an owner, an activity preset (`ACTIVITY`), "mine" (`m`: the owner is you) and a
+saved segment (`s`: `SegmentPicker`), evaluated each time the list loads."""
 
 from __future__ import annotations
 
@@ -8,7 +12,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
 
-from termcrm.tui.screens.base import CrmScreen
+from termcrm.render.safe import text as safe_text
+from termcrm.tui.screens.base import MINE_BINDING, CrmScreen
 from termcrm.tui.widgets.contact_table import ContactTable
 from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.tui.widgets.search_box import SearchBox
@@ -38,6 +43,14 @@ class ContactsScreen(CrmScreen):
             id="contact.task",
             tooltip="Add a task for the selected contact",
         ),
+        MINE_BINDING,
+        Binding(
+            "s",
+            "pick_segment",
+            "Segment",
+            id="contacts.segment",
+            tooltip="Segment: show the members of a saved segment (or all contacts again)",
+        ),
         Binding(
             "escape",
             "focus_table",
@@ -59,12 +72,25 @@ class ContactsScreen(CrmScreen):
                 [(s, s) for s in CONTACT_STAGES], prompt="any stage", id="stage", compact=True
             )
             yield Input(placeholder="owner", id="owner", compact=True)
+            yield Select(
+                [(label, key) for key, (label, _) in ACTIVITY.items()],
+                prompt="any activity",
+                id="activity",
+                compact=True,
+            )
         yield Static("Loading contacts…", id="status")
         yield ContactTable(id="contacts")
         yield CrmFooter()
 
+    def __init__(self) -> None:
+        super().__init__()
+        #: the saved segment the list is narrowed to (`s`), None for all contacts
+        self.segment: str | None = None
+        self._mine_shown = False
+        self._owner_typed = ""  # what the owner box held before "mine" filled it
+
     def on_mount(self) -> None:
-        self.sub_title = "Contacts"
+        self.sub_title = self.titled("Contacts")
         self.query_one(ContactTable).focus()
         self.query_one(ContactTable).load()
         # the search box is watched rather than waited on for its `Changed` message: that
@@ -80,9 +106,36 @@ class ContactsScreen(CrmScreen):
         self.table.load(keep_rows=True)
 
     def on_screen_resume(self) -> None:
-        """Back from a contact or a dialog: what was done there shows in the list."""
-        if self.table.generation:  # not at the start: on_mount loads
+        """Back from a contact or a dialog: what was done there shows in the list ("mine"
+        may have been switched on another screen meanwhile)."""
+        if self.mine != self._mine_shown:
+            self.mine_changed()
+        elif self.table.generation:  # not at the start: on_mount loads
             self.reload()
+
+    def mine_changed(self) -> None:
+        """ "Mine" fills the owner box with your name (and locks it) or gives it back."""
+        box = self.query_one("#owner", Input)
+        with self.prevent(Input.Changed):
+            if self.mine:
+                self._owner_typed = box.value
+                box.value = self.app.actor
+            else:
+                box.value = self._owner_typed
+        box.disabled = self.mine
+        self._mine_shown = self.mine
+        self._filters_changed()
+
+    def action_pick_segment(self) -> None:
+        from termcrm.tui.modals.segment_picker import SegmentPicker
+
+        def chosen(name: str | None) -> None:
+            if name is None:
+                return  # closed: as it was
+            self.segment = name or None
+            self._filters_changed()
+
+        self.app.push_screen(SegmentPicker(self.segment), chosen)
 
     def contact_in_focus(self) -> tuple[int, str] | None:
         table = self.table
@@ -106,12 +159,18 @@ class ContactsScreen(CrmScreen):
         from termcrm.services.search import ContactQuery
 
         stage = self.query_one("#stage", Select).value
+        activity = self.query_one("#activity", Select).value
+        more = {} if activity is Select.NULL else ACTIVITY[str(activity)][1]
+        owner = self.mine_owner() or self.query_one("#owner", Input).value.strip() or None
+        self.sub_title = self.titled("Contacts", self.segment and f"segment {self.segment}")
         self.table.load(
             ContactQuery(
                 search=self.query_one("#search", Input).value,
                 tag=self.query_one("#tag", Input).value.strip() or None,
                 stage=None if stage is Select.NULL else str(stage),
-                owner=self.query_one("#owner", Input).value.strip() or None,
+                owner=owner,
+                segment=self.segment,
+                **more,
             )
         )
 
@@ -124,15 +183,33 @@ class ContactsScreen(CrmScreen):
         n = message.total
         sort = self.table.sort
         found = "counting…" if n is None else f"{n:,} contact{'s' if n != 1 else ''}"
+        segment = self.table.filters.segment if self.table.filters is not None else None
+        if segment:
+            found += f" in segment {segment}"
+        if self.mine:
+            found += " · mine"
+        # a segment's name is stored text: Text, neutralised, never read as markup
         self.query_one("#status", Static).update(
-            f"{found} · sorted by {_SORT_NAMES[sort]}"
-            f"{' (descending)' if self.table.descending else ''} · enter opens, o sorts"
+            safe_text(
+                f"{found} · sorted by {_SORT_NAMES[sort]}"
+                f"{' (descending)' if self.table.descending else ''} · enter opens, o sorts"
+            )
         )
 
     @on(ContactTable.Opened)
     def _open(self, message: ContactTable.Opened) -> None:
         self.app.push_screen(_detail(message.contact_id))
 
+
+#: the activity presets: the segment filters people reach for most, one choice at a time
+#: (key: (label, `ContactQuery` fields)); the rest are a saved segment away (`s`)
+ACTIVITY = {
+    "never": ("never contacted", {"never_contacted": True}),
+    "quiet30": ("quiet 30+ days", {"contacted_before": "30d"}),
+    "quiet90": ("quiet 90+ days", {"contacted_before": "90d"}),
+    "recent": ("contacted in 30d", {"contacted_after": "30d"}),
+    "deal": ("has an open deal", {"has_open_deal": True}),
+}
 
 _SORT_NAMES = {
     "name": "name",

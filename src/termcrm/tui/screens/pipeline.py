@@ -12,11 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalScroll
-from textual.widgets import Header, ListView, Static
+from textual.widgets import Header, OptionList, Static
 
 from termcrm.render.money import totals
-from termcrm.tui.screens.base import CrmScreen
-from termcrm.tui.widgets.board import DealCard, StageColumn
+from termcrm.tui.screens.base import MINE_BINDING, CrmScreen
+from termcrm.tui.widgets.board import DealList, StageColumn
 from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.vocab import CLOSED_DEAL_STAGES, DEAL_STAGES, OPEN_DEAL_STAGES
 
@@ -51,6 +51,7 @@ class PipelineScreen(CrmScreen):
         ),
         Binding("n", "new_deal", "New deal", id="deal.new", tooltip="Add a deal"),
         Binding("e", "edit_deal", "Edit", id="deal.edit", tooltip="Edit the selected deal"),
+        MINE_BINDING,
         Binding(
             "left", "column(-1)", "Previous column", show=False, id="board.left", priority=True
         ),
@@ -91,8 +92,8 @@ class PipelineScreen(CrmScreen):
         yield CrmFooter()
 
     def on_mount(self) -> None:
-        self.sub_title = "Pipeline"
-        self.query_one("#deals-lead", ListView).focus()  # loaded when shown (screen resume)
+        self.sub_title = self.titled("Pipeline")
+        self.query_one("#deals-lead", DealList).focus()  # loaded when shown (screen resume)
 
     def on_resize(self) -> None:
         """Columns share the width, but never get narrower than a card: then it scrolls."""
@@ -107,13 +108,17 @@ class PipelineScreen(CrmScreen):
         self.reload()
 
     def reload(self) -> None:
-        owner = None
+        owner = self.mine_owner()
+        self.sub_title = self.titled("Pipeline")
 
         def load(session):
             from termcrm.services import board
 
             columns = board.summary(session, owner=owner)
-            firsts = {s: board.cards(session, s, owner=owner) for s in DEAL_STAGES}
+            firsts = {
+                s: board.cards(session, s, owner=owner) if columns[s].count else []
+                for s in DEAL_STAGES
+            }
             return columns, firsts
 
         self.in_background(load, self._show, group="pipeline")
@@ -126,13 +131,13 @@ class PipelineScreen(CrmScreen):
             self._column(stage).show_total(columns[stage])
         self._show_status()
         for stage in DEAL_STAGES:
-            await self._column(stage).show(columns[stage], firsts[stage])
+            self._column(stage).show(columns[stage], firsts[stage])
         self._select = None
         if keep is not None:
             self._focus_deal(keep)
         view = self._current_list()
-        if view is not None and view.index is None and view.children:
-            view.index = 0
+        if view is not None and view.highlighted is None and view.rows:
+            view.highlighted = 0
 
     def _show_status(self) -> None:
         from termcrm.services import board
@@ -147,60 +152,60 @@ class PipelineScreen(CrmScreen):
 
     @on(StageColumn.WantsMore)
     def _more_cards(self, message: StageColumn.WantsMore) -> None:
-        column, offset = message.column, message.offset
+        column, offset, owner = message.column, message.offset, self.mine_owner()
 
         def load(session):
             from termcrm.services import board
 
-            return board.cards(session, column.stage, offset=offset)
+            return board.cards(session, column.stage, offset=offset, owner=owner)
 
-        async def show(rows) -> None:
-            await column.add_page(offset, rows)
+        def show(rows) -> None:
+            column.add_page(offset, rows)
 
         self.in_background(load, show, group=f"cards-{column.stage}")
 
     def _focus_deal(self, deal_id: int) -> None:
-        for view in self.query(ListView):
-            for index, item in enumerate(view.children):
-                if isinstance(item, DealCard) and item.deal_id == deal_id:
-                    view.focus()
-                    view.index = index
-                    view.parent.scroll_visible(animate=False)
-                    return
+        for view in self.query(DealList):
+            index = view.index_of(deal_id)
+            if index is not None:
+                view.focus()
+                view.highlighted = index
+                view.parent.scroll_visible(animate=False)
+                return
 
     # -- selection ------------------------------------------------------------------------
 
-    def _current_list(self) -> ListView | None:
+    def _current_list(self) -> DealList | None:
         focused = self.focused
-        return focused if isinstance(focused, ListView) else None
+        return focused if isinstance(focused, DealList) else None
 
-    def _selected(self) -> DealCard | None:
+    def _selected(self):
+        """The selected deal's row (`services.deals.DealRow`), or None."""
         view = self._current_list()
-        item = view.highlighted_child if view is not None else None
-        return item if isinstance(item, DealCard) else None
+        return view.highlighted_row if view is not None else None
 
     def _selected_id(self) -> int | None:
-        card = self._selected()
-        return card.deal_id if card else None
+        row = self._selected()
+        return row.deal.id if row else None
 
     def contact_in_focus(self) -> tuple[int, str] | None:
-        card = self._selected()
-        if card is None or card.contact_id is None:
+        row = self._selected()
+        if row is None or row.deal.contact_id is None:
             return None
-        return card.contact_id, card.row.contact or f"#{card.contact_id}"
+        return row.deal.contact_id, row.contact or f"#{row.deal.contact_id}"
 
     def action_column(self, step: int) -> None:
-        lists = list(self.query(ListView))
+        lists = list(self.query(DealList))
         view = self._current_list()
         index = lists.index(view) if view in lists else 0
         target = lists[max(0, min(len(lists) - 1, index + step))]
         target.focus()
-        if target.index is None and target.children:
-            target.index = 0
+        if target.highlighted is None and target.rows:
+            target.highlighted = 0
         target.parent.scroll_visible()
 
-    @on(ListView.Selected)
-    def _card_chosen(self, event: ListView.Selected) -> None:
+    @on(OptionList.OptionSelected)
+    def _card_chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.action_open()
 
@@ -219,74 +224,69 @@ class PipelineScreen(CrmScreen):
 
     def action_move(self, step: int) -> None:
         """One open stage left or right; from won or lost, `<` reopens it in negotiation."""
-        card = self._selected()
-        if card is None:
+        row = self._selected()
+        if row is None:
             self.notify("Select a deal first", severity="warning")
             return
-        stage = card.row.deal.stage
+        stage = row.deal.stage
         if stage in CLOSED_DEAL_STAGES:
             if step < 0:
-                self._move(card.deal_id, OPEN_DEAL_STAGES[-1], None)
+                self._move(row.deal.id, OPEN_DEAL_STAGES[-1], None)
             return
         index = OPEN_DEAL_STAGES.index(stage) + step
         if index >= len(OPEN_DEAL_STAGES):
             self.notify("w marks the deal won, x lost", severity="information")
         elif index >= 0:
-            self._move(card.deal_id, OPEN_DEAL_STAGES[index], None)
+            self._move(row.deal.id, OPEN_DEAL_STAGES[index], None)
 
     def action_won(self) -> None:
         from termcrm.tui.modals.confirm import ConfirmScreen
 
-        card = self._selected()
-        if card is None or card.row.deal.stage == "won":
+        row = self._selected()
+        if row is None or row.deal.stage == "won":
             return
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._move(card.deal_id, "won", None)
+                self._move(row.deal.id, "won", None)
 
-        self._ask(ConfirmScreen(f"Mark “{card.row.deal.title}” won?"), confirmed)
+        self._ask(ConfirmScreen(f"Mark “{row.deal.title}” won?"), confirmed)
 
     def action_lost(self) -> None:
         from termcrm.tui.modals.confirm import ReasonScreen
 
-        card = self._selected()
-        if card is None or card.row.deal.stage == "lost":
+        row = self._selected()
+        if row is None or row.deal.stage == "lost":
             return
 
         def answered(reason: str | None) -> None:
             if reason is not None:
-                self._move(card.deal_id, "lost", reason or None)
+                self._move(row.deal.id, "lost", reason or None)
 
-        question = f"Mark “{card.row.deal.title}” lost? Why:"
+        question = f"Mark “{row.deal.title}” lost? Why:"
         self._ask(ReasonScreen(question, "price, timing, competitor…"), answered)
 
     def _move(self, deal_id: int, stage: str, reason: str | None) -> None:
-        actor = self.app.actor
+        actor, owner = self.app.actor, self.mine_owner()
 
         def move(session):
             from termcrm.services import board
 
-            return board.move(session, deal_id, stage, reason=reason, actor=actor)
+            return board.move(session, deal_id, stage, reason=reason, actor=actor, owner=owner)
 
         self.in_background(move, self._moved, write=True, group="deal-move")
 
-    async def _moved(self, moved) -> None:
+    def _moved(self, moved) -> None:
         """Two column headers and one card change; the rest of the board stays."""
         row = moved.row
         self.columns.update(moved.columns)
         for stage, column in moved.columns.items():
             self._column(stage).show_total(column)
         self._show_status()
-        source = self._column(moved.old_stage).list
-        for index, item in enumerate(source.children):
-            if isinstance(item, DealCard) and item.deal_id == row.deal.id:
-                await source.remove_items([index])
-                break
+        self._column(moved.old_stage).list.remove_deal(row.deal.id)
         view = self._column(row.deal.stage).list
-        await view.insert(0, [DealCard(row)])
+        view.put_first(row)
         view.focus()
-        view.index = 0
         view.parent.scroll_visible(animate=False)
         self.notify(f"“{row.deal.title}” is now {row.deal.stage}")
 
@@ -300,12 +300,12 @@ class PipelineScreen(CrmScreen):
     def action_edit_deal(self) -> None:
         from termcrm.tui.modals.deal_form import DealForm
 
-        card = self._selected()
-        if card is None:
+        row = self._selected()
+        if row is None:
             self.notify("Select a deal first", severity="warning")
             return
         self.open_form(
-            DealForm(deal_id=card.deal_id),
+            DealForm(deal_id=row.deal.id),
             "Deal saved",
             lambda deal_id: setattr(self, "_select", deal_id),
         )

@@ -1,4 +1,10 @@
-"""The pipeline board's parts: a column per stage holding deal cards, a page at a time."""
+"""The pipeline board's parts: a column per stage holding deal cards, a page at a time.
+
+A column's cards are the options of one `OptionList` (`DealList`), not a widget each: Textual
+lays out and styles every widget it mounts, and a board of seven columns of thirty
+two-widget cards cost about 1 s to open; options are only rendered as lines when they scroll
+into view.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Label, ListItem, ListView
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
 
 from termcrm.render.money import amount, totals
 from termcrm.render.safe import clean
@@ -18,32 +25,81 @@ from termcrm.render.safe import clean
 NEAR_END = 5
 
 
-class DealCard(ListItem):
-    """One deal: title, contact, value and expected close."""
+def card(row) -> Text:
+    """One deal as a card: title, contact (or company), value, expected close or lost reason."""
+    d = row.deal
+    text = Text(clean(d.title), style="bold", overflow="ellipsis", no_wrap=True)
+    who = clean(row.contact or row.company)
+    if who:
+        text.append("\n" + who, style="")
+    text.append(clean("\n" + amount(d.value_minor, d.currency), multiline=True))
+    if d.expected_close and d.stage not in ("won", "lost"):
+        text.append(f"\nclose {d.expected_close.isoformat()}", style="dim")
+    if d.stage == "lost" and d.lost_reason:
+        text.append(f"\n{clean(d.lost_reason)}", style="italic")
+    return text
 
-    def __init__(self, row) -> None:
-        super().__init__(classes="deal-card")
-        self.row = row
-        self.deal_id = row.deal.id
-        self.contact_id = row.deal.contact_id
 
-    def compose(self) -> ComposeResult:
-        d = self.row.deal
-        text = Text(clean(d.title), style="bold", overflow="ellipsis", no_wrap=True)
-        who = clean(self.row.contact or self.row.company)
-        if who:
-            text.append("\n" + who, style="")
-        text.append(clean("\n" + amount(d.value_minor, d.currency), multiline=True))
-        if d.expected_close and d.stage not in ("won", "lost"):
-            text.append(f"\nclose {d.expected_close.isoformat()}", style="dim")
-        if d.stage == "lost" and d.lost_reason:
-            text.append(f"\n{clean(d.lost_reason)}", style="italic")
-        yield Label(text)
+def _options(rows):
+    """The options of `rows`, each followed by a divider line."""
+    for row in rows:
+        yield Option(card(row), id=f"deal-{row.deal.id}")
+        yield None
+
+
+class DealList(OptionList):
+    """A column's cards: `rows` (`services.deals.DealRow`) in the order shown."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(id=f"deals-{stage}")
+        self.rows: list = []
+
+    @property
+    def highlighted_row(self):
+        """The deal row under the highlight, or None."""
+        index = self.highlighted
+        return self.rows[index] if index is not None and index < len(self.rows) else None
+
+    @property
+    def titles(self) -> list[str]:
+        return [r.deal.title for r in self.rows]
+
+    def show(self, rows) -> None:
+        """Replace the cards (the highlight goes)."""
+        self.rows = list(rows)
+        self.set_options(_options(self.rows))
+
+    def extend(self, rows) -> None:
+        shown = {r.deal.id for r in self.rows}
+        rows = [r for r in rows if r.deal.id not in shown]
+        self.rows.extend(rows)
+        self.add_options(_options(rows))
+
+    def has(self, deal_id: int) -> bool:
+        return any(r.deal.id == deal_id for r in self.rows)
+
+    def index_of(self, deal_id: int) -> int | None:
+        for index, row in enumerate(self.rows):
+            if row.deal.id == deal_id:
+                return index
+        return None
+
+    def remove_deal(self, deal_id: int) -> None:
+        index = self.index_of(deal_id)
+        if index is not None:
+            del self.rows[index]
+            self.remove_option_at_index(index)
+
+    def put_first(self, row) -> None:
+        """`row` as the first card (a deal just moved here), highlighted."""
+        self.remove_deal(row.deal.id)
+        self.show([row, *self.rows])
+        self.highlighted = 0
 
 
 class StageColumn(Vertical):
     """A stage: its count and totals in the border, and its first cards; more cards are
-    asked for (`WantsMore`) as the highlight nears the last one loaded."""
+    asked for (`WantsMore`) as the highlight or the scroll nears the last one loaded."""
 
     @dataclass
     class WantsMore(Message):
@@ -56,17 +112,18 @@ class StageColumn(Vertical):
         self.border_title = stage
         self.count = 0
         self._asking = False
+        self._list = DealList(stage)
 
     def compose(self) -> ComposeResult:
-        yield ListView(id=f"deals-{self.stage}")
+        yield self._list
 
     @property
-    def list(self) -> ListView:
-        return self.query_one(ListView)
+    def list(self) -> DealList:
+        return self._list
 
     @property
     def loaded(self) -> int:
-        return len(self.list.children)
+        return len(self._list.rows)
 
     def show_total(self, column) -> None:
         """The header: `StageTotal` (count, totals per currency)."""
@@ -74,30 +131,27 @@ class StageColumn(Vertical):
         self.border_title = f"{self.stage} ({column.count:,})"
         self.border_subtitle = totals(column.total)
 
-    async def show(self, column, rows) -> None:
+    def show(self, column, rows) -> None:
         """The header and the first page of cards, replacing what was shown."""
         self.show_total(column)
         self._asking = False
-        view = self.list
-        await view.clear()
-        await view.extend(DealCard(row) for row in rows)
+        self._list.show(rows)
 
-    async def add_page(self, offset: int, rows) -> None:
+    def add_page(self, offset: int, rows) -> None:
         self._asking = False
         if offset == self.loaded:
-            await self.list.extend(DealCard(row) for row in rows)
+            self._list.extend(rows)
 
     def on_mount(self) -> None:
-        self.watch(self.list, "scroll_y", self._scrolled, init=False)
+        self.watch(self._list, "scroll_y", self._scrolled, init=False)
 
     def _scrolled(self, y: float) -> None:
-        if y >= self.list.max_scroll_y - 2:
+        if y >= self._list.max_scroll_y - 2:
             self._ask()
 
-    @on(ListView.Highlighted)
-    def _near_end(self, event: ListView.Highlighted) -> None:
-        index = self.list.index
-        if index is not None and index >= self.loaded - NEAR_END:
+    @on(OptionList.OptionHighlighted)
+    def _near_end(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index >= self.loaded - NEAR_END:
             self._ask()
 
     def _ask(self) -> None:

@@ -6,6 +6,11 @@ on. The table is as long as the count from the start, so End, ctrl+End or the sc
 reach the last of 100,000 rows at once (its page is fetched then), and Home returns.
 Replies to an outdated request (the user typed on) are dropped.
 
+The very first page, the whole list by name, can come from `termcrm.firstpage` (sqlite3
+alone) when the app was started on the fast path (`CrmApp(first_page=True)`): it is on screen
+before the domain layer has been imported, which this module therefore imports only when a
+page is fetched.
+
 It draws itself with Textual's line API (a `ScrollView` rendering one `Strip` a line)
 rather than being a `DataTable`: DataTable measures every cell it is given and renders
 each cell through Rich, about 1 ms a line, which is most of a search keystroke's budget.
@@ -31,8 +36,6 @@ from textual.strip import Strip
 from termcrm import dates
 from termcrm.errors import TermcrmError
 from termcrm.render.safe import clean
-from termcrm.services import pager
-from termcrm.services.search import ContactQuery
 
 #: rows per fetch: a screenful and some
 PAGE = 60
@@ -58,7 +61,8 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, max(0, width - 1)) + "…" if width else ""
 
 
-def _cells(r: pager.ContactRow) -> tuple[str, ...]:
+def _cells(r) -> tuple[str, ...]:
+    """A `pager.ContactRow` (or its `firstpage.Row` twin) as the cells shown."""
     nxt = ""
     if r.next_task:
         due = f" · {dates.show(r.next_due, with_time=False)}" if r.next_due else ""
@@ -160,7 +164,8 @@ class ContactTable(ScrollView, can_focus=True):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self.filters = ContactQuery()
+        #: a `services.search.ContactQuery`; None: the whole list
+        self.filters = None
         self.sort = "name"
         self.descending = False
         self.total: int | None = None
@@ -315,6 +320,12 @@ class ContactTable(ScrollView, can_focus=True):
     def _query(self, request, filters, sort, descending, offset, limit, with_count) -> None:
         if request != self._request:
             return  # typed on before this thread started: its answer would be dropped
+        if self._first_page(request, filters, sort, descending, offset, limit, with_count):
+            return
+        from termcrm.services import pager
+        from termcrm.services.search import ContactQuery
+
+        filters = filters if filters is not None else ContactQuery()
         try:
             with self.app.store.read() as session:
                 rows = pager.contact_page(
@@ -327,6 +338,24 @@ class ContactTable(ScrollView, can_focus=True):
                     self.post_message(self._Count(request, pager.count(session, filters)))
         except TermcrmError as exc:
             self.post_message(self._Failed(request, exc.message))
+
+    def _first_page(self, request, filters, sort, descending, offset, limit, count) -> bool:
+        """The whole list's first page by name, from `termcrm.firstpage` once, on the fast
+        path: True when it was shown."""
+        fast = getattr(self.app, "first_page_from", None)
+        if fast is None or filters is not None or (sort, descending, offset) != ("name", False, 0):
+            return False
+        self.app.first_page_from = None  # once: later pages and reloads use the pager
+        from termcrm.firstpage import first_page
+
+        found = first_page(fast, limit)
+        if found is None:
+            return False
+        rows, total = found
+        self.post_message(self._Page(request, 0, rows))
+        if count:
+            self.post_message(self._Count(request, total))
+        return True
 
     def _typed_on(self, request: int, pause: float = COUNT_PAUSE) -> bool:
         """Wait a moment; True if the user typed on meanwhile (a newer request came)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # Textual's own footer item (8.x)
 
@@ -30,12 +29,10 @@ class CrmFooter(Footer):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(compact=True, **kwargs)
-        #: the keys composed last: a change of bindings that shows the same keys is no reason
-        #: to rebuild them
-        self._shown: list[tuple] | None = None
+        self._shown: tuple | None = None
 
     def _keys(self) -> list[tuple]:
-        """(key, display, description, action, enabled, tooltip, classes) of each key shown."""
+        """(binding, enabled, tooltip) of the keys to show, the essential ones first."""
         modal = self.screen.is_modal
         chosen: dict[str, tuple] = {}
         for node, binding, enabled, tooltip in self.screen.active_bindings.values():
@@ -49,43 +46,54 @@ class CrmFooter(Footer):
             binding = item[0]
             return ESSENTIAL.index(binding.id) if binding.id in ESSENTIAL else len(ESSENTIAL)
 
-        ordered = sorted(chosen.values(), key=rank)  # stable: the rest keep their order
-        keys = [
-            (b.key, self.app.get_key_display(b), b.description, b.action, enabled, tooltip, "")
-            for b, enabled, tooltip in ordered
-        ]
-        if not modal and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
-            palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
-            if palette is not None:
-                b = palette.binding
-                keys.append(
-                    (b.key, self.app.get_key_display(b), b.description, b.action, True,
-                     b.tooltip or b.description, "-command-palette")
-                )  # fmt: skip
-        return keys
+        return sorted(chosen.values(), key=rank)  # stable: the rest keep their order
 
-    def bindings_changed(self, screen: Screen) -> None:
-        """Rebuild the keys only when the ones shown change. Textual's footer rebuilds them
-        on every change of focus or bindings: a dozen widgets unmounted and mounted again,
-        several times while a screen opens (its tables get focus, its data arrives)."""
-        if (
-            self._shown is not None
-            and screen is self.screen
-            and self.is_attached
-            and self._keys() == self._shown
-        ):
+    @staticmethod
+    def _signature(keys: list[tuple]) -> tuple:
+        return tuple((b.key, b.description, b.action, e, t) for b, e, t in keys)
+
+    def bindings_changed(self, screen) -> None:
+        """Rebuild the keys only when what they show changed: Textual's footer recomposes
+        (a widget per key) on every focus change, ~50 ms for a move of the highlight from
+        one board column to the next that changes nothing in the footer. Compared after the
+        refresh, as Textual recomposes then: the bindings are settled by that time."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
             return
-        super().bindings_changed(screen)
+        if self.is_attached and screen is self.screen:
+            self.call_after_refresh(self._recompose_if_changed)
+
+    async def _recompose_if_changed(self) -> None:
+        if not self.is_attached or not self.is_mounted:
+            return  # its screen closed meanwhile
+        if self._shown is not None and self._signature(self._keys()) == self._shown:
+            return
+        await self.recompose()
 
     def compose(self) -> ComposeResult:
         if not self._bindings_ready:
             return
-        keys = self._shown = self._keys()
-        self.styles.grid_size_columns = sum(1 for k in keys if not k[6])
-        for key, display, description, action, enabled, tooltip, classes in keys:
-            if classes:  # the command palette's key
-                yield FooterKey(key, display, description, action, classes=classes, tooltip=tooltip)
-            else:
+        modal = self.screen.is_modal
+        ordered = self._keys()
+        self._shown = self._signature(ordered)
+        self.styles.grid_size_columns = len(ordered)
+        for binding, enabled, tooltip in ordered:
+            yield FooterKey(
+                binding.key,
+                self.app.get_key_display(binding),
+                binding.description,
+                binding.action,
+                disabled=not enabled,
+                tooltip=tooltip,
+            ).data_bind(compact=Footer.compact)
+        if not modal and self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
                 yield FooterKey(
-                    key, display, description, action, disabled=not enabled, tooltip=tooltip
-                ).data_bind(compact=Footer.compact)
+                    palette.binding.key,
+                    self.app.get_key_display(palette.binding),
+                    palette.binding.description,
+                    palette.binding.action,
+                    classes="-command-palette",
+                    tooltip=palette.binding.tooltip or palette.binding.description,
+                )

@@ -127,6 +127,11 @@ class Writer:
             return value.lower() if value.isascii() else db_lower(conn, value)
 
         self.lower = lower
+        #: PostgreSQL: owners are team members (`owner_login`), looked up once per name
+        self.team = conn.dialect.name == "postgresql"
+        self.owners = _Cache()
+        self._owner_rule = None
+        self._me = None
 
     # shared helpers ---------------------------------------------------------------------
 
@@ -145,9 +150,52 @@ class Writer:
         return None
 
     def owner(self, values: dict[str, str]) -> str | None:
+        """The row's owner: its `owner` cell when the file has the column, else the acting
+        user; checked by `owner_login`."""
         if "owner" in self.opts.columns:
-            return validate.text(values.get("owner"), "owner", max_len=100)
-        return self.opts.actor
+            return self.owner_login(validate.text(values.get("owner"), "owner", max_len=100))
+        return self.owner_login(self.opts.actor)
+
+    def owner_login(self, owner: str | None) -> str | None:
+        """`owner` by the rule of `services.team.owner_rule`: on PostgreSQL a team member
+        (an unknown name makes the row bad), stored as their login is spelt; on SQLite free
+        text."""
+        if owner is None or not self.team:
+            return owner
+        found = self.owners.get(owner)
+        if found is None:
+            if self._owner_rule is None:
+                from termcrm.services import team
+
+                self._owner_rule = team.owner_rule(self.conn)
+            found = self.owners[owner] = self._owner_rule(owner)
+        return found
+
+    def check_change(self, record_id: int) -> None:
+        """PostgreSQL: `Invalid` (the row is bad) when the acting login may not change the
+        stored record `record_id` (`--on-duplicate update`), by `services.team.refused`:
+        its owner, anyone when it has none, and admins may. Row-level security would
+        otherwise skip the update without a word."""
+        if not self.team:
+            return
+        from termcrm.services import team
+        from termcrm.store import teamsql
+
+        if self._me is None:
+            self._me = team.identity(self.conn)
+        tbl = self.table.__table__
+        column = teamsql.OWNED.get(tbl.name)
+        if self._me is None or self._me.is_admin or column is None:
+            return
+        named = teamsql.AUDITED.get(tbl.name, (None, None))[1]
+        owner, name = self.conn.execute(
+            select(tbl.c[column], tbl.c[named] if named else text("NULL")).where(
+                tbl.c.id == record_id
+            )
+        ).one()
+        refusal = team.refused(self._me, team.record_label(tbl.name, record_id, name), owner)
+        if refusal:
+            raise Invalid(refusal)
 
     def stamps(self, values: dict[str, str]) -> tuple[datetime, datetime]:
         c = values.get("created_at", "")
@@ -282,6 +330,16 @@ NATURAL_KEYS = {
 }
 
 
+#: how a skip names the natural key it matched
+_KEY_WORDS = {
+    "companies": "name",
+    "interactions": "contact, kind, time and summary",
+    "deals": "contact and title",
+    "tasks": "contact, title and due date",
+    "cases": "contact, subject and opening time",
+}
+
+
 class RecordWriter(Writer):
     """Companies, interactions, deals, tasks and cases: validated, deduplicated by their
     natural key (in the database, which holds the earlier rows), bulk inserted."""
@@ -289,7 +347,13 @@ class RecordWriter(Writer):
     def parse(self, v: dict[str, str]) -> dict[str, Any]:
         raise NotImplementedError
 
+    def parse_row(self, row: Row) -> dict[str, Any]:
+        return self.parse(row.values)
+
     def after_insert(self, recs: list[dict]) -> None:
+        pass
+
+    def after_update(self, record_id: int, rec: dict) -> None:
         pass
 
     def existing(self, rec: dict) -> int | None:
@@ -316,7 +380,7 @@ class RecordWriter(Writer):
         seen: dict[tuple, int] = {}
         for line, row in batch:
             try:
-                rec = self.parse(row.values)
+                rec = self.parse_row(row)
                 self.file_id(row.values.get("id", ""))
             except Invalid as exc:
                 res.add_bad(line, exc.message)
@@ -337,8 +401,19 @@ class RecordWriter(Writer):
                 where = f"#{existing}" if existing else f"line {earlier}"
                 res.add_bad(line, f"duplicate of {res.kind[:-1]} {where}")
             elif mode == "skip" or existing is None:
-                res.skipped += 1
+                where = f"{res.kind[:-1]} #{existing}" if existing else f"line {earlier}"
+                res.add_skip(
+                    line,
+                    f"same {_KEY_WORDS[res.kind]} as {where}",
+                    existing=existing,
+                    earlier=None if existing else earlier,
+                )
             else:
+                try:
+                    self.check_change(existing)
+                except Invalid as exc:
+                    res.add_bad(line, exc.message)
+                    continue
                 values = {
                     k: val
                     for k, val in rec.items()
@@ -346,6 +421,7 @@ class RecordWriter(Writer):
                 }
                 values["updated_at"] = self.now
                 self.conn.execute(update(tbl).where(tbl.c.id == existing).values(**values))
+                self.after_update(existing, rec)
                 res.updated += 1
         if new:
             fresh = iter(self.ids.take(sum(1 for r in new if r["id"] is None)))

@@ -1,4 +1,5 @@
-"""Contacts from import rows: validated, deduplicated by email (or name), bulk inserted."""
+"""Contacts from import rows: validated (`contacts.clean_contact`), deduplicated by email, or
+without one by name and phone or company (`Namesakes`), bulk inserted."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from sqlalchemy import func, insert, select, update
 
 from termcrm import phones
 from termcrm.errors import Conflict, Invalid
-from termcrm.services import validate
+from termcrm.services import names, validate
+from termcrm.services.contacts import clean_contact, parse_cadence
+from termcrm.services.transfer import sources
 from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
@@ -24,6 +27,10 @@ from termcrm.store.models import (
     email_key,
 )
 from termcrm.vocab import CONTACT_STAGES
+
+#: the name's parts (`names.PARTS`): stored when a file has them (vCard N, First/Last Name)
+NAME_KEYS = frozenset(names.PARTS)
+NO_PARTS = names.empty()
 
 
 class Hidden(Exception):
@@ -41,98 +48,84 @@ class ContactWriter(Writer):
         self.c_stages = ContactStageChange.__table__
         self.dt = bulk.datetime_param(conn)
         self.region = phones.default_region()
+        #: LinkedIn: a row with only a date is a member who hides their details
+        self.hidden_rows = sources.source(opts.source_format).hidden_rows
+        #: whether the name's parts are stored (vCard N, termcrm's own files)
+        self.keep_parts = opts.own_format or opts.name_parts
         #: the contacts there were before the import: new ones like them are counted
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
+        #: stored contacts without an email, by name (`namesakes`), and the names read
+        self.stored_names = Namesakes()
+        self.loaded_names: set[str] = set()
 
     def parse(self, row: Row) -> dict[str, Any]:
-        """One row as a validated contact (values hold only non-blank cells)."""
+        """One row as a validated contact (values hold only non-blank cells): the file's
+        shapes (Google's ` ::: ` lists, name parts, HubSpot stages, `30d` cadences) read
+        here, the contact's own rules are `contacts.clean_contact`'s."""
         v = row.values
         get = v.get
-        text = validate.text
         multi = GOOGLE_MULTI
         fields = row.custom
-        mail = None
         addr = get("email")
-        if addr is not None:
-            if multi in addr:
-                addr, *more = [p.strip() for p in addr.split(multi)]
-                fields["other emails"] = multi.join(more)
-            mail = cells.email(addr)
+        if addr is not None and multi in addr:
+            addr, *more = [p.strip() for p in addr.split(multi)]
+            fields["other emails"] = multi.join(more)
         phone = get("phone")
         if phone is not None and multi in phone:
             phone, *more = [p.strip() for p in phone.split(multi)]
             fields["other phones"] = multi.join(more)
-        # validate.text, skipped for the usual clean cell (it returns those as they are)
-        company = get("company")
-        if company is not None and not (
-            company and company == company.strip() and len(company) <= 200
-        ):
-            company = text(company, "company", max_len=200)
         name = get("name")
-        if name is not None and not (name and name == name.strip() and len(name) <= 200):
-            name = text(name, "name", max_len=200)
-        if name is None:
-            parts = [
-                v[k].strip() for k in ("first_name", "middle_name", "last_name", "suffix") if k in v
-            ]
-            name = text(" ".join(parts), "name", max_len=200) if parts else None
-        named = name is not None
-        if name is None:
-            name = mail or company or phone  # phone-only contacts (phone-synced Google)
+        parts = NO_PARTS
+        if not NAME_KEYS.isdisjoint(v):
+            if self.keep_parts:
+                parts = names.clean(v)
             if name is None:
-                if self.opts.source_format == "LinkedIn" and v.get("created_at"):
-                    raise Hidden  # a member who hides their details: only "Connected On"
-                raise Invalid("has no name, email, company or phone")
+                name = names.compose(parts if self.keep_parts else v) or None
+        if (
+            name is None
+            and addr is None
+            and phone is None
+            and "company" not in v
+            and self.hidden_rows
+            and get("created_at")
+        ):
+            raise Hidden  # a member who hides their details: only "Connected On"
+        stage = get("stage")
+        cadence = get("cadence_days")
+        rec = clean_contact(
+            name,
+            email=addr,
+            phone=phone,
+            company=get("company"),
+            title=get("title"),
+            stage=cells.stage(stage, "contacts") if stage is not None else None,
+            source=get("source"),
+            owner=get("owner") if "owner" in self.opts.columns else None,
+            notes=get("notes"),
+            cadence_days=parse_cadence(cadence) if cadence is not None else None,
+            region=self.region,
+        )
+        if rec["owner"] is None and "owner" not in self.opts.columns:
+            rec["owner"] = self.opts.actor
+        rec["owner"] = self.owner_login(rec["owner"])
+        rec["parts"] = parts
         if "fields" in v:
             fields.update(_fields_json(v["fields"]))
             for key in [k for k in fields if len(k) > 100]:
                 fields[key[:100]] = fields.pop(key)
-        cadence = None
-        if "cadence_days" in v:
-            from termcrm.services.contacts import parse_cadence
-
-            cadence = parse_cadence(v["cadence_days"])
         if "created_at" in v or "updated_at" in v:
-            created, updated = self.stamps(v)
+            rec["created_at"], rec["updated_at"] = self.stamps(v)
         else:
-            created = updated = self.now
-        if phone is not None and not (phone and phone == phone.strip() and len(phone) <= 64):
-            phone = text(phone, "phone", max_len=64)
-        title = get("title")
-        if title is not None and not (title and title == title.strip() and len(title) <= 200):
-            title = text(title, "title", max_len=200)
-        stage = cells.contact_stage(v["stage"]) if "stage" in v else None
-        history = self.history(v, CONTACT_STAGES)
-        source = get("source")
-        if source is not None and not (source and source == source.strip() and len(source) <= 100):
-            source = text(source, "source", max_len=100)
-        owner = self.owner(v)
-        notes = get("notes")
-        if notes is not None and not (notes and notes == notes.strip() and len(notes) <= 20000):
-            notes = text(notes, "notes", max_len=20000)
+            rec["created_at"] = rec["updated_at"] = self.now
+        rec["history"] = self.history(v, CONTACT_STAGES)
         tags = row.tags
+        rec["tags"] = sorted({validate.tag(t) for t in tags}) if tags else []
+        rec["fields"] = fields
         raw_id = get("id", "")
-        rec = {
-            "name": name,
-            "named": named,
-            "email": mail,
-            "phone": phone,
-            "phone_e164": phones.e164(phone, self.region),
-            "title": title,
-            "company": company,
-            "stage": stage,
-            "source": source,
-            "owner": owner,
-            "notes": notes,
-            "cadence_days": cadence,
-            "created_at": created,
-            "updated_at": updated,
-            "tags": sorted({validate.tag(t) for t in tags}) if tags else [],
-            "fields": fields,
-            "id": raw_id,
-            "_nid": None,
-            "history": history,
-        }
+        uid = get("uid")
+        rec["uid"] = validate.text(uid, "uid", max_len=255) if uid is not None else None
+        rec["id"] = raw_id
+        rec["_nid"] = None
         if self.opts.own_format and raw_id.strip():  # checked last, as before
             rec["_nid"] = validate.record_id(raw_id, "contact")  # kept when restoring
         return rec
@@ -170,7 +163,9 @@ class ContactWriter(Writer):
                 # termcrm's own rows without email are the same record only by id and name
                 r["key"] = ("i", r["id"].strip(), low(r["name"]))
             else:
-                r["key"] = ("n", low(r["name"]), r["company_id"])
+                # without an email a name is not a person: see `Namesakes`
+                r["key"] = ("n", low(r["name"]))
+                r["_phone"] = phone_key(r["phone"], r["phone_e164"])
         emails = list({r["key"][1] for _, r in recs if r["key"][0] == "e"})
         by_email: dict[str, int] = {}
         for cid, lowered in bulk.select_in(
@@ -180,18 +175,8 @@ class ContactWriter(Writer):
             "SELECT id, email_key FROM contacts WHERE email_key IN ({marks})",
         ):
             by_email[lowered] = cid
-        names = list({r["key"][1] for _, r in recs if r["key"][0] == "n"})
-        by_name: dict[tuple, int] = {}
-        for cid, lowered, comp in bulk.select_in(
-            self.conn,
-            lambda part: select(Contact.id, func.lower(Contact.name), Contact.company_id).where(
-                Contact.email.is_(None), func.lower(Contact.name).in_(part)
-            ),
-            names,
-            "SELECT id, lower(name), company_id FROM contacts "
-            "WHERE email IS NULL AND lower(name) IN ({marks})",
-        ):
-            by_name.setdefault(("n", lowered, comp), cid)
+        by_name = self.namesakes([r for _, r in recs if r["key"][0] == "n"])
+        by_id: dict[tuple, int] = {}
         ids = [int(r["key"][1]) for _, r in recs if r["key"][0] == "i" and r["key"][1].isdigit()]
         if ids and not self.keep_ids:
             for chunk in _chunks(ids):
@@ -200,37 +185,95 @@ class ContactWriter(Writer):
                         Contact.email.is_(None), Contact.id.in_(chunk)
                     )
                 ):
-                    by_name[("i", str(cid), lowered)] = cid
+                    by_id[("i", str(cid), lowered)] = cid
         pending: dict[Any, tuple[int, dict]] = {}
+        pending_names = Namesakes()
         new: list[dict] = []
         for line, rec in recs:
             key = rec["key"]
-            existing = by_email.get(key[1]) if key[0] == "e" else by_name.get(key)
-            earlier = pending.get(key)
+            why = ""
+            if key[0] == "n":
+                existing, why = by_name.find(key[1], rec["_phone"], rec["company_id"])
+                earlier = None
+                if existing is None:
+                    earlier, why = pending_names.find(key[1], rec["_phone"], rec["company_id"])
+            else:
+                existing = by_email.get(key[1]) if key[0] == "e" else by_id.get(key)
+                earlier = pending.get(key)
+                why = "email" if key[0] == "e" else "id and name"
             if existing is None and earlier is None:
-                pending[key] = (line, rec)
+                if key[0] == "n":
+                    pending_names.add((line, rec), key[1], rec["_phone"], rec["company_id"])
+                else:
+                    pending[key] = (line, rec)
                 rec["_line"] = line
                 new.append(rec)
                 continue
             mode = self.opts.on_duplicate
+            where = f"contact #{existing}" if existing else f"line {earlier[0]}"
             if mode == "error":
                 what = f"email {rec['email']}" if rec["email"] else f"name {rec['name']!r}"
-                where = f"contact #{existing}" if existing else f"line {earlier[0]}"
-                res.add_bad(line, f"duplicate: the {what} is already used by {where}")
+                res.add_bad(line, f"duplicate: the {what} is already used by {where} ({why})")
             elif mode == "skip":
-                res.skipped += 1
+                res.add_skip(
+                    line,
+                    f"same {why} as {where}",
+                    existing=existing,
+                    earlier=None if existing else earlier[0],
+                )
             elif existing is not None:
+                try:
+                    self.check_change(existing)
+                except Invalid as exc:
+                    res.add_bad(line, exc.message)
+                    continue
                 self.update(existing, rec)
+                if key[0] == "n":  # found from now on by its new phone or company too
+                    by_name.add(existing, key[1], rec["_phone"], rec["company_id"])
                 res.updated += 1
             else:
                 _merge(earlier[1], rec)
+                if key[0] == "n":  # found from now on by its new phone or company too
+                    other = earlier[1]
+                    pending_names.add(earlier, key[1], other["_phone"], other["company_id"])
                 res.updated += 1
         if new and self.existing_max:
             res.likely_duplicates += self.lookalikes(new)
         if new and res.writing:
             self.insert(new)
+            for r in new:
+                if r["key"][0] == "n" and "_cid" in r:
+                    by_name.add(r["_cid"], r["key"][1], r["_phone"], r["company_id"])
         elif new:
             res.created += len(new)  # counted for the report; rolled back anyway
+
+    def namesakes(self, recs: list[dict]) -> Namesakes:
+        """The stored contacts without an email that share a name with these rows without
+        one. Kept from batch to batch (the contacts this import writes are added as it
+        writes them), so each name is read once; forgotten when it grows big, so memory
+        stays flat."""
+        found = self.stored_names
+        names = list({r["key"][1] for r in recs} - self.loaded_names)
+        if len(found) + len(names) > NAMESAKES_KEPT:
+            found.clear()
+            self.loaded_names.clear()
+            names = list({r["key"][1] for r in recs})
+        for cid, lowered, company, phone, e164 in bulk.select_in(
+            self.conn,
+            lambda part: select(
+                Contact.id,
+                func.lower(Contact.name),
+                Contact.company_id,
+                Contact.phone,
+                Contact.phone_e164,
+            ).where(Contact.email.is_(None), func.lower(Contact.name).in_(part)),
+            names,
+            "SELECT id, lower(name), company_id, phone, phone_e164 FROM contacts "
+            "WHERE email IS NULL AND lower(name) IN ({marks})",
+        ):
+            found.add(cid, lowered, phone_key(phone, e164), company)
+        self.loaded_names.update(names)
+        return found
 
     def lookalikes(self, recs: list[dict]) -> int:
         """How many of `recs` have the name or the phone of a contact from before the import
@@ -271,6 +314,8 @@ class ContactWriter(Writer):
         "id", "name", "email", "email_key", "phone", "phone_e164", "title", "company_id",
         "stage", "source", "owner", "notes", "cadence_days", "created_at", "updated_at",
     ]  # fmt: skip
+    #: with the name's parts and the vCard UID, for batches that have any
+    NAMED_COLUMNS = [*CONTACT_COLUMNS, *names.PARTS, "uid"]
     STAGE_COLUMNS = ["contact_id", "from_stage", "to_stage", "changed_at", "changed_by"]
 
     @staticmethod
@@ -282,12 +327,25 @@ class ContactWriter(Writer):
             rec["owner"], rec["notes"], rec["cadence_days"], created, updated,
         )  # fmt: skip
 
+    @staticmethod
+    def named_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
+        """A new contact's values in the order of `NAMED_COLUMNS`."""
+        p = rec["parts"]
+        return (
+            *ContactWriter.contact_row(cid, rec, stage, created, updated),
+            p["name_prefix"], p["first_name"], p["middle_name"], p["last_name"],
+            p["name_suffix"], rec["uid"],
+        )  # fmt: skip
+
     def insert(self, recs: list[dict]) -> None:
         contacts, stages, tags, fields = [], [], [], []
         actor = self.opts.actor
         dt = self.dt
         keep_ids = self.keep_ids
-        row = self.contact_row
+        # most files have no name parts nor UIDs: their batches insert the usual columns
+        named = any(r["parts"] is not NO_PARTS or r["uid"] is not None for r in recs)
+        row = self.named_row if named else self.contact_row
+        columns = self.NAMED_COLUMNS if named else self.CONTACT_COLUMNS
         fresh = iter(self.ids.take(sum(1 for r in recs if not (keep_ids and r["_nid"]))))
         for rec in recs:
             nid = rec["_nid"]
@@ -315,7 +373,7 @@ class ContactWriter(Writer):
             inserted = insert_new(
                 conn,
                 self.c_contacts,
-                [dict(zip(self.CONTACT_COLUMNS, c, strict=True)) for c in contacts],
+                [dict(zip(columns, c, strict=True)) for c in contacts],
             )
             if len(inserted) < len(contacts):
                 self.written_meanwhile([r for r in recs if r["_cid"] not in inserted])
@@ -324,7 +382,7 @@ class ContactWriter(Writer):
                 fields = [x for x in fields if x[0] in inserted]
             self.result.created += len(inserted)
         else:
-            bulk.bulk_insert(conn, self.c_contacts, contacts, self.CONTACT_COLUMNS, converted=True)
+            bulk.bulk_insert(conn, self.c_contacts, contacts, columns, converted=True)
             self.result.created += len(recs)
         bulk.bulk_insert(conn, self.c_stages, stages, self.STAGE_COLUMNS, converted=True)
         bulk.bulk_insert(conn, self.c_tags, tags, ["contact_id", "tag"])
@@ -348,10 +406,20 @@ class ContactWriter(Writer):
                     "while this import ran; nothing was imported, run it again"
                 )
             if self.opts.on_duplicate == "update":
+                try:
+                    self.check_change(existing)
+                except Invalid as exc:
+                    res.add_bad(rec["_line"], exc.message)
+                    continue
                 self.update(existing, rec)
                 res.updated += 1
             elif self.opts.on_duplicate == "skip":
-                res.skipped += 1
+                res.add_skip(
+                    rec["_line"],
+                    f"same email as contact #{existing} (stored by another writer during "
+                    "this import)",
+                    existing=existing,
+                )
             else:
                 res.add_bad(
                     rec["_line"],
@@ -367,6 +435,10 @@ class ContactWriter(Writer):
         for key in ("email", "phone", "title", "company_id", "source", "notes", "cadence_days"):
             if rec[key] is not None:
                 values[key] = rec[key]
+        if rec["parts"] is not NO_PARTS:
+            values.update(rec["parts"])  # the file's name: all its parts (N is one property)
+        if rec["uid"] is not None:
+            values["uid"] = rec["uid"]
         if "email" in values:
             values["email_key"] = email_key(values["email"])
         if rec["phone"] is not None:
@@ -405,6 +477,63 @@ class ContactWriter(Writer):
             )
 
 
+def phone_key(phone: str | None, e164: str | None) -> str | None:
+    """What two phone numbers are compared by: E.164 when the number is plausible
+    (`+49 30 1234567` and `030 1234567` in Germany are one), else its digits."""
+    if e164:
+        return e164
+    if not phone:
+        return None
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits or phone.casefold()
+
+
+#: at most this many stored namesakes are kept between batches (`ContactWriter.namesakes`)
+NAMESAKES_KEPT = 100_000
+
+
+class Namesakes:
+    """Contacts without an email, by name, and the rule for when a row is one of them.
+
+    People who share a name are different people. A row without an email is the same
+    person as a contact of the same name (`lower`) only when their phones match (compared
+    by `phone_key`: "name and phone"), else their companies ("name and company"), else when
+    neither has a phone or a company, since then the name is all there is to go by ("name
+    (neither has a phone or company)"). Three Maria Garcias with three phones are three
+    people. Indexed, so a file of many namesakes costs a look-up per row, not a scan."""
+
+    def __init__(self) -> None:
+        self.by_phone: dict[tuple[str, str], Any] = {}
+        self.by_company: dict[tuple[str, int], Any] = {}
+        self.bare: dict[str, Any] = {}
+
+    def __len__(self) -> int:
+        return len(self.by_phone) + len(self.by_company) + len(self.bare)
+
+    def clear(self) -> None:
+        self.by_phone.clear()
+        self.by_company.clear()
+        self.bare.clear()
+
+    def add(self, who: Any, name: str, phone: str | None, company: int | None) -> None:
+        if phone:
+            self.by_phone.setdefault((name, phone), who)
+        if company is not None:
+            self.by_company.setdefault((name, company), who)
+        if not phone and company is None:
+            self.bare.setdefault(name, who)
+
+    def find(self, name: str, phone: str | None, company: int | None) -> tuple[Any, str]:
+        """(the one this row is, why) or (None, "")."""
+        if phone and (who := self.by_phone.get((name, phone))) is not None:
+            return who, "name and phone"
+        if company is not None and (who := self.by_company.get((name, company))) is not None:
+            return who, "name and company"
+        if not phone and company is None and (who := self.bare.get(name)) is not None:
+            return who, "name (neither has a phone or company)"
+        return None, ""
+
+
 def _merge(into: dict, rec: dict) -> None:
     """A later row of the same file updates a pending one (`--on-duplicate update`)."""
     if rec["named"]:
@@ -414,6 +543,12 @@ def _merge(into: dict, rec: dict) -> None:
             into[key] = rec[key]
     if rec["phone"] is not None:
         into["phone_e164"] = rec["phone_e164"]
+    if "_phone" in into:
+        into["_phone"] = phone_key(into["phone"], into["phone_e164"])
+    if rec["parts"] is not NO_PARTS:
+        into["parts"] = rec["parts"]
+    if rec["uid"] is not None:
+        into["uid"] = rec["uid"]
     into["tags"] = sorted(set(into["tags"]) | set(rec["tags"]))
     into["fields"] = {**into["fields"], **rec["fields"]}
 

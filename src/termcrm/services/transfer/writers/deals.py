@@ -16,7 +16,11 @@ class DealWriter(RecordWriter):
 
     def parse(self, v):
         created, updated = self.stamps(v)
-        stage = cells.deal_stage(v["stage"]) if v.get("stage", "").strip() else "lead"
+        stage = (
+            validate.choice(cells.stage(v["stage"], "deals"), DEAL_STAGES, "stage")
+            if v.get("stage", "").strip()
+            else "lead"
+        )
         if v.get("value_minor", "").strip():
             value = cells.whole(v["value_minor"], "value_minor")
             if value < 0:

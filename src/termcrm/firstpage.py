@@ -1,0 +1,100 @@
+"""The TUI's first page of contacts, read with `sqlite3` alone while the rest starts.
+
+`termcrm tui` shows the contact list, by name, the moment it opens. The domain layer
+(SQLAlchemy and the models) takes longer to import than Textual itself, so the first
+page, and its count, come from here: the same query as `services.pager.contact_page` and
+`pager.count` for the unfiltered list in name order, written for the standard library.
+It is a fast twin of that rule: a parametrised test pins it to the pager on awkward data
+(non-ASCII and same names, timed, undated and done tasks, contacts without company or
+interactions). Every other page, search and filter goes through the pager.
+
+Only for a SQLite file at this termcrm's schema revision; `first_page` returns None for
+anything else (and the caller uses the pager).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from termcrm.store.revision import HEAD
+
+#: the page in name order, with each contact's last interaction (`pager.contact_page`)
+PAGE_SQL = """
+SELECT c.id, c.name, c.email, co.name, c.stage, c.owner,
+       (SELECT max(i.occurred_at) FROM interactions i WHERE i.contact_id = c.id)
+FROM contacts c LEFT OUTER JOIN companies co ON c.company_id = co.id
+ORDER BY lower(c.name), c.id LIMIT ?
+"""
+
+#: the open tasks of the contacts on the page (`pager._next_tasks`; `coalesce` keeps the
+#: planner on the contact index, see `pager._open`)
+TASKS_SQL = """
+SELECT contact_id, title, due_at, id FROM tasks
+WHERE contact_id IN ({marks}) AND coalesce(done_at, NULL) IS NULL
+"""
+
+COUNT_SQL = "SELECT count(*) FROM contacts"
+
+
+@dataclass(frozen=True)
+class Row:
+    """A contact as a line of the list: the fields of `pager.ContactRow`, in its order."""
+
+    id: int
+    name: str
+    email: str | None
+    company: str | None
+    stage: str
+    owner: str | None
+    last_interaction: datetime | None
+    next_task: str | None
+    next_due: datetime | None
+
+
+def _stored(value: str | None) -> datetime | None:
+    """A stored UTC timestamp (`YYYY-MM-DD HH:MM:SS.ffffff`), aware, as the models read it."""
+    return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
+
+
+def first_page(path: str, limit: int) -> tuple[list[Row], int] | None:
+    """The first `limit` contacts by name and how many there are, or None when `path` is
+    not a SQLite database of this schema revision (or cannot be read now)."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
+    except sqlite3.Error:
+        return None
+    try:
+        found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+        if found != [(HEAD,)]:
+            return None
+        rows = conn.execute(PAGE_SQL, (limit,)).fetchall()
+        ids = [r[0] for r in rows]
+        best: dict[int, tuple] = {}
+        if ids:
+            marks = ", ".join("?" * len(ids))
+            for cid, title, due, tid in conn.execute(TASKS_SQL.format(marks=marks), ids):
+                at = _stored(due)
+                key = (at is None, at.timestamp() if at else 0.0, tid)
+                if cid not in best or key < best[cid][0]:
+                    best[cid] = (key, title, at)
+        total = conn.execute(COUNT_SQL).fetchone()[0]
+    except (sqlite3.Error, ValueError):
+        return None
+    finally:
+        conn.close()
+    page = [
+        Row(
+            cid,
+            name,
+            email,
+            company,
+            stage,
+            owner,
+            _stored(last),
+            *best.get(cid, (0, None, None))[1:],
+        )
+        for cid, name, email, company, stage, owner, last in rows
+    ]
+    return page, total
