@@ -63,6 +63,7 @@ async def visit(app, pilot, key: str, calls: Counter, *, loads: int, full: bool 
     await wait_for(
         pilot,
         lambda: calls[name, "_loaded"] >= loads and (not full or shown(app, key)),
+        timeout=20,  # a loaded test machine: the read's time is not what is tested here
     )
 
 
