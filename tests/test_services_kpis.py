@@ -31,7 +31,11 @@ def at(month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
 
 def report(store, owner=None, since=SINCE, until=UNTIL):
     with store.read() as s:
-        return kpis.compute(s, since=since, until=until, owner=owner)
+        full = kpis.compute(s, since=since, until=until, owner=owner)
+        # what the TUI dashboard asks for, the current period alone: the same figures
+        alone = kpis.compute(s, since=since, until=until, owner=owner, previous=False)
+    assert alone.current == full.current and not alone.previous
+    return full
 
 
 def contact(s, name, path, owner=None):
@@ -508,3 +512,41 @@ def test_late_date_only_tasks_are_counted_across_statements(store, monkeypatch):
     assert chunked == whole
     assert whole["tasks_completed"] == 38  # due 13 Nov and done on the 15th: after the end
     assert whole["tasks_late"] == 13 + 12
+
+
+def test_a_view_can_ask_for_some_sections_of_the_current_period(store):
+    with store.write() as s:
+        deal(s, [("lead", at(10, 1)), ("won", at(11, 3))], 10_000)
+    with store.read() as s:
+        full = kpis.compute(s, since=SINCE, until=UNTIL).to_dict()
+        some = kpis.compute(
+            s, since=SINCE, until=UNTIL, previous=False, sections=("sales", "pipeline")
+        ).to_dict()
+        with pytest.raises(ValueError, match="unknown KPI sections: sale"):
+            kpis.compute(s, since=SINCE, until=UNTIL, sections=("sale",))
+    assert set(some) == {"period", "pipeline", "sales"}
+    assert some["sales"]["won"] == 1 and some["sales"]["won_value"] == {"EUR": "100.00"}
+    for name in ("pipeline", "sales"):
+        assert {k: v for k, v in full[name].items() if k != "previous"} == some[name]
+    assert "previous" in full["sales"] and "previous" not in some["sales"]
+
+
+def test_the_current_period_alone_takes_fewer_statements(store):
+    from sqlalchemy import event
+
+    with store.write() as s:
+        deal(s, [("lead", at(10, 1)), ("proposal", at(11, 3))], 10_000)
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    event.listen(store.engine, "before_cursor_execute", seen)
+    try:
+        with store.read() as s:
+            kpis.compute(s, since=SINCE, until=UNTIL)
+            full, statements[:] = len(statements), []
+            kpis.compute(s, since=SINCE, until=UNTIL, previous=False)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", seen)
+    assert len(statements) <= full - 5, (full, len(statements))  # the previous period: none

@@ -9,12 +9,14 @@ Sections, each capped at `limit` entries with its full count in `Agenda.counts`:
 - `going_cold`: contacts whose last interaction is older than their cadence
   (`services.cadence`), longest untouched first.
 
-`owner` restricts every section to one team member's records (case-insensitive).
+`owner` restricts every section to one team member's records (case-insensitive);
+`sections` leaves out the ones a view does not show (the TUI has no open cases).
 Every query is a bounded range over an index with a LIMIT; nothing scans interactions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -123,8 +125,13 @@ def build(
     now: datetime | None = None,
     limit: int = 25,
     cold_limit: int = 20,
+    sections: Iterable[str] = SECTIONS,
 ) -> Agenda:
-    """The agenda at `now` (default: the clock), optionally for one owner."""
+    """The agenda at `now` (default: the clock), optionally for one owner; the sections not
+    in `sections` stay empty (and uncounted)."""
+    wanted = set(sections)
+    if unknown := wanted - set(SECTIONS):
+        raise ValueError(f"unknown agenda sections: {', '.join(sorted(unknown))}")
     current = now or dates.now()
     today = dates.to_local(current).date()
     tomorrow_start = tasks.day_start(today + timedelta(days=1))
@@ -139,6 +146,7 @@ def build(
         "due_today": and_(open_, due >= tasks.day_start(today), due < tomorrow_start, not_late),
         "next_7_days": and_(open_, due >= tomorrow_start, due < week_end),
     }
+    sections = {name: where for name, where in sections.items() if name in wanted}
     mine = owners.condition(session, Task.owner, owner) if owner else None
     if mine is not None:
         sections = {name: and_(where, mine) for name, where in sections.items()}
@@ -148,11 +156,14 @@ def build(
     if any(n >= limit for n in agenda.counts.values()):  # a capped list: count them all
         bound = and_(open_, due < week_end, *([mine] if mine is not None else []))
         agenda.counts.update(_task_counts(session, sections, bound))
-    agenda.deals_closing, agenda.counts["deals_closing"] = _deals(session, today, owner, limit)
-    agenda.open_cases, agenda.counts["open_cases"] = _open_cases(session, owner, limit)
-    agenda.going_cold, agenda.counts["going_cold"] = cadence.going_cold(
-        session, owner=owner, now=current, limit=cold_limit, count_cap=COLD_COUNT_CAP
-    )
+    if "deals_closing" in wanted:
+        agenda.deals_closing, agenda.counts["deals_closing"] = _deals(session, today, owner, limit)
+    if "open_cases" in wanted:
+        agenda.open_cases, agenda.counts["open_cases"] = _open_cases(session, owner, limit)
+    if "going_cold" in wanted:
+        agenda.going_cold, agenda.counts["going_cold"] = cadence.going_cold(
+            session, owner=owner, now=current, limit=cold_limit, count_cap=COLD_COUNT_CAP
+        )
 
     ids = {
         t.contact_id

@@ -55,13 +55,19 @@ class Figures:
     entering it: conditional sums grouped by bucket, with no row of history read in Python.
     """
 
-    def __init__(self, session: Session, period: Period, owner: str | None) -> None:
+    def __init__(
+        self, session: Session, period: Period, owner: str | None, *, previous: bool = True
+    ) -> None:
         self.s = session.connection()  # Core rows: no ORM result processing
         self.owner = owner
         self.periods = (period.previous, period)
+        #: the periods computed (PREV, CUR; or CUR alone): the reads start at the first one
+        self.computed = (PREV, CUR) if previous else (CUR,)
         self.lo, self.since, self.until = period.previous.since, period.since, period.until
         #: the start of bucket k (PREV, CUR, AFTER) and its end
         self.starts = (self.lo, self.since, self.until)
+        #: where the reads of the periods computed start
+        self.first = self.starts[self.computed[0]]
         self._cache: dict[str, Any] = {}
 
     def _owned(self, column):

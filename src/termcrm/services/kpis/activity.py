@@ -41,10 +41,12 @@ class ActivityFigures:
         return weeks[::-1]
 
     def _interaction_counts(self):
-        """{(kind, period, week index): count} over the weeks of both periods."""
+        """{(kind, period, week index): count} over the weeks of the periods computed."""
 
         def load():
-            weeks = [self._weeks(p) for p in self.periods]
+            weeks = [
+                self._weeks(p) if k in self.computed else [] for k, p in enumerate(self.periods)
+            ]
             bounds = [w for period_weeks in weeks for w in period_weeks]
             found: dict[tuple[str, int], int] = {}
             # a year has 53 weeks: long periods go in chunks (SQLite allows 2000 columns)
@@ -102,7 +104,7 @@ class ActivityFigures:
             dues = self.s.execute(
                 where(
                     select(Task.due_at).distinct(),
-                    Task.done_at >= self.lo,
+                    Task.done_at >= self.first,
                     Task.done_at < self.until,
                     Task.due_at.is_not(None),
                     Task.due_has_time.is_(False),
@@ -113,7 +115,11 @@ class ActivityFigures:
             found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
             for start in range(0, max(len(deadlines), 1), _DUES_PER_STATEMENT):
                 chunk = deadlines[start : start + _DUES_PER_STATEMENT]
-                params: dict[str, Any] = {"lo": self.lo, "since": self.since, "until": self.until}
+                params: dict[str, Any] = {
+                    "lo": self.first,
+                    "since": self.since,
+                    "until": self.until,
+                }
                 for i, (due, end) in enumerate(chunk):
                     params[f"d{i}"], params[f"l{i}"] = due, end
                 params.update(self._spellings(Task.owner))

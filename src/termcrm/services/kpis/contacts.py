@@ -70,7 +70,7 @@ class ContactFigures:
                 c.contact_id,
             )
             stmt = stmt.where(
-                c.changed_at >= self.lo,
+                c.changed_at >= self.first,
                 or_(c.from_stage == "customer", c.to_stage.in_(("customer", "lead"))),
             ).order_by(c.changed_at, c.id)
             left, entered = [0, 0, 0], [0, 0, 0]

@@ -36,8 +36,10 @@ class PipelineFigures:
 
     def _deal_moves(self):
         """(bucket, from_stage, to_stage, currency, stage now, own probability, count,
-        value) of the deal stage changes since `since` into or out of an open stage (the
-        pipeline is wanted at `since` and at `until`), grouped."""
+        value) of the deal stage changes since the end of the first period computed into or
+        out of an open stage (the pipeline is wanted at the end of each period), grouped.
+        With the current period alone that is only what changed after `until`: nothing,
+        unless the clock of another writer runs ahead."""
 
         def load():
             change = DealStageChange
@@ -52,7 +54,7 @@ class PipelineFigures:
                     Deal.probability,
                 ),
                 (func.count(), func.coalesce(func.sum(Deal.value_minor), 0)),
-                change.changed_at >= self.since,
+                change.changed_at >= self.starts[self.computed[0] + 1],
                 or_(
                     change.from_stage.in_(OPEN_DEAL_STAGES),
                     change.to_stage.in_(OPEN_DEAL_STAGES),

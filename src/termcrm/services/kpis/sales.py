@@ -25,10 +25,11 @@ class SalesFigures:
     def _closed_deals(self):
         """(bucket, stage, currency, count, value, sum of days from creation to closing) of
         the won and lost deals closed since the period before the previous one; bucket 0 is
-        that period, 1 the previous one, 2 the current one."""
+        that period, 1 the previous one, 2 the current one. Sales of a period need its
+        bucket and the one before (the growth): the read starts there."""
 
         def load():
-            lo2 = self.lo - (self.until - self.since)
+            lo2 = (self.lo - (self.until - self.since), self.lo)[self.computed[0]]
             bucket = case(
                 (Deal.closed_at < self.lo, 0), (Deal.closed_at < self.since, 1), else_=2
             ).label("bucket")

@@ -28,7 +28,7 @@ class SatisfactionFigures:
                 Interaction.score,
             ),
             Interaction.kind == "survey",
-            Interaction.occurred_at >= self.lo,
+            Interaction.occurred_at >= self.first,
             Interaction.occurred_at < self.until,
             self._owned(Interaction.logged_by),
         ).order_by(Interaction.occurred_at, Interaction.id)

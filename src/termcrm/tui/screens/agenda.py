@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Header, Label
 from termcrm import dates
 from termcrm.render.money import amount
 from termcrm.render.safe import text as safe_text
-from termcrm.tui.screens.base import MINE_BINDING, CrmScreen
+from termcrm.tui.screens.base import MINE_BINDING, DataScreen
 from termcrm.tui.widgets.footer import CrmFooter
 
 #: (the Agenda attribute, the title shown)
@@ -42,11 +42,12 @@ class AgendaData:
 
 def load_agenda(session, owner: str | None = None) -> AgendaData:
     """The agenda's sections, as `termcrm today [--owner U]` builds them
-    (`services.agenda.build`)."""
+    (`services.agenda.build`), without the open cases, which this screen does not show."""
     from termcrm.services import agenda as agenda_service
     from termcrm.services import tasks as task_service
 
-    built = agenda_service.build(session, owner=owner)
+    shown = [name for name, _title in ALL_SECTIONS]
+    built = agenda_service.build(session, owner=owner, sections=shown)
     sections: dict[str, list[Row]] = {}
     for name, _title in SECTIONS:
         rows = []
@@ -81,7 +82,7 @@ def load_agenda(session, owner: str | None = None) -> AgendaData:
     return AgendaData(sections, dict(built.counts))
 
 
-class AgendaScreen(CrmScreen):
+class AgendaScreen(DataScreen):
     """Tasks by urgency and the contacts that went quiet."""
 
     BINDINGS = [
@@ -106,7 +107,10 @@ class AgendaScreen(CrmScreen):
         ),
     ]
 
+    LOAD_GROUP = "agenda"
+
     def compose(self) -> ComposeResult:
+        self.reload()  # the query runs while the widgets mount
         yield Header()
         with VerticalScroll(id="agenda"):
             for key, title in ALL_SECTIONS:
@@ -127,16 +131,15 @@ class AgendaScreen(CrmScreen):
             "Contact", "Last touch", "Cadence", "Owner"
         )
 
-    def on_screen_resume(self) -> None:
-        """Shown (the first time too) or back from a dialog: read the agenda again."""
-        self.reload()
+    def loader(self):
+        owner = self.mine_owner()
+        return lambda session: load_agenda(session, owner)
 
     def reload(self) -> None:
-        owner = self.mine_owner()
         self.sub_title = self.titled("Agenda")
-        self.in_background(lambda session: load_agenda(session, owner), self._show, group="agenda")
+        super().reload()
 
-    def _show(self, data: AgendaData) -> None:
+    def show(self, data: AgendaData) -> None:
         for key, title in ALL_SECTIONS:
             rows = data.sections.get(key, [])
             count = data.counts.get(key, len(rows))

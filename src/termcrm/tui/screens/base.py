@@ -17,6 +17,28 @@ from termcrm.errors import TermcrmError
 from termcrm.render.safe import clean
 
 
+def styled_as_of(screen: Screen) -> None:
+    """Mark a new screen as styled by the app's current stylesheet, which it is: its widgets
+    get their styles as they mount.
+
+    Textual (8.x) compares a screen's CSS update count with the app's when a mode's screen
+    is first made and every time it is switched to; a new screen starts at -1, and the
+    count is only brought up to date for a screen mounted at that moment, which a mode's new
+    screen never is. So every switch to the agenda or the dashboard re-parsed every
+    stylesheet of the app and restyled every widget of every open screen (~40 ms each, twice
+    on the first visit). A later theme change still raises the app's count, and the screen
+    is restyled when next shown."""
+    from textual._context import NoActiveAppError, active_app
+
+    try:
+        app = active_app.get()
+    except (LookupError, NoActiveAppError):
+        return
+    count = getattr(app, "_css_update_count", None)
+    if isinstance(count, int) and isinstance(getattr(screen, "_css_update_count", None), int):
+        screen._css_update_count = count
+
+
 @dataclass
 class BackgroundDone(Message):
     """A background job's result (or error text), handed back to the UI thread."""
@@ -76,6 +98,10 @@ class Background:
 
 class CrmScreen(Background, Screen):
     """A screen of the app; `reload()` fetches its data again (the `r` key, auto refresh)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        styled_as_of(self)
 
     def reload(self) -> None:
         """Fetch the data again; screens override this."""
@@ -181,6 +207,57 @@ class CrmScreen(Background, Screen):
 
         if current := self._need_contact():
             self.open_form(TaskForm(*current), "Task added")
+
+
+_NOTHING_SHOWN = object()
+
+
+class DataScreen(CrmScreen):
+    """A screen that shows what one background read returns (the agenda, the dashboard).
+
+    - The first read starts as the screen composes (`compose` calls `reload()` first), so
+      the query runs while the widgets mount, not after.
+    - Each visit (switching to it, back from a dialog) reads once more: Textual resumes a
+      mode's new screen twice, and a read already started on this visit is not repeated.
+    - `show(data)` runs only when the data differs from what is on screen: a visit with
+      nothing changed rebuilds no widget and redraws nothing.
+    """
+
+    #: the worker group of the reads (a newer read supersedes an older one)
+    LOAD_GROUP = "load"
+
+    _read_this_visit = False
+    _shown: Any = _NOTHING_SHOWN
+
+    def loader(self) -> Callable[[Any], Any]:
+        """`job(session) -> data`, run in a worker thread: screens override this. Built on
+        the UI thread, so it captures what it needs (the period shown) there."""
+        raise NotImplementedError
+
+    def show(self, data: Any) -> object:
+        """Put `data` on screen (only called when it changed): screens override this."""
+        raise NotImplementedError
+
+    def load_failed(self, error: TermcrmError) -> None:
+        self._show_error(error)
+
+    def reload(self) -> None:
+        self._read_this_visit = True
+        self.in_background(self.loader(), self._loaded, group=self.LOAD_GROUP,
+                           failed=self.load_failed)  # fmt: skip
+
+    def _loaded(self, data: Any) -> object:
+        if self._shown is not _NOTHING_SHOWN and data == self._shown:
+            return None
+        self._shown = data
+        return self.show(data)
+
+    def on_screen_resume(self) -> None:
+        if not self._read_this_visit:
+            self.reload()
+
+    def on_screen_suspend(self) -> None:
+        self._read_this_visit = False
 
 
 #: the `m` key of every list that can show only your records

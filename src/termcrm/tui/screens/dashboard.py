@@ -5,6 +5,7 @@ The figures are `kpis.compute(...)`'s, the same as `termcrm report`; `p` changes
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from rich.table import Table
@@ -15,7 +16,7 @@ from textual.widgets import Header, Static
 
 from termcrm import dates
 from termcrm.errors import TermcrmError
-from termcrm.tui.screens.base import CrmScreen
+from termcrm.tui.screens.base import DataScreen
 from termcrm.tui.widgets.bar_chart import BarChart
 from termcrm.tui.widgets.footer import CrmFooter
 from termcrm.vocab import OPEN_DEAL_STAGES
@@ -77,32 +78,85 @@ PANELS: tuple[tuple[str, str, tuple[tuple[str, str, Any], ...]], ...] = (
 )  # fmt: skip
 
 
-def panel(section: dict[str, Any], rows) -> Table:
-    grid = Table.grid(padding=(0, 1), expand=True)
-    grid.add_column(style="dim", no_wrap=True, min_width=12)
-    grid.add_column(justify="right", overflow="ellipsis", no_wrap=True)
+#: the report's sections the dashboard shows (the charts are of these too)
+SHOWN = tuple(section for _title, section, _rows in PANELS)
+
+
+def panel_rows(section: dict[str, Any], rows) -> tuple[tuple[str, str], ...]:
+    """(label, value shown) of a panel's rows."""
+    shown = []
     for label, key, fmt in rows:
         if key is None:  # won / lost
             value = f"{num(section.get('won'))} / {num(section.get('lost'))}"
         else:
             value = fmt(section.get(key))
+        shown.append((label, value))
+    return tuple(shown)
+
+
+def panel(rows: tuple[tuple[str, str], ...]) -> Table:
+    grid = Table.grid(padding=(0, 1), expand=True)
+    grid.add_column(style="dim", no_wrap=True, min_width=12)
+    grid.add_column(justify="right", overflow="ellipsis", no_wrap=True)
+    for label, value in rows:
         grid.add_row(label, value)
     return grid
 
 
-class DashboardScreen(CrmScreen):
+@dataclass(frozen=True)
+class Shown:
+    """What the dashboard shows, as text: two reads that would look the same compare equal
+    (the period ends "now", to the second, but is shown by the day), so nothing is redrawn."""
+
+    period: str
+    #: section -> its panel's (label, value) rows
+    panels: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+    #: (label, value, value shown) of the charts' bars
+    weeks: tuple[tuple[str, float, str], ...]
+    stages: tuple[tuple[str, float, str], ...]
+
+
+def shown(data: dict[str, Any], days: int) -> Shown:
+    """The report (`Report.to_dict()`) as the dashboard shows it."""
+    period = data.get("period", {})
+    since = dates.show(_parse(period.get("since")), with_time=False)
+    until = dates.show(_parse(period.get("until")), with_time=False)
+    weeks = tuple(
+        (dates.show(_parse(w["start"]), with_time=False), w["interactions"],
+         str(w["interactions"]))
+        for w in data.get("activity", {}).get("per_week", [])
+    )  # fmt: skip
+    by_stage = data.get("pipeline", {}).get("by_stage", {})
+    stages = []
+    for stage in OPEN_DEAL_STAGES:
+        info = by_stage.get(stage, {})
+        count = info.get("deals", 0)
+        stages.append((stage, count, f"{count} · {money_map(info.get('value'), ' + ')}"))
+    return Shown(
+        period=f"The last {days} days: {since} to {until} · p changes the period",
+        panels=tuple(
+            (section, panel_rows(data.get(section, {}), rows)) for _t, section, rows in PANELS
+        ),
+        weeks=weeks,
+        stages=tuple(stages),
+    )
+
+
+class DashboardScreen(DataScreen):
     """KPI panels and charts for a period ending now."""
 
     BINDINGS = [
         Binding("p", "period", "Period", id="dashboard.period",
                 tooltip="Show the last 7, 30, 90 or 365 days"),
     ]  # fmt: skip
+    LOAD_GROUP = "dashboard"
 
     def __init__(self) -> None:
         super().__init__()
         self.days = 30
 
     def compose(self) -> ComposeResult:
+        self.reload()  # the figures are computed while the widgets mount
         yield Header()
         with VerticalScroll(id="dashboard"):
             yield Static("", id="period")
@@ -118,57 +172,39 @@ class DashboardScreen(CrmScreen):
     def on_mount(self) -> None:
         self.sub_title = "Dashboard"
 
-    def on_screen_resume(self) -> None:
-        """Shown (the first time too) or back from another screen: compute it again."""
-        self.reload()
-
     def on_resize(self) -> None:
         columns = 3 if self.size.width >= 100 else 2
         self.query_one("#kpi-panels", Grid).styles.grid_size_columns = columns
 
-    def reload(self) -> None:
+    def loader(self):
         days = self.days
 
-        def load(session) -> dict[str, Any]:
+        def load(session) -> Shown:
             from termcrm.services import kpis
 
             # the period as `termcrm report --since {days}d` has it (now included)
             period = kpis.resolve_period(days=days)
-            return kpis.compute(session, since=period.since, until=period.until).to_dict()
+            # only what the panels show: the current period, without the service section
+            report = kpis.compute(
+                session, since=period.since, until=period.until, previous=False, sections=SHOWN
+            )
+            return shown(report.to_dict(), days)
 
-        self.in_background(load, self._show, group="dashboard", failed=self._failed)
+        return load
 
-    def _failed(self, error: TermcrmError) -> None:
+    def load_failed(self, error: TermcrmError) -> None:
         self.query_one("#period", Static).update(error.message)
 
     def action_period(self) -> None:
         self.days = PERIODS[(PERIODS.index(self.days) + 1) % len(PERIODS)]
         self.reload()
 
-    def _show(self, data: dict[str, Any]) -> None:
-        period = data.get("period", {})
-        since = dates.show(_parse(period.get("since")), with_time=False)
-        until = dates.show(_parse(period.get("until")), with_time=False)
-        self.query_one("#period", Static).update(
-            f"The last {self.days} days: {since} to {until} · p changes the period"
-        )
-        for _title, section, rows in PANELS:
-            self.query_one(f"#kpi-{section}", Static).update(panel(data.get(section, {}), rows))
-        weeks = data.get("activity", {}).get("per_week", [])
-        self.query_one("#chart-activity", BarChart).update_bars(
-            [
-                (dates.show(_parse(w["start"]), with_time=False), w["interactions"],
-                 str(w["interactions"]))
-                for w in weeks
-            ]
-        )  # fmt: skip
-        by_stage = data.get("pipeline", {}).get("by_stage", {})
-        rows = []
-        for stage in OPEN_DEAL_STAGES:
-            info = by_stage.get(stage, {})
-            count = info.get("deals", 0)
-            rows.append((stage, count, f"{count} · {money_map(info.get('value'), ' + ')}"))
-        self.query_one("#chart-pipeline", BarChart).update_bars(rows)
+    def show(self, data: Shown) -> None:
+        self.query_one("#period", Static).update(data.period)
+        for section, rows in data.panels:
+            self.query_one(f"#kpi-{section}", Static).update(panel(rows))
+        self.query_one("#chart-activity", BarChart).update_bars(list(data.weeks))
+        self.query_one("#chart-pipeline", BarChart).update_bars(list(data.stages))
 
 
 def _parse(text: str | None):

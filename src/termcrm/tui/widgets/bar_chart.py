@@ -29,15 +29,23 @@ class BarChart(Static):
         super().__init__(**kwargs)
         self.border_title = title
         self.rows: list[tuple[str, float, str]] = []
+        #: (rows, width) of what is drawn
+        self._drawn: tuple[list, int] | None = None
 
     def update_bars(self, rows: list[tuple[str, float, str]]) -> None:
         self.rows = rows
         self._draw()
 
     def on_resize(self) -> None:
+        """Bars scale with the width: a new height (the bars arriving) changes none of them,
+        and drawing them again would only lay the screen out once more."""
         self._draw()
 
     def _draw(self) -> None:
+        drawn = (self.rows, self.content_region.width)
+        if drawn == self._drawn:
+            return
+        self._drawn = drawn
         if not self.rows:
             self.update(Text("nothing yet", style="dim"))
             return
