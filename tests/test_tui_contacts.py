@@ -29,7 +29,8 @@ async def test_lists_contacts_with_count_and_next_task(app, pages):
         ada = [str(c) for c in table.get_row_at(0)]
         assert ada[1:4] == ["Analytical Engines", "customer", "tester"]
         assert ada[5] == "Send the proposal · 2026-11-20"
-        assert "4 contacts" in text_of(app.screen.query_one("#status", Static))
+        status = app.screen.query_one("#status", Static)
+        await wait_for(pilot, lambda: "4 contacts" in text_of(status))  # the screen's handler
 
 
 async def test_search_as_you_type_and_open_a_contact(app, ids, pages):

@@ -58,7 +58,8 @@ async def test_s_filters_the_list_to_a_saved_segment_evaluated_now(app, store, p
         await _pick(pilot, app, 2)
         await wait_for(pilot, lambda: table.total == 1)
         assert _names(table) == ["Ada Lovelace"]
-        assert "1 contact in segment vips" in text_of(app.screen.query_one("#status"))
+        status = app.screen.query_one("#status")
+        await wait_for(pilot, lambda: "1 contact in segment vips" in text_of(status))
         assert "segment vips" in app.screen.sub_title
 
         with store.write() as s:  # members are evaluated when the list loads, not saved
@@ -69,7 +70,7 @@ async def test_s_filters_the_list_to_a_saved_segment_evaluated_now(app, store, p
 
         await _pick(pilot, app, 1)  # the hostile one: a segment like any other
         await wait_for(pilot, lambda: _names(table) == ["Alan Turing", "Linus Torvalds"])
-        assert "in segment ␛]0;PWNED␇[/bold] cold" in text_of(app.screen.query_one("#status"))
+        await wait_for(pilot, lambda: "in segment ␛]0;PWNED␇[/bold] cold" in text_of(status))
 
         await _pick(pilot, app, 0)  # all contacts again
         await wait_for(pilot, lambda: table.total == 5)

@@ -37,7 +37,8 @@ async def test_m_shows_only_my_contacts_whatever_the_letter_case(store, db_path)
         assert _owners(table) == {"Ünal"}
         assert owner_box.value == "ünal" and owner_box.disabled
         assert "mine (ünal)" in app.screen.sub_title
-        assert "2 contacts · mine" in text_of(app.screen.query_one("#status"))
+        status = app.screen.query_one("#status")
+        await wait_for(pilot, lambda: "2 contacts · mine" in text_of(status))
         await pilot.press("m")
         await wait_for(pilot, lambda: table.total == 0)
         assert owner_box.value == "mi" and not owner_box.disabled

@@ -91,3 +91,10 @@ class Forbidden(TermcrmError):
     on PostgreSQL (exit 1); the message names the record and its owner."""
 
     exit_code = 1
+
+
+class Abandoned(TermcrmError):
+    """A read stopped because its answer was no longer wanted (`Store.abandon_when`): the
+    user typed on. Nothing to report."""
+
+    exit_code = 1

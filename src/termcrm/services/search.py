@@ -119,10 +119,10 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
         # (any order) is quicker on the ids whenever there are not too many.
         pattern = like_pattern(search_key(text_))  # the index holds folded text
         hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
-        if hits is not None and (not ordered_by_name or hits < SAMPLE // 10):
-            ids = search_index.contact_search_scan(session, pattern, limit=SHORT_FEW + 1)
-            if ids is not None and len(ids) <= SHORT_FEW:
-                stmt = stmt.where(col(Contact.id).in_(ids))
+        if hits is not None and (not ordered_by_name or hits < SAMPLE * SHORT_FEW // 100_000):
+            matches = search_index.contact_search_matches(session, pattern)
+            if matches is not None:
+                stmt = stmt.where(col(Contact.id).in_(matches))
     elif text_:
         candidates = search_index.contact_search_candidates(session, text_)
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):

@@ -6,7 +6,7 @@ Everything SQLite-specific lives in `sqlite.py` (and `bulk.py`, `search_index.py
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cached_property
 from pathlib import Path
@@ -17,7 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
 from termcrm import paths
-from termcrm.errors import Conflict, Forbidden, StoreError, TermcrmError
+from termcrm.errors import Abandoned, Conflict, Forbidden, StoreError, TermcrmError
 from termcrm.store import sqlite
 from termcrm.store.revision import HEAD
 
@@ -91,6 +91,26 @@ class Store:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def abandon_when(self, session: Session, stale: Callable[[], bool]) -> Iterator[None]:
+        """Stop a long read in `session` (`Abandoned`) as soon as `stale()` says its answer
+        is no longer wanted: a count of 100,000 contacts for a search the user has typed on
+        from would otherwise hold the database, and the interpreter, for a second. SQLite
+        asks every few thousand steps; on PostgreSQL the read runs to its end."""
+        if self.dialect != "sqlite":
+            yield
+            return
+        raw = session.connection().connection.driver_connection
+        raw.set_progress_handler(lambda: 1 if stale() else 0, 2000)
+        try:
+            yield
+        except OperationalError as exc:
+            if stale():
+                raise Abandoned("stopped: no longer wanted") from exc
+            raise
+        finally:
+            raw.set_progress_handler(None, 2000)
 
     def scrub(self, tables: list[str]) -> str | None:
         """After an erasure, make the deleted rows unrecoverable from the database's files:

@@ -120,6 +120,24 @@ def contact_search_scan(session, pattern: str, *, limit: int) -> list[int] | Non
     return [r[0] for r in rows]
 
 
+def contact_search_matches(session, pattern: str):
+    """`contact_search_scan` as a subquery (no limit): the database runs it once for the
+    query it is part of, instead of Python handing it thousands of ids as parameters. None
+    where there is no index."""
+    from sqlalchemy import Integer, column
+
+    if not _search_index_usable(session):
+        return None
+    return (
+        text(
+            f"SELECT id FROM {CONTACT_SEARCH}_content WHERE {_CONTENT_LIKE}"
+            f" UNION ALL SELECT contact_id FROM {CONTACT_SEARCH}_dirty"
+        )
+        .bindparams(p=pattern)
+        .columns(column("id", Integer))
+    )
+
+
 def contact_search_sample(session, pattern: str, *, rows: int) -> int | None:
     """How many of the first `rows` indexed contacts (in id order, which has nothing to do
     with name order) match `pattern` as in `contact_search_scan`: how common a short

@@ -13,7 +13,6 @@ it with `run_test(message_hook=...)`).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import threading
 import time
@@ -181,6 +180,14 @@ class CrmApp(App[None]):
             trash.purge_if_due(store)
         except TermcrmError:
             return  # said again, in full, by the first action that needs the store
+        # the other screens' code, while the user reads the list: their first visit then
+        # costs only their data (the board opened ~50 ms later without)
+        from importlib import import_module
+
+        for module in ("pipeline", "agenda", "dashboard", "contact_detail"):
+            import_module(f"termcrm.tui.screens.{module}")
+        from termcrm.services import agenda, board, kpis  # noqa: F401
+
         # the libraries and the app are loaded: their objects live as long as the app, so
         # the cyclic collector need not rescan them on every full collection (tens of ms,
         # which a keystroke would wait for); not headless (tests run many apps in one process)
@@ -230,11 +237,23 @@ class CrmApp(App[None]):
         await super().on_event(event)
 
     async def _flushed(self, node) -> None:
-        """Wait until `node` has handled what its queue holds now."""
+        """Wait until `node` has handled what its queue holds now; not for a node that is
+        closing (a screen the key closed never answers: the next key waited a whole second
+        for it, the board opened 1 s late after escape from a contact)."""
+
+        def gone() -> bool:
+            return node._closing or node._closed or not node.is_attached
+
+        if gone():
+            return
         done = asyncio.get_running_loop().create_future()
         node.call_later(lambda: done.done() or done.set_result(None))
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(done, 1.0)  # a node closing meanwhile never answers
+        deadline = asyncio.get_running_loop().time() + 1.0
+        while not done.done() and not gone():
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.wait({done}, timeout=min(0.01, left))
 
     async def _release_keys(self) -> None:
         """Hand the held keys on one at a time, each once the one before has had its effect

@@ -34,7 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from termcrm import dates
-from termcrm.errors import TermcrmError
+from termcrm.errors import Abandoned, TermcrmError
 from termcrm.render.safe import clean
 
 #: rows per fetch: a screenful and some
@@ -326,16 +326,27 @@ class ContactTable(ScrollView, can_focus=True):
         from termcrm.services.search import ContactQuery
 
         filters = filters if filters is not None else ContactQuery()
+        store = self.app.store
         try:
-            with self.app.store.read() as session:
+            # typed on meanwhile: stop (a count of 85,000 matches of "o" would otherwise take
+            # the interpreter from the next keystroke's page for a second)
+            stale = lambda: request != self._request  # noqa: E731
+            with store.read() as session, store.abandon_when(session, stale):
                 rows = pager.contact_page(
-                    session, filters, sort=sort, descending=descending, limit=limit, offset=offset
+                    session,
+                    filters,
+                    sort=sort,
+                    descending=descending,
+                    limit=limit,
+                    offset=offset,
                 )
                 self.post_message(self._Page(request, offset, rows))
                 if with_count:
                     if filters.search and self._typed_on(request):
                         return  # counting would slow the next keystroke's page down
                     self.post_message(self._Count(request, pager.count(session, filters)))
+        except Abandoned:
+            return  # its answer would be dropped
         except TermcrmError as exc:
             self.post_message(self._Failed(request, exc.message))
 
