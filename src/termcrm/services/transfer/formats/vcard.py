@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from termcrm.errors import Invalid
-from termcrm.services.transfer.formats import vcard_lines, vcard_props
+from termcrm.services.transfer.formats import vcard_export, vcard_lines
 from termcrm.services.transfer.formats.vcard_props import Plan, card_row
 from termcrm.services.transfer.rows import Rejected, Row
 
@@ -25,7 +25,7 @@ def write(fh: IO[str], recs: Iterable[dict]) -> int:
     """Contact records (`records.contact`) as vCards 3.0; returns how many."""
     count = 0
     for rec in recs:
-        fh.write(vcard_props.card_for(rec).serialize())
+        fh.write(vcard_export.card_for(rec).serialize())
         count += 1
     return count
 

@@ -18,6 +18,12 @@ from termcrm.services.transfer import values as cells
 from termcrm.services.transfer.rows import Row
 from termcrm.services.transfer.sources import GOOGLE_MULTI
 from termcrm.services.transfer.writers.base import Writer, _chunks, insert_new
+from termcrm.services.transfer.writers.namesakes import (
+    Namesakes,
+    StoredNamesakes,
+    lookalikes,
+    phone_key,
+)
 from termcrm.store import bulk
 from termcrm.store.models import (
     Contact,
@@ -55,8 +61,7 @@ class ContactWriter(Writer):
         #: the contacts there were before the import: new ones like them are counted
         self.existing_max = conn.execute(select(func.max(Contact.id))).scalar() or 0
         #: stored contacts without an email, by name (`namesakes`), and the names read
-        self.stored_names = Namesakes()
-        self.loaded_names: set[str] = set()
+        self.stored_names = StoredNamesakes()
 
     def parse(self, row: Row) -> dict[str, Any]:
         """One row as a validated contact (values hold only non-blank cells): the file's
@@ -249,65 +254,13 @@ class ContactWriter(Writer):
 
     def namesakes(self, recs: list[dict]) -> Namesakes:
         """The stored contacts without an email that share a name with these rows without
-        one. Kept from batch to batch (the contacts this import writes are added as it
-        writes them), so each name is read once; forgotten when it grows big, so memory
-        stays flat."""
-        found = self.stored_names
-        names = list({r["key"][1] for r in recs} - self.loaded_names)
-        if len(found) + len(names) > NAMESAKES_KEPT:
-            found.clear()
-            self.loaded_names.clear()
-            names = list({r["key"][1] for r in recs})
-        for cid, lowered, company, phone, e164 in bulk.select_in(
-            self.conn,
-            lambda part: select(
-                Contact.id,
-                func.lower(Contact.name),
-                Contact.company_id,
-                Contact.phone,
-                Contact.phone_e164,
-            ).where(Contact.email.is_(None), func.lower(Contact.name).in_(part)),
-            names,
-            "SELECT id, lower(name), company_id, phone, phone_e164 FROM contacts "
-            "WHERE email IS NULL AND lower(name) IN ({marks})",
-        ):
-            found.add(cid, lowered, phone_key(phone, e164), company)
-        self.loaded_names.update(names)
-        return found
+        one (`StoredNamesakes`: each name read once, kept from batch to batch)."""
+        return self.stored_names.read(self.conn, {r["key"][1] for r in recs})
 
     def lookalikes(self, recs: list[dict]) -> int:
         """How many of `recs` have the name or the phone of a contact from before the import
         (`contact add` warns about each; the import says how many)."""
-        names = list({self.lower(r["name"]) for r in recs})
-        before = int(self.existing_max)
-        taken = {
-            n
-            for (n,) in bulk.select_in(
-                self.conn,
-                lambda part: select(func.lower(Contact.name)).where(
-                    Contact.id <= before, func.lower(Contact.name).in_(part)
-                ),
-                names,
-                f"SELECT lower(name) FROM contacts WHERE id <= {before} "
-                "AND lower(name) IN ({marks})",
-            )
-        }
-        numbers = list({r["phone_e164"] for r in recs if r["phone_e164"]})
-        taken_phones = {
-            p
-            for (p,) in bulk.select_in(
-                self.conn,
-                lambda part: select(Contact.phone_e164).where(
-                    Contact.id <= before, Contact.phone_e164.in_(part)
-                ),
-                numbers,
-                f"SELECT phone_e164 FROM contacts WHERE id <= {before} "
-                "AND phone_e164 IN ({marks})",
-            )
-        }
-        return sum(
-            1 for r in recs if self.lower(r["name"]) in taken or r["phone_e164"] in taken_phones
-        )
+        return lookalikes(self.conn, recs, int(self.existing_max), self.lower)
 
     #: the columns a new contact is inserted with, in the order of `contact_row`
     CONTACT_COLUMNS = [
@@ -475,63 +428,6 @@ class ContactWriter(Writer):
                 insert(ContactField),
                 [{"contact_id": cid, "key": k, "value": v} for k, v in rec["fields"].items()],
             )
-
-
-def phone_key(phone: str | None, e164: str | None) -> str | None:
-    """What two phone numbers are compared by: E.164 when the number is plausible
-    (`+49 30 1234567` and `030 1234567` in Germany are one), else its digits."""
-    if e164:
-        return e164
-    if not phone:
-        return None
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return digits or phone.casefold()
-
-
-#: at most this many stored namesakes are kept between batches (`ContactWriter.namesakes`)
-NAMESAKES_KEPT = 100_000
-
-
-class Namesakes:
-    """Contacts without an email, by name, and the rule for when a row is one of them.
-
-    People who share a name are different people. A row without an email is the same
-    person as a contact of the same name (`lower`) only when their phones match (compared
-    by `phone_key`: "name and phone"), else their companies ("name and company"), else when
-    neither has a phone or a company, since then the name is all there is to go by ("name
-    (neither has a phone or company)"). Three Maria Garcias with three phones are three
-    people. Indexed, so a file of many namesakes costs a look-up per row, not a scan."""
-
-    def __init__(self) -> None:
-        self.by_phone: dict[tuple[str, str], Any] = {}
-        self.by_company: dict[tuple[str, int], Any] = {}
-        self.bare: dict[str, Any] = {}
-
-    def __len__(self) -> int:
-        return len(self.by_phone) + len(self.by_company) + len(self.bare)
-
-    def clear(self) -> None:
-        self.by_phone.clear()
-        self.by_company.clear()
-        self.bare.clear()
-
-    def add(self, who: Any, name: str, phone: str | None, company: int | None) -> None:
-        if phone:
-            self.by_phone.setdefault((name, phone), who)
-        if company is not None:
-            self.by_company.setdefault((name, company), who)
-        if not phone and company is None:
-            self.bare.setdefault(name, who)
-
-    def find(self, name: str, phone: str | None, company: int | None) -> tuple[Any, str]:
-        """(the one this row is, why) or (None, "")."""
-        if phone and (who := self.by_phone.get((name, phone))) is not None:
-            return who, "name and phone"
-        if company is not None and (who := self.by_company.get((name, company))) is not None:
-            return who, "name and company"
-        if not phone and company is None and (who := self.bare.get(name)) is not None:
-            return who, "name (neither has a phone or company)"
-        return None, ""
 
 
 def _merge(into: dict, rec: dict) -> None:
