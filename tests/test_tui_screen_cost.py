@@ -149,30 +149,34 @@ async def statements_of_first_visit(app, pilot, calls, monkeypatch, key: str) ->
     from sqlalchemy import event
 
     screen = SCREENS[key]
-    jobs: set[int] = set()
+    inside = threading.local()  # set while the screen's own read runs (thread ids are reused)
     original = screen.loader
 
     def loader(self):
         job = original(self)
 
         def tracked(session):
-            jobs.add(threading.get_ident())
-            return job(session)
+            inside.job = True
+            try:
+                return job(session)
+            finally:
+                inside.job = False
 
         return tracked
 
     monkeypatch.setattr(screen, "loader", loader)
-    statements: list[tuple[int, str]] = []
+    statements: list[str] = []
 
     def seen(conn, cursor, statement, *args) -> None:
-        statements.append((threading.get_ident(), statement))
+        if getattr(inside, "job", False):
+            statements.append(statement)
 
     event.listen(app.store.engine, "before_cursor_execute", seen)
     try:
         await visit(app, pilot, key, calls, loads=1)
     finally:
         event.remove(app.store.engine, "before_cursor_execute", seen)
-    return [s for ident, s in statements if ident in jobs and not s.startswith("BEGIN")]
+    return [s for s in statements if not s.startswith("BEGIN")]
 
 
 async def test_the_dashboard_reads_only_the_figures_it_shows(app, pages, calls, monkeypatch):
