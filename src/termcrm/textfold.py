@@ -10,21 +10,31 @@ folds by locale, so neither may decide equality):
 - `search_key(text)`: what a search matches on: `fold` plus accents removed, so "zoe" finds
   "Zoë" and "olstad" finds "Ölstad".
 
-This module imports nothing outside the standard library: `termcrm.remind` uses it too.
+This module imports nothing outside the standard library: `termcrm.remind` uses it too, on
+every new shell. ASCII text, which NFKC and NFKD leave as it is and which has no marks, takes
+a shortcut: `unicodedata` (~3 ms to import) is loaded only for the first text beyond ASCII,
+and a search's per-row key of ASCII text costs a `casefold`. `tests/test_textfold.py` holds
+the shortcut to the full rule on every ASCII character.
 """
 
 from __future__ import annotations
 
-import unicodedata
-
 
 def fold(text: str) -> str:
     """The case-insensitive key of `text` (NFKC, casefolded, surrounding space stripped)."""
+    if text.isascii():
+        return text.casefold().strip()
+    import unicodedata
+
     return unicodedata.normalize("NFKC", text).casefold().strip()
 
 
 def search_key(text: str) -> str:
     """`fold(text)` without accents and other combining marks: the key searches compare."""
+    if text.isascii():
+        return text.casefold().strip()
+    import unicodedata
+
     decomposed = unicodedata.normalize("NFKD", fold(text))
     return unicodedata.normalize(
         "NFKC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
