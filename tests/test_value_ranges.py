@@ -118,11 +118,20 @@ def test_money_stays_below_the_64_bit_bound(crm, value, word):
         ("company", "show", "#99999999999999999999999"),
         ("deal", "won", "9223372036854775808"),
         ("case", "show", "99999999999999999999"),
+        ("interactions", "edit", "99999999999999999999999", "--summary", "x"),
+        ("interactions", "delete", "9223372036854775808"),
+        ("history", "99999999999999999999999"),
     ],
     ids=lambda a: " ".join(a[:2]),
 )
 def test_an_id_no_record_can_have_is_invalid(crm, args):
     refused(crm(*args), "id", "ids go up to")
+
+
+def test_an_interaction_id_in_other_digits_is_not_a_number(crm):
+    r = crm("interactions", "delete", "٣")  # Arabic-Indic three: `int()` would take it
+    assert r.exit_code == 2
+    assert r.stderr == "Error: Invalid interaction id '٣': expected a number\n"
 
 
 def test_limits_durations_and_text_lengths(crm):

@@ -251,8 +251,10 @@ class Query:
         try:
             found = refs.contact_id(session, self.contact)
         except NotFound:
-            if ref.isdigit():  # a deleted contact's history stays
-                return {"contact_id": int(ref)}
+            if ref.isascii() and ref.isdigit():  # a deleted contact's history stays
+                from termcrm.services import validate
+
+                return {"contact_id": validate.record_id(ref, "contact")}
             raise
         return {"contact_id": found, "after": created_entry(session, "contact", found)}
 

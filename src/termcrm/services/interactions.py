@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from termcrm import dates
-from termcrm.errors import Invalid, NotFound
+from termcrm.errors import Invalid
 from termcrm.services import owners, validate
 from termcrm.services.tasks import add_task
 from termcrm.store.models import Contact, Interaction, Task
@@ -136,14 +136,11 @@ def period(since: str | None, until: str | None) -> tuple[datetime | None, datet
 
 
 def get_interaction(session: Session, ref: str | int) -> Interaction:
-    """The interaction with id `ref` (as `interactions` lists it)."""
-    s = str(ref).strip().lstrip("#")
-    if not s.isdigit():
-        raise Invalid(f"Interaction id must be a number, not {str(ref)!r}", "id")
-    found = session.get(Interaction, int(s))
-    if found is None:
-        raise NotFound(f"No interaction with id {s}")
-    return found
+    """The interaction with id `ref` (as `interactions` lists it): `refs.interaction`, the
+    one id rule of every record (ASCII digits, within the database's integers)."""
+    from termcrm.services import refs
+
+    return refs.interaction(session, ref)
 
 
 def edit_interaction(

@@ -29,7 +29,7 @@ from termcrm.errors import Ambiguous, Invalid, NotFound, TermcrmError
 from termcrm.services import validate
 from termcrm.services._query import icontains, ieq
 from termcrm.store import sqlfunc
-from termcrm.store.models import Case, Contact, Deal, Task, email_key
+from termcrm.store.models import Case, Contact, Deal, Interaction, Task, email_key
 from termcrm.textfold import search_key
 
 #: at most this many candidates are named in an `Ambiguous` error
@@ -59,6 +59,10 @@ def task(session: Session, ref: str | int | Task) -> Task:
 
 def case(session: Session, ref: str | int | Case) -> Case:
     return _record(session, Case, ref, "case")
+
+
+def interaction(session: Session, ref: str | int | Interaction) -> Interaction:
+    return _record(session, Interaction, ref, "interaction")
 
 
 # -- contacts ---------------------------------------------------------------------------------
