@@ -236,9 +236,9 @@ def test_short_searches_find_the_same_through_the_index_copy(
     if indexed:
         refresh(store)
     for sample in (0, 4000):  # 0: every search counts as common; 4000: as rare
-        for few in (0, 10000):  # 0: too many ids to look up; 10000: looked up
+        for share in (0, 1):  # 0: never rare enough to look up; 1: always looked up
             monkeypatch.setattr(search, "SAMPLE", sample)
-            monkeypatch.setattr(search, "SHORT_FEW", few)
+            monkeypatch.setattr(search, "RARE_SHARE", share)
             assert names(store, text) == expected
             assert names(store, text, limit=1, offset=1) == expected[1:2]
             assert total(store, text) == len(expected)

@@ -96,10 +96,10 @@ FEW = 4000
 #: a search too short for trigrams is tried on this many contacts first: matched by 1 in 10
 #: or more, the name index meets a page of matches within ~600 rows
 SAMPLE = 4000
-#: ... and rarer than that, its matches (up to this many) are looked up in the search
-#: index's folded copy and sorted: each row the name index walks costs a Python fold of four
-#: fields, so "zo" (1 in 49: ~3,000 rows walked) took ~0.8 s a page, its ids ~30 ms
-SHORT_FEW = 10000
+#: ... and matched by a smaller share of it than this, its matches are looked up in the
+#: search index's folded copy and sorted: each row the name index walks costs a Python fold
+#: of four fields, so "zo" (1 in 49: ~3,000 rows walked) took ~0.8 s a page, its matches ~30 ms
+RARE_SHARE = 0.1
 
 
 def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bool = False):
@@ -119,7 +119,7 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
         # (any order) is quicker on the ids whenever there are not too many.
         pattern = like_pattern(search_key(text_))  # the index holds folded text
         hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
-        if hits is not None and (not ordered_by_name or hits < SAMPLE * SHORT_FEW // 100_000):
+        if hits is not None and (not ordered_by_name or hits < SAMPLE * RARE_SHARE):
             matches = search_index.contact_search_matches(session, pattern)
             if matches is not None:
                 stmt = stmt.where(col(Contact.id).in_(matches))

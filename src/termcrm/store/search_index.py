@@ -98,32 +98,17 @@ def _search_index_usable(session) -> bool:
     return backlog is None
 
 
-def contact_search_scan(session, pattern: str, *, limit: int) -> list[int] | None:
-    """For searches too short for trigrams: up to `limit` ids of contacts whose indexed name,
-    email, company or tags are LIKE `pattern` (escaped with a backslash), and the contacts
-    changed since the index was refreshed; a superset, callers still apply their LIKE. None
-    where there is no index (see `contact_search_candidates`).
+def contact_search_matches(session, pattern: str):
+    """For searches too short for trigrams: a subquery of the ids of contacts whose indexed
+    name, email, company or tags are LIKE `pattern` (escaped with a backslash), and of the
+    contacts changed since the index was refreshed; a superset, callers still apply their
+    LIKE. None where there is no index (see `contact_search_candidates`).
 
     One pass over the index's own copy of those four fields is several times quicker than
     over the contacts with their companies and tags (SQLite's LIKE ignores ASCII case, as
     `lower(x) LIKE lower(p)` does), and many times quicker than walking the name index when
-    few contacts match ("kw", none of 100,000: ~30 ms instead of ~800 ms on a busy machine)."""
-    if not _search_index_usable(session):
-        return None
-    rows = session.execute(
-        text(
-            f"SELECT id FROM {CONTACT_SEARCH}_content WHERE {_CONTENT_LIKE}"
-            f" UNION ALL SELECT contact_id FROM {CONTACT_SEARCH}_dirty LIMIT :n"
-        ),
-        {"p": pattern, "n": limit},
-    )
-    return [r[0] for r in rows]
-
-
-def contact_search_matches(session, pattern: str):
-    """`contact_search_scan` as a subquery (no limit): the database runs it once for the
-    query it is part of, instead of Python handing it thousands of ids as parameters. None
-    where there is no index."""
+    few contacts match. A subquery, so the database runs it once for the query it is part
+    of, instead of Python handing it thousands of ids as parameters."""
     from sqlalchemy import Integer, column
 
     if not _search_index_usable(session):
@@ -140,7 +125,7 @@ def contact_search_matches(session, pattern: str):
 
 def contact_search_sample(session, pattern: str, *, rows: int) -> int | None:
     """How many of the first `rows` indexed contacts (in id order, which has nothing to do
-    with name order) match `pattern` as in `contact_search_scan`: how common a short
+    with name order) match `pattern` as in `contact_search_matches`: how common a short
     search is, for a fraction of the price of scanning it all. None without the index."""
     if not _search_index_usable(session):
         return None
