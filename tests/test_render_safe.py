@@ -275,8 +275,8 @@ async def test_every_tui_screen_shows_hostile_text_as_data(tui):
 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
-        await wait_for(pilot, lambda: app.screen.detail is not None)
-        await pilot.pause()
+        # The detail's widgets fill in after its read; wait for what they show.
+        await wait_for(pilot, lambda: "Click me[/link]" in screen_text(app))
         detail = screen_text(app)
         assert "[/bold]" in detail and "Click me[/link]" in detail
         assert_neutral(detail)

@@ -68,8 +68,8 @@ async def test_quit(app, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("q")
-        await pilot.pause()
-        assert app.return_code == 0 and not app.is_running
+        await wait_for(pilot, lambda: app.return_code is not None)
+        assert app.return_code == 0
 
 
 @pytest.mark.parametrize("key", ["1", "2", "3", "4", "enter"])

@@ -88,7 +88,7 @@ class Pages:
     def count(self) -> int:
         return len(self.shown)
 
-    async def ready(self, pilot, *, after: int = 0, timeout: float = 10.0):
+    async def ready(self, pilot, *, after: int = 0, timeout: float = 20.0):
         """Wait for a page with its total (after the first `after` pages); the table."""
         await wait_for(
             pilot,
@@ -98,8 +98,11 @@ class Pages:
         return self.table
 
 
-async def wait_for(pilot, condition: Callable[[], object], timeout: float = 5.0) -> None:
-    """Let the app run until `condition()` is true (workers finish in their own time)."""
+async def wait_for(pilot, condition: Callable[[], object], timeout: float = 20.0) -> None:
+    """Let the app run until `condition()` is true (workers finish in their own time).
+
+    The timeout only bounds a failing test: a busy CI machine may take seconds to get
+    there, and a passing test waits no longer for a generous bound."""
     loop = asyncio.get_running_loop()
     end = loop.time() + timeout
     while not condition():
@@ -115,7 +118,7 @@ def busy_workers(app) -> list:
     return [w for w in app.workers if w.state in (WorkerState.PENDING, WorkerState.RUNNING)]
 
 
-async def settled(pilot, timeout: float = 10.0) -> None:
+async def settled(pilot, timeout: float = 20.0) -> None:
     """Let the app come to rest: no worker left to finish, no animation, and the screen
     repainted after that (what a snapshot or a last assertion should see)."""
     await wait_for(pilot, lambda: not busy_workers(pilot.app), timeout=timeout)
