@@ -7,7 +7,7 @@ and one on PostgreSQL; a copy between them merged two people.
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import text
+from store_helpers import database_at
 
 
 def _same_person_twice(crm):
@@ -48,32 +48,22 @@ def test_an_import_finds_the_contact_by_its_folded_address(crm, tmp_path):
 
 def _database_at_0006_with_a_clash(db_path):
     """What an older termcrm on SQLite allowed: one address in two non-ASCII letter cases."""
-    from alembic import command
-
-    from termcrm.store import engine
-
-    db_path.unlink()  # a database an older termcrm made, in place of the test's current one
-    store = engine.Store(
-        str(db_path), engine.make_engine(f"sqlite:///{db_path}", foreign_keys=False)
+    insert = (
+        "insert into contacts (id, name, email, stage, created_at, updated_at) "
+        "values (:i, :n, :e, 'lead', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
     )
-    engine.sqlite.prepare_sqlite_file(db_path)
-    with store.engine.begin() as conn:
-        cfg = engine._alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0006")
-        for cid, name, email in (
-            (1, "Jürgen Klein", "jürgen@example.com"),
-            (2, "Jürgen Groß", "JÜRGEN@example.com"),
-            (3, "Ada", "ADA@example.com"),
-        ):
-            conn.execute(
-                text(
-                    "insert into contacts (id, name, email, stage, created_at, updated_at) "
-                    "values (:i, :n, :e, 'lead', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-                ),
-                {"i": cid, "n": name, "e": email},
+    database_at(
+        db_path,
+        "0006",
+        *(
+            (insert, {"i": cid, "n": name, "e": email})
+            for cid, name, email in (
+                (1, "Jürgen Klein", "jürgen@example.com"),
+                (2, "Jürgen Groß", "JÜRGEN@example.com"),
+                (3, "Ada", "ADA@example.com"),
             )
-    store.close()
+        ),
+    )
 
 
 def test_migration_0007_reports_a_clash_instead_of_merging(crm, db_path):

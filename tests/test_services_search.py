@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from store_helpers import database_at
 
 from termcrm import dates
 from termcrm.services import companies, contacts, interactions, pager, refs, search, tasks
@@ -257,3 +258,79 @@ def test_one_contact_query_filters_both_shells_by_company(store, crm):
         assert pager.count(s, query) == 1
     cli = [c["name"] for c in crm.json("contact", "list", "--company", "Ölstad AB", "--tag", "vip")]
     assert page == listed == cli == ["Zoë Ölstad"]
+
+
+AWKWARD = (
+    ("Zoë Ölstad", "Zoe.Olstad@Example.COM", "Ölstad AB", ["Grüne Liste", "vip"]),
+    ("ℌilbert Straße", None, None, []),  # compatibility letters: ℌ folds to an "H"
+    ("O'Brien 100% _x_ back\\slash", "ob@corp.local", None, ["a b", "c"]),
+    ("İpek Yılmaz", None, "ﬁne Arts", ["ğ"]),  # a dotted capital, a ligature
+    ("Ab", None, None, []),
+)
+
+
+def test_short_searches_through_the_index_text_find_exactly_what_the_rule_finds(store, monkeypatch):
+    """The index's folded text answers a short search without the rule: for every one-
+    and two-letter piece of awkward names, emails, companies and tags (and wildcards), it
+    must find exactly the contacts the rule finds, in the same order."""
+    from termcrm.store import search_index
+
+    with store.write() as s:
+        for name, email, company, tags in AWKWARD:
+            contacts.add_contact(s, name, email=email, company=company, tags=tags)
+    refresh(store)
+    assert dirty(store) == []
+    fields = [v for row in AWKWARD for v in (*row[:3], *row[3]) if v]
+    pieces = {f[i : i + n] for f in fields for n in (1, 2) for i in range(len(f))}
+    pieces |= {"%", "_", "\\", "ss", "ß", "Ö", "HI", "fi", "un", "ün", "bc", "@c", "zq"}
+    exact = search_index.contact_search_exact
+    monkeypatch.setattr(search, "RARE_SHARE", 1)  # every short search is looked up
+    for text in sorted(pieces):
+        monkeypatch.setattr(search_index, "contact_search_exact", exact)
+        through_index = (names(store, text), total(store, text))
+        monkeypatch.setattr(search_index, "contact_search_exact", lambda *a: None)
+        assert through_index == (names(store, text), total(store, text)), repr(text)
+
+
+def test_the_index_text_of_a_changed_contact_is_not_trusted(store, people, monkeypatch):
+    """After a rename the index still holds the old name until the next refresh: the rule
+    decides the changed contact, so the old name finds nobody and the new one finds her."""
+    monkeypatch.setattr(search, "RARE_SHARE", 1)
+    refresh(store)
+    assert names(store, "lo") == ["Ada Lovelace"]
+    with store.write() as s:
+        contacts.edit_contact(s, refs.contact(s, people["ada"]), name="Augusta King")
+    assert names(store, "lo") == [] and total(store, "lo") == 0
+    assert names(store, "gu") == ["Augusta King"] and total(store, "gu") == 1
+    refresh(store)
+    assert names(store, "lo") == [] and names(store, "gu") == ["Augusta King"]
+
+
+def test_migration_0013_fills_the_search_text_from_the_index(db_path):
+    """A 0012 database whose index is up to date gets each contact's search text at once:
+    its short searches need no refresh first."""
+    from termcrm.store.search_index import SEARCH_ROW, SEARCH_TEXT
+
+    database_at(
+        db_path,
+        "0012",
+        "insert into companies (id, name, created_at, updated_at) "
+        "values (1, 'Ölstad AB', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "insert into contacts (id, name, email, company_id, stage, created_at, updated_at) "
+        "values (1, 'Zoë Ölstad', 'zoe@example.org', 1, 'lead', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "insert into contact_tags (contact_id, tag) values (1, 'Grüne'), (1, 'vip')",
+        f"insert into contact_search(rowid, name, email, company, tags) {SEARCH_ROW}",
+        "delete from contact_search_dirty",
+    )
+    store = open_store(str(db_path))  # migrates to the head on open
+    try:
+        assert dirty(store) == []
+        with store.read() as s:
+            from sqlalchemy import text
+
+            body = s.execute(text(f"SELECT body FROM {SEARCH_TEXT}")).scalar_one()
+        assert body.split("\x1f") == ["zoe olstad", "zoe@example.org", "olstad ab", "grune", "vip"]
+        assert names(store, "ün") == ["Zoë Ölstad"] and names(store, "pv") == []
+    finally:
+        store.close()

@@ -8,6 +8,7 @@ import stat
 
 import pytest
 from sqlalchemy import text
+from store_helpers import database_at
 
 from termcrm.errors import StoreError
 from termcrm.store import bulk, sqlite
@@ -81,32 +82,14 @@ def test_blank_database_migrates_to_the_models_schema(db_path):
 
 def test_upgrade_from_the_oldest_schema_keeps_data(db_path):
     """A database made by revision 0001 (before cases and history) upgrades without loss."""
-    from alembic import command
-
-    from termcrm.store import engine
-
-    db_path.unlink()  # a database an older termcrm made, in place of the test's current one
-    store = engine.Store(
-        str(db_path), engine.make_engine(f"sqlite:///{db_path}", foreign_keys=False)
+    database_at(
+        db_path,
+        "0001",
+        "insert into contacts (id, name, stage, created_at, updated_at) "
+        "values (1, 'Ada', 'customer', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "insert into interactions (contact_id, kind, occurred_at, summary, created_at, updated_at) "
+        "values (1, 'call', '2026-01-02 00:00:00', 'hi', '2026-01-02 00:00:00', '2026-01-02 00:00:00')",
     )
-    engine.sqlite.prepare_sqlite_file(db_path)
-    with store.engine.begin() as conn:
-        cfg = engine._alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-        conn.execute(
-            text(
-                "insert into contacts (id, name, stage, created_at, updated_at) "
-                "values (1, 'Ada', 'customer', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
-        conn.execute(
-            text(
-                "insert into interactions (contact_id, kind, occurred_at, summary, created_at, updated_at) "
-                "values (1, 'call', '2026-01-02 00:00:00', 'hi', '2026-01-02 00:00:00', '2026-01-02 00:00:00')"
-            )
-        )
-    store.close()
     store = open_store(str(db_path))  # migrates to HEAD on open
     with store.engine.connect() as conn:
         assert conn.execute(text("select count(*) from interactions")).scalar() == 1

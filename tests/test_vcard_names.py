@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 import vobject
+from store_helpers import database_at
 
 from termcrm.services import names
 
@@ -191,29 +192,15 @@ def test_map_still_accepts_the_old_suffix_target(crm, tmp_path):
 
 def test_migration_0011_upgrades_a_0010_database(db_path):
     """A database at 0010 gets the name and UID columns; its contacts keep everything."""
-    from alembic import command
-    from sqlalchemy import text
-
-    from termcrm.store import engine
     from termcrm.store.engine import open_store
 
-    db_path.unlink(missing_ok=True)  # the tests' database is migrated already: start anew
-    store = engine.Store(
-        str(db_path), engine.make_engine(f"sqlite:///{db_path}", foreign_keys=False)
+    database_at(
+        db_path,
+        "0010",
+        "insert into contacts (id, name, email, stage, created_at, updated_at) values "
+        "(1, 'Dr. Mark Schröder II', 'mark@example.org', 'customer', "
+        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
     )
-    engine.sqlite.prepare_sqlite_file(db_path)
-    with store.engine.begin() as conn:
-        cfg = engine._alembic_config()
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0010")
-        conn.execute(
-            text(
-                "insert into contacts (id, name, email, stage, created_at, updated_at) values "
-                "(1, 'Dr. Mark Schröder II', 'mark@example.org', 'customer', "
-                "'2026-01-01 00:00:00', '2026-01-01 00:00:00')"
-            )
-        )
-    store.close()
     before = {r[1] for r in sqlite3.connect(db_path).execute("pragma table_info(contacts)")}
     assert "first_name" not in before
     open_store(str(db_path)).close()  # migrates to the head on open

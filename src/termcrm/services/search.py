@@ -61,7 +61,10 @@ class ContactQuery:
         )
 
 
-def _filtered(session: Session, stmt, query: ContactQuery):
+def _filtered(session: Session, stmt, query: ContactQuery, *, searched=None):
+    """`stmt` with every filter of `query`. `searched`, where the search index answered a
+    short search exactly, turns the search rule into the condition to use instead: the
+    index's matches, and the rule for the rows the index does not know yet."""
     search, tag, company, stage, owner = (
         query.search,
         query.tag,
@@ -75,7 +78,8 @@ def _filtered(session: Session, stmt, query: ContactQuery):
             return folded_contains(session, column, search)
 
         tag_match = exists().where(ContactTag.contact_id == Contact.id, has(ContactTag.tag))
-        stmt = stmt.where(or_(has(Contact.name), has(Contact.email), has(Company.name), tag_match))
+        rule = or_(has(Contact.name), has(Contact.email), has(Company.name), tag_match)
+        stmt = stmt.where(rule if searched is None else searched(rule))
     if tag:
         stmt = stmt.where(labels.CONTACTS.has_tag(session, tag))
     if company:
@@ -97,8 +101,8 @@ FEW = 4000
 #: or more, the name index meets a page of matches within ~600 rows
 SAMPLE = 4000
 #: ... and matched by a smaller share of it than this, its matches are looked up in the
-#: search index's folded copy and sorted: each row the name index walks costs a Python fold
-#: of four fields, so "zo" (1 in 49: ~3,000 rows walked) took ~0.8 s a page, its matches ~30 ms
+#: search index's folded text and sorted: each row the name index walks costs a Python fold
+#: of four fields, so "zo" (1 in 49: ~3,000 rows walked) took ~0.8 s a page, its matches ~10 ms
 RARE_SHARE = 0.1
 
 
@@ -112,22 +116,30 @@ def narrowed(session: Session, stmt, query: ContactQuery, *, ordered_by_name: bo
     rows (~400 ms) before its first page, sorting its candidates takes 8 ms."""
     query = segments.resolve(session, query.cleaned())
     text_ = query.search
+    searched = None
     if text_ and len(text_) < 3:
         # no trigrams: a page in name order walks the name index, which is quick when
         # matches are common ("an": 31,505) and slow when they are rare ("kw", none: the
         # whole table in name order); the index's copy of the fields tells which. A count
-        # (any order) is quicker on the ids whenever there are not too many.
+        # (any order) is quicker on the index's matches whenever there are not too many.
         pattern = like_pattern(search_key(text_))  # the index holds folded text
         hits = search_index.contact_search_sample(session, pattern, rows=SAMPLE)
         if hits is not None and (not ordered_by_name or hits < SAMPLE * RARE_SHARE):
-            matches = search_index.contact_search_matches(session, pattern)
-            if matches is not None:
+            exact = search_index.contact_search_exact(session, pattern)
+            if exact is not None:
+                matches, unindexed = exact
+                # the index's matches looked up by id; the rule decides only the rows the
+                # index does not know yet (their text may have changed)
                 stmt = stmt.where(col(Contact.id).in_(matches))
+
+                def searched(rule):
+                    return or_(col(Contact.id).not_in(unindexed), rule)
+
     elif text_:
         candidates = search_index.contact_search_candidates(session, text_)
         if candidates is not None and (not ordered_by_name or _at_most(session, candidates, FEW)):
             stmt = stmt.where(col(Contact.id).in_(candidates))
-    return _filtered(session, stmt, query)
+    return _filtered(session, stmt, query, searched=searched)
 
 
 def matching_ids(session: Session, query: ContactQuery):

@@ -4,4 +4,4 @@
 a test asserts it equals the head of `store/migrations/versions`.
 """
 
-HEAD = "0012"
+HEAD = "0013"
