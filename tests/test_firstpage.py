@@ -74,3 +74,16 @@ def test_anything_but_this_schema_is_left_to_the_pager(store, db_path, tmp_path)
     assert firstpage.first_page(str(tmp_path / "junk.db"), 60) is None
     assert firstpage.first_page(str(tmp_path / "missing.db"), 60) is None
     assert not (tmp_path / "missing.db").exists()  # never created
+
+
+def test_the_page_read_ahead_is_the_page(store, db_path):
+    """`Ahead` reads the first page in a thread; taking it gives what `first_page` gives,
+    and asking for another size reads that size instead."""
+    with store.write() as s:
+        for name in ("Zoë", "ada", "Émile"):
+            contacts.add_contact(s, name)
+    ahead = firstpage.Ahead(str(db_path), 2)
+    assert ahead.take(2) == firstpage.first_page(str(db_path), 2)
+    assert len(ahead.take(2)[0]) == 2 and ahead.take(2)[1] == 3
+    assert ahead.take(3) == firstpage.first_page(str(db_path), 3)
+    assert len(ahead.take(3)[0]) == 3

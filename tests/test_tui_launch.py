@@ -6,6 +6,7 @@ app on a current SQLite file and leaves everything else to the CLI.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 
 import pytest
@@ -42,11 +43,22 @@ def ran(monkeypatch):
     return started
 
 
-def test_a_current_sqlite_file_starts_the_app_with_its_first_page(store, db_path, ran):
+@pytest.fixture
+def collector():
+    """The cyclic garbage collector as the test found it, afterwards."""
+    was = gc.isenabled()
+    yield
+    if was:
+        gc.enable()
+
+
+def test_a_current_sqlite_file_starts_the_app_with_its_first_page(store, db_path, ran, collector):
     assert launch.main(["--user", "ünal", "tui"]) == 0
+    assert not gc.isenabled()  # off for the start-up: the app turns it on when loaded
     (app,) = ran
-    assert app.first_page_from == str(db_path) and app._store is None
+    assert app.first_page_from.path == str(db_path) and app._store is None
     assert app._actor == "ünal"
+    assert app.first_page_from.take(60) == ([], 0)  # read ahead, in its own thread
 
 
 @pytest.mark.parametrize("case", ["missing", "older", "postgres", "not a database"])
@@ -103,3 +115,14 @@ async def test_the_first_page_shows_before_the_store_opens(store, db_path):
         await pilot.press("slash", *"turing")
         await wait_for(pilot, lambda: table.total == 1)
         assert table.get_row_at(0)[0] == "Alan Turing"
+
+
+async def test_the_app_turns_the_collector_on_once_loaded(store, db_path, collector):
+    """The launch turns the cyclic collector off for the start-up; a long-running app must
+    have it back on, once the first page is shown and the store and screens are loaded."""
+    seed(store)
+    gc.disable()
+    app = CrmApp(db_target=str(db_path), first_page_from=str(db_path), refresh_every=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app._store is not None)
+        await wait_for(pilot, gc.isenabled)

@@ -9,16 +9,22 @@ It is a fast twin of that rule: a parametrised test pins it to the pager on awkw
 interactions). Every other page, search and filter goes through the pager.
 
 Only for a SQLite file at this termcrm's schema revision; `first_page` returns None for
-anything else (and the caller uses the pager).
+anything else (and the caller uses the pager). `Ahead` reads it in a thread started before
+Textual is imported: sqlite3 lets go of the interpreter while it reads, so the page is
+ready by the time the screen is.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from termcrm.store.revision import HEAD
+
+#: rows in a page of the contact list: a screenful and some
+PAGE = 60
 
 #: the page in name order, with each contact's last interaction (`pager.contact_page`)
 PAGE_SQL = """
@@ -98,3 +104,28 @@ def first_page(path: str, limit: int) -> tuple[list[Row], int] | None:
         for cid, name, email, company, stage, owner, last in rows
     ]
     return page, total
+
+
+class Ahead:
+    """`first_page(path, limit)`, started in a thread now and taken once, later."""
+
+    def __init__(self, path: str, limit: int = PAGE) -> None:
+        self.path = path
+        self.limit = limit
+        self._found: tuple[list[Row], int] | None = None
+        self._thread = threading.Thread(target=self._read, name="termcrm-first-page", daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        self._found = first_page(self.path, self.limit)
+
+    def ready(self) -> bool:
+        """Whether the page has been read (taking it will not wait)."""
+        return not self._thread.is_alive()
+
+    def take(self, limit: int) -> tuple[list[Row], int] | None:
+        """The page read ahead (once it is there), or, for another `limit`, read now."""
+        if limit != self.limit:
+            return first_page(self.path, limit)
+        self._thread.join()
+        return self._found

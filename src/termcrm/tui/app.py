@@ -26,6 +26,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
+from termcrm import firstpage
 from termcrm.errors import TermcrmError
 from termcrm.tui.commands import CrmCommands
 from termcrm.tui.screens.contacts import ContactsScreen
@@ -41,6 +42,10 @@ def _screen(module: str, name: str) -> Screen:
     from importlib import import_module
 
     return getattr(import_module(f"termcrm.tui.screens.{module}"), name)()
+
+
+def _takes_keys(screen: Screen) -> bool:
+    return screen.is_mounted and getattr(screen, "ready_for_keys", True)
 
 
 class CrmApp(App[None]):
@@ -120,13 +125,17 @@ class CrmApp(App[None]):
         actor: str | None = None,
         refresh_every: float | None = 30.0,
         store: Store | None = None,
-        first_page_from: str | None = None,
+        first_page_from: str | firstpage.Ahead | None = None,
     ) -> None:
         super().__init__()
         self.db_target = db_target
         self._store = store
-        #: the SQLite file whose first page `termcrm.firstpage` reads (once), or None
-        self.first_page_from = first_page_from
+        #: the first page of the SQLite file, read by `termcrm.firstpage` (taken once), or None
+        self.first_page_from = (
+            firstpage.Ahead(first_page_from)
+            if isinstance(first_page_from, str)
+            else first_page_from
+        )
         self._store_lock = threading.Lock()
         self._actor = actor
         self.refresh_every = refresh_every
@@ -156,6 +165,7 @@ class CrmApp(App[None]):
 
     def on_mount(self) -> None:
         self.theme = "textual-dark"
+        self.set_timer(5.0, gc.enable)  # whatever happens, the collector is on again soon
         if self.refresh_every:
             self.set_interval(self.refresh_every, self.action_reload)
             self.set_interval(self.refresh_every, self.update_search_index)
@@ -179,6 +189,7 @@ class CrmApp(App[None]):
 
             trash.purge_if_due(store)
         except TermcrmError:
+            self._loaded()
             return  # said again, in full, by the first action that needs the store
         # the other screens' code, while the user reads the list: their first visit then
         # costs only their data (the board opened ~50 ms later without)
@@ -188,11 +199,18 @@ class CrmApp(App[None]):
             import_module(f"termcrm.tui.screens.{module}")
         from termcrm.services import agenda, board, kpis  # noqa: F401
 
-        # the libraries and the app are loaded: their objects live as long as the app, so
-        # the cyclic collector need not rescan them on every full collection (tens of ms,
-        # which a keystroke would wait for); not headless (tests run many apps in one process)
+        self._loaded()
+
+    def _loaded(self) -> None:
+        """The libraries and the app are loaded: their objects live as long as the app, so
+        the cyclic collector need not rescan them on every full collection (tens of ms,
+        which a keystroke would wait for); and the collector, which `tui.launch` turns off
+        for the start-up, is back on (`on_mount` also sets a timer for that, should the
+        first page never come). Frozen only when not headless: tests run many apps in one
+        process."""
         if not self.is_headless:
             gc.freeze()
+        gc.enable()
 
     @work(thread=True, exclusive=True, group="search-index")
     def update_search_index(self) -> None:
@@ -266,8 +284,8 @@ class CrmApp(App[None]):
 
     async def _release_held(self) -> None:
         while self._held_keys:
-            screen = self.screen
-            while not screen.is_mounted:
+            # the current screen mounted, and what it adds after its first paint there
+            while not _takes_keys(screen := self.screen):
                 await asyncio.sleep(0.002)
             await self._flushed(self)  # the new screen's focus (a call on the app) lands
             if screen is not self.screen:

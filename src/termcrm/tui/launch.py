@@ -65,7 +65,16 @@ def main(args: list[str]) -> int | None:
         return None
     if not _ready(str(path)):
         return None
+    import gc
+
+    # start-up makes hundreds of thousands of objects that live as long as the app (modules,
+    # styles, widgets) and no garbage: each full collection meanwhile rescans them all, ~20 ms
+    # of the launch; the app turns the collector back on once it is loaded (CrmApp._loaded)
+    gc.disable()
+    from termcrm.firstpage import Ahead
+
+    ahead = Ahead(str(path))  # read while Textual and the app's code load
     from termcrm.tui.app import CrmApp
 
-    CrmApp(db_target=target, actor=opts["user"], first_page_from=str(path)).run()
+    CrmApp(db_target=target, actor=opts["user"], first_page_from=ahead).run()
     return 0

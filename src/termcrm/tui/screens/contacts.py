@@ -88,6 +88,7 @@ class ContactsScreen(CrmScreen):
         self.segment: str | None = None
         self._mine_shown = False
         self._owner_typed = ""  # what the owner box held before "mine" filled it
+        self._resumed = False
 
     def on_mount(self) -> None:
         self.sub_title = self.titled("Contacts")
@@ -108,9 +109,10 @@ class ContactsScreen(CrmScreen):
     def on_screen_resume(self) -> None:
         """Back from a contact or a dialog: what was done there shows in the list ("mine"
         may have been switched on another screen meanwhile)."""
+        first, self._resumed = not self._resumed, True
         if self.mine != self._mine_shown:
             self.mine_changed()
-        elif self.table.generation:  # not at the start: on_mount loads
+        elif not first:  # at the start, on_mount loads
             self.reload()
 
     def mine_changed(self) -> None:

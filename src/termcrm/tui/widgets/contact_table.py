@@ -7,7 +7,7 @@ reach the last of 100,000 rows at once (its page is fetched then), and Home retu
 Replies to an outdated request (the user typed on) are dropped.
 
 The very first page, the whole list by name, can come from `termcrm.firstpage` (sqlite3
-alone) when the app was started on the fast path (`CrmApp(first_page=True)`): it is on screen
+alone) when the app was started on the fast path (`CrmApp(first_page_from=...)`): it is on screen
 before the domain layer has been imported, which this module therefore imports only when a
 page is fetched.
 
@@ -35,10 +35,9 @@ from textual.strip import Strip
 
 from termcrm import dates
 from termcrm.errors import Abandoned, TermcrmError
+from termcrm.firstpage import PAGE
 from termcrm.render.safe import clean
 
-#: rows per fetch: a screenful and some
-PAGE = 60
 #: a refresh fetches again at most this many of the rows already shown
 KEEP_MAX = 10 * PAGE
 #: while the user types, the total is counted only once they pause this long (seconds)
@@ -299,7 +298,11 @@ class ContactTable(ScrollView, can_focus=True):
         self._asked = {0}
         # a refresh keeps what was scrolled through, up to a few pages
         limit = max(PAGE, min(self.loaded, KEEP_MAX)) if keep_rows else PAGE
-        self._fetch(self._request, self.filters, self.sort, self.descending, 0, limit, True)
+        args = (self._request, self.filters, self.sort, self.descending, 0, limit, True)
+        fast = getattr(self.app, "first_page_from", None)
+        if fast is not None and fast.ready() and self._first_page(*args):
+            return  # read already: shown without a worker's round trip
+        self._fetch(*args)
 
     def _want(self, index: int) -> None:
         """Fetch the page holding row `index` unless it is there or on its way."""
@@ -357,9 +360,7 @@ class ContactTable(ScrollView, can_focus=True):
         if fast is None or filters is not None or (sort, descending, offset) != ("name", False, 0):
             return False
         self.app.first_page_from = None  # once: later pages and reloads use the pager
-        from termcrm.firstpage import first_page
-
-        found = first_page(fast, limit)
+        found = fast.take(limit)
         if found is None:
             return False
         rows, total = found
