@@ -53,6 +53,12 @@ def _own_copy(tmp_path: Path) -> Path:
     return copy
 
 
+def _fallback(snippet: str) -> str:
+    """The snippet's own `remind` command (what a shell other than shell-init's runs)."""
+    (line,) = [ln for ln in snippet.splitlines() if ln.endswith(" 2>/dev/null || true")]
+    return line.strip().removesuffix(" 2>/dev/null || true")
+
+
 def _fast(exe: str) -> str:
     """The snippet's remind command for the console script `exe` (see shellinit.fast_remind)."""
     import sys
@@ -67,11 +73,13 @@ def test_the_snippet_checks_the_printing_executable_by_its_absolute_path(run_ter
     assert r.returncode == 0 and r.stderr == ""
     lines = r.stdout.splitlines()
     assert lines[1] == f"if [[ $- == *i* && -x {exe} ]]; then"
-    assert lines[2].startswith("  " + _fast(exe))
-    assert lines[2].endswith(
+    # nothing is due: the shell that ran shell-init (its parent, here pytest) shows nothing
+    assert lines[2].startswith(f"  if [[ $$ == {os.getpid()} ]]; then") and lines[3] == "    :"
+    assert lines[4].startswith("  else") and lines[5].startswith("    " + _fast(exe))
+    assert lines[5].endswith(
         "from termcrm.remind import main;sys.exit(main())' remind 2>/dev/null || true"
     )
-    assert lines[3:] == ["fi"]
+    assert lines[6:] == ["  fi", "fi"]
     zsh = run_termcrm("shell-init", "zsh").stdout
     assert f"[[ -o interactive && -x {exe} ]]" in zsh and "' remind 2>/dev/null || true" in zsh
     fish = run_termcrm("shell-init", "FISH").stdout
@@ -81,7 +89,7 @@ def test_the_snippet_checks_the_printing_executable_by_its_absolute_path(run_ter
 def test_the_fast_remind_prints_what_termcrm_remind_prints(due, run_termcrm):
     """The snippet's `python -S` command is `termcrm remind` itself, only started faster."""
     r = run_termcrm("shell-init", "bash")
-    command = r.stdout.splitlines()[2].strip().removesuffix(" 2>/dev/null || true")
+    command = _fallback(r.stdout)
     fast = subprocess.run(["bash", "-c", f"{command} --always"], capture_output=True, text=True)
     slow = run_termcrm("remind", "--always")
     assert (fast.returncode, fast.stderr) == (0, "")
@@ -100,10 +108,10 @@ def test_a_path_with_spaces_and_quotes_stays_one_word(tmp_path, run_termcrm):
     assert r.returncode == 0, r.stderr
     quoted = "'" + str(exe).replace("'", "'\\''") + "'"
     assert r.stdout.splitlines()[1] == f"if [[ $- == *i* && -x {quoted} ]]; then"
-    assert r.stdout.splitlines()[2].endswith(f" remind --db '{db}' 2>/dev/null || true")
+    command = _fallback(r.stdout)
+    assert command.endswith(f" remind --db '{db}'")
     # the shell hands python the code as one word, and python reads the odd path back whole
     # (the reminder names the command by its file name)
-    command = r.stdout.splitlines()[2].strip().removesuffix(" 2>/dev/null || true")
     ran = subprocess.run(["bash", "-c", f"{command} --always"], capture_output=True, text=True)
     assert (ran.returncode, ran.stderr) == (0, "")
     assert ran.stdout.splitlines()[0] == "termcrm: 1 overdue · run `termcrm today`"
@@ -208,3 +216,74 @@ def test_fish_reminds_and_is_silent_when_termcrm_is_gone(due, tmp_path):
     exe.unlink()
     gone = _shell(["fish", "-i", "-c", "echo shell-ok"], _env())
     assert gone.returncode == 0 and gone.stdout == "shell-ok\n"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_shows_what_shell_init_read_without_a_second_python(due, tmp_path, db_path):
+    """In the shell that ran shell-init, the snippet prints what shell-init read: it still
+    does with the database gone by then (a second `remind` would have found nothing), and
+    it sets the day's stamp; in any other shell the same text asks termcrm again."""
+    exe = _own_copy(tmp_path)
+    db = tmp_path / "own.db"
+    shutil.copy2(db_path, db)
+    script = f'out=$({exe} --db {db} shell-init bash); rm {db}; eval "$out"; echo shell-ok'
+    (Path(os.environ["HOME"]) / ".bashrc").write_text("")
+    first = _shell(["bash", "-i", "-c", script], _env())
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == [*REMINDER, "shell-ok"]
+    assert "termcrm" not in first.stderr
+    shutil.copy2(db_path, db)
+    again = _shell(["bash", "-i", "-c", script.replace(f"; rm {db}", "")], _env())
+    assert again.stdout == "shell-ok\n"  # shown once a day: the snippet set the stamp
+    # a copy kept for another shell: that one asks termcrm (no database now: nothing)
+    other_db = tmp_path / "other.db"
+    shutil.copy2(db_path, other_db)
+    saved = subprocess.check_output(
+        [str(exe), "--db", str(other_db), "shell-init", "bash"], text=True
+    )
+    assert REMINDER[1] in saved  # read for pytest's process, which is no shell
+    (tmp_path / "saved.bash").write_text(saved)
+    other_db.unlink()
+    other = _shell(["bash", "-i", "-c", f"source {tmp_path / 'saved.bash'}; echo ok"], _env())
+    assert other.stdout == "ok\n"
+
+
+def test_shell_init_alone_uses_up_nothing(due, run_termcrm):
+    """`termcrm shell-init bash | less` shows the snippet with the reminder in it; only a
+    shell evaluating it sets the stamp, so the next shell still reminds."""
+    r = run_termcrm("shell-init", "bash")
+    assert r.returncode == 0 and all(line in r.stdout for line in REMINDER)
+    again = run_termcrm("remind")
+    assert again.stdout.splitlines() == REMINDER
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="no bash")
+def test_bash_prints_hostile_stored_text_and_runs_none_of_it(crm, tmp_path):
+    """Names and titles go into the snippet as text: quotes, `$(...)`, backquotes and escape
+    sequences are shown (neutralised), never run."""
+    crm.ok("contact", "add", "O'Brien $HOME `touch b1`")
+    crm.ok(
+        "task", "add", "'; touch a1; '$(touch a2)\x1b]0;PWNED\x07",
+        "--contact", "O'Brien", "--due", "2026-11-16",
+    )  # fmt: skip
+    exe = _own_copy(tmp_path)
+    home = Path(os.environ["HOME"])
+    (home / ".bashrc").write_text(f'eval "$({exe} shell-init bash)"\n')
+    r = _shell(["bash", "-i", "-c", "echo shell-ok"], _env())
+    assert r.returncode == 0, r.stderr
+    shown = r.stdout.splitlines()
+    assert shown[0] == "termcrm: 1 overdue · run `termcrm today`"
+    assert shown[1].startswith("  ! '; touch a1; '$(touch a2)␛]0;PWNED␇ (O'Brien $HOME `touch")
+    assert shown[2] == "shell-ok" and "\x1b" not in r.stdout
+    assert not [p for p in home.rglob("*") if p.name in ("a1", "a2", "b1")]
+
+
+def test_a_snippet_written_to_a_file_holds_no_reminder(due, tmp_path):
+    """`termcrm shell-init bash >> ~/.bashrc` keeps the snippet: it runs `remind` in each new
+    shell and holds none of today's names and titles."""
+    kept = tmp_path / "bashrc"
+    with kept.open("w") as out:
+        subprocess.run([termcrm_executable(), "shell-init", "bash"], stdout=out, check=True)
+    text = kept.read_text()
+    assert "Zoë" not in text and "$$" not in text
+    assert _fallback(text).endswith("remind")

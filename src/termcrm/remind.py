@@ -160,7 +160,7 @@ def already_shown(path: str, today: str) -> bool:
         return False
 
 
-def _private_dirs(folder: str) -> None:
+def private_dirs(folder: str) -> None:
     """`folder` and its missing parents, each 0700 whatever the umask (as the store's)."""
     missing = []
     while folder and not os.path.isdir(folder):
@@ -173,7 +173,7 @@ def _private_dirs(folder: str) -> None:
 
 def write_stamp(path: str, today: str) -> None:
     try:
-        _private_dirs(os.path.dirname(path))
+        private_dirs(os.path.dirname(path))
         tmp = f"{path}.{os.getpid()}.tmp"
         with open(tmp, "w", encoding="utf-8") as fh:
             fh.write(today + "\n")
@@ -343,7 +343,27 @@ def compose(found: dict, prog: str = "crm") -> list[str]:
 def reminder(
     *, db: str | None = None, user: str | None = None, always: bool = False, stamp: bool = True
 ) -> list[str]:
-    """The lines to print (maybe none). Raises `Quiet` (or anything) when there is nothing."""
+    """The lines to print (maybe none), the day's stamp set when `stamp`. Raises `Quiet` (or
+    anything) when there is nothing."""
+    due = due_now(db=db, user=user, always=always)
+    if stamp:
+        write_stamp(due.stamp, due.today)
+    return due.lines
+
+
+class Due:
+    """The reminder to show now (`lines`), and the stamp (`stamp`: its path; `today`: what it
+    holds) that says it has been shown today, to set once it has been."""
+
+    __slots__ = ("lines", "stamp", "today")
+
+    def __init__(self, lines: list[str], stamp: str, today: str) -> None:
+        self.lines, self.stamp, self.today = lines, stamp, today
+
+
+def due_now(*, db: str | None = None, user: str | None = None, always: bool = False) -> Due:
+    """What `reminder` prints, without setting the stamp. Raises `Quiet` (or anything) when
+    there is nothing to print."""
     from termcrm import remind_pg  # a team's CRM on PostgreSQL (the login is who)
 
     server = remind_pg.conninfo(db or os.environ.get("TERMCRM_DB") or "")
@@ -369,11 +389,9 @@ def reminder(
             conn.close()
     prog = os.path.basename(sys.argv[0] or "")
     lines = compose(found, "termcrm" if prog == "termcrm" else "crm")
-    if lines and stamp:
-        write_stamp(marker, today)
     if not lines:
         raise Quiet("nothing overdue or due today")
-    return lines
+    return Due(lines, marker, today)
 
 
 def main(argv: list[str] | None = None) -> int:

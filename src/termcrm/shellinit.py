@@ -14,6 +14,15 @@ files, no console-script wrapper), with termcrm's directory and the site directo
 `sys.path` directly: the same code, about a third less start-up in every new shell (the rc
 line's target in benchmarks/run.py). `remind` needs only the standard library (and, on
 PostgreSQL, a libpq it finds on that path).
+
+bash gets more: `shell-init` itself reads what `remind` would print (`remind.due_now`), and
+the snippet prints it when the shell evaluating it is the one that ran `shell-init` (`$$` is
+`shell-init`'s parent: `eval "$(termcrm shell-init bash)"`), so a new shell starts one Python
+instead of two. Only the snippet, once evaluated, sets the day's stamp (`termcrm shell-init
+bash | less` uses up nothing). Only printed into a pipe: written into a file or onto the
+terminal (to keep), the snippet holds no reminder; and a copy sourced later, in another
+shell, runs `remind` as the other shells' snippets do. Every stored text the reminder names
+is neutralised by `remind` and single-quoted here: the snippet never runs a word of it.
 """
 
 from __future__ import annotations
@@ -39,6 +48,18 @@ SNIPPETS = {
 # termcrm: remind of due follow-ups when an interactive shell starts
 if [[ $- == *i* && -x {exe} ]]; then
   {cmd} 2>/dev/null || true
+fi
+""",
+    # bash, with what `remind` printed for the shell that ran shell-init ({pid}): {shown}
+    # prints it and sets the day's stamp; any other shell runs `remind` itself
+    "bash-read": """\
+# termcrm: remind of due follow-ups when an interactive shell starts
+if [[ $- == *i* && -x {exe} ]]; then
+  if [[ $$ == {pid} ]]; then  # the shell that ran shell-init: termcrm read it just now
+    {shown}
+  else  # a saved copy: termcrm reads it now
+    {cmd} 2>/dev/null || true
+  fi
 fi
 """,
     "zsh": """\
@@ -108,16 +129,74 @@ def fast_remind(command: list[str]) -> list[str]:
 
 
 def snippet(
-    shell: str, command: list[str], options: list[str] | None = None, *, fast: bool = True
+    shell: str,
+    command: list[str],
+    options: list[str] | None = None,
+    *,
+    fast: bool = True,
+    due: Due | None = None,
 ) -> str:
     """The snippet for `shell` (bash, zsh or fish, any case): while `command[0]` exists, run
-    `remind` (through `fast_remind` unless `fast` is False)."""
+    `remind` (through `fast_remind` unless `fast` is False); for bash with `due` (see
+    `read_due`), show that in the shell that ran this process instead."""
     name = shell.strip().lower()
-    if name not in SNIPPETS:
+    if name not in SHELLS:
         raise UsageError(f"Unknown shell {shell!r}; supported: {', '.join(SHELLS)}")
     run = fast_remind(command) if fast else [*command, "remind"]
     words = [quote(w, name) for w in [*run, *(options or [])]]
-    return SNIPPETS[name].format(exe=quote(command[0], name), cmd=" ".join(words))
+    fields = {"exe": quote(command[0], name), "cmd": " ".join(words)}
+    if name != "bash" or due is None:
+        return SNIPPETS[name].format(**fields)
+    return SNIPPETS["bash-read"].format(pid=due.pid, shown=_shown(due), **fields)
+
+
+class Due:
+    """What `remind` prints now for the shell that ran this process (`pid`): `lines`, maybe
+    none, and the day's stamp to set once they are shown (`stamp`, holding `today`)."""
+
+    def __init__(self, pid: int, lines: list[str], stamp: str = "", today: str = "") -> None:
+        self.pid, self.lines, self.stamp, self.today = pid, lines, stamp, today
+
+
+def read_due(options: list[str]) -> Due | None:
+    """What `termcrm remind` (with the `--db`/`--user` of `options`) would print now, read
+    here; None when that is not known (an error: the snippet runs `remind`, which decides)."""
+    from termcrm import remind
+
+    opts = remind.parse_args(options)
+    pid = os.getppid()
+    try:
+        due = remind.due_now(db=opts["db"], user=opts["user"])
+    except remind.Quiet:
+        return Due(pid, [])  # nothing due, shown today already, no database: nothing
+    except Exception:
+        return None
+    try:  # noqa: SIM105  (contextlib costs an import on the fast path)
+        remind.private_dirs(os.path.dirname(due.stamp))  # the snippet only writes the file
+    except OSError:
+        pass  # no stamp: the worst case is one more reminder
+    return Due(pid, due.lines, due.stamp, due.today)
+
+
+def _to_a_shell() -> bool:
+    """Whether what is printed goes to a pipe (`eval "$(...)"`, `| source`), not into a
+    file (`>> ~/.bashrc`) or onto a terminal to copy: a snippet kept for later must not
+    hold today's reminder, the names and titles in it."""
+    import stat
+
+    try:
+        return stat.S_ISFIFO(os.fstat(sys.stdout.fileno()).st_mode)
+    except (OSError, ValueError):
+        return False
+
+
+def _shown(due: Due) -> str:
+    """bash that prints `due.lines` and sets the stamp (`:` when there is nothing)."""
+    if not due.lines:
+        return ":"
+    lines = " ".join(quote(line, "bash") for line in due.lines)
+    stamp = f"{{ printf '%s\\n' {quote(due.today, 'bash')} > {quote(due.stamp, 'bash')}; }}"
+    return f"printf '%s\\n' {lines}\n    {stamp} 2>/dev/null"
 
 
 def parse_args(argv: list[str]) -> tuple[str | None, list[str], bool]:
@@ -151,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if shell is None:
             raise UsageError("Missing argument 'SHELL' (bash, zsh or fish)")
-        text = snippet(shell, executable(), passed)
+        due = read_due(passed) if shell.strip().lower() == "bash" and _to_a_shell() else None
+        text = snippet(shell, executable(), passed, due=due)
     except UsageError as exc:
         sys.stderr.write(f"Error: {exc}\n")
         return 2
