@@ -796,7 +796,7 @@ class Bench:
         state: dict = {}
 
         def run(row: Row) -> None:
-            runs = max(1, self.runs // 3)
+            runs = max(1, self.runs // 2)  # launch ratios are noisy: a median of 5 (full size)
             proc = run_proc(
                 [PY, str(HERE / "tui_pty.py"), str(self.db), "--runs", str(runs), "--json"],
                 env,
