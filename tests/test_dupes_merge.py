@@ -207,3 +207,52 @@ def test_dupes_then_merge_in_a_real_process(run_termcrm):
     merged = run_termcrm("contact", "merge", "1", "2", "--yes")
     assert merged.returncode == 0, merged.stderr
     assert run_termcrm("contact", "dupes").stdout == ""
+
+
+def test_merge_keeps_the_name_parts_and_the_vcard_uid_of_the_same_name(crm, tmp_path):
+    """The duplicate came from a vCard: its name's parts and its UID (what a re-import of
+    that card matches on) go to the contact kept, which had neither."""
+    crm.ok("contact", "add", "Dr. Mark Schröder II")
+    card = tmp_path / "mark.vcf"
+    card.write_text(
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:urn:uuid:4fbe8971\r\nFN:Dr. Mark Schröder II\r\n"
+        "N:Schröder;Mark;;Dr.;II\r\nEMAIL:mark@example.org\r\nEND:VCARD\r\n",
+        encoding="utf-8",
+    )
+    crm.ok("import", "contacts", str(card))
+    (second,) = [c for c in crm.json("contact", "list") if c["email"] == "mark@example.org"]
+    out = crm.ok("contact", "merge", "1", str(second["id"]), "--yes")
+    assert "first_name: empty, filled with Mark" in out
+    shown = crm.json("contact", "show", "1")
+    assert (shown["name_prefix"], shown["first_name"], shown["last_name"]) == (
+        "Dr.",
+        "Mark",
+        "Schröder",
+    )
+    assert (shown["name_suffix"], shown["uid"]) == ("II", "urn:uuid:4fbe8971")
+    assert shown["email"] == "mark@example.org"
+
+
+def test_merge_taking_the_other_name_takes_its_parts_too(crm):
+    crm.ok("contact", "add", "Ada Lovelace", "--first", "Ada", "--last", "Lovelace")
+    crm.ok("contact", "add", "Augusta King", "--last", "King", "--email", "ak@example.org")
+    plan = crm.ok("contact", "merge", "1", "2", "--prefer", "other", "--dry-run")
+    assert "first_name: emptied (it was part of the name replaced)" in plan
+    crm.ok("contact", "merge", "1", "2", "--prefer", "other", "--yes")
+    shown = crm.json("contact", "show", "1")
+    assert (shown["name"], shown["first_name"], shown["last_name"]) == (
+        "Augusta King",
+        None,
+        "King",
+    )
+    # keeping its own name, a contact keeps its own parts
+    crm.ok("contact", "add", "Grace Hopper", "--first", "Grace", "--last", "Hopper")
+    crm.ok("contact", "add", "G. Hopper", "--first", "G.", "--email", "gh@example.org")
+    ids = {c["name"]: c["id"] for c in crm.json("contact", "list")}
+    crm.ok("contact", "merge", str(ids["Grace Hopper"]), str(ids["G. Hopper"]), "--yes")
+    shown = crm.json("contact", "show", str(ids["Grace Hopper"]))
+    assert (shown["name"], shown["first_name"], shown["last_name"]) == (
+        "Grace Hopper",
+        "Grace",
+        "Hopper",
+    )

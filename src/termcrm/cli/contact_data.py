@@ -117,6 +117,8 @@ def _show_plan(plan) -> None:
     out.line(f"Merge #{other.id} {other.name} (deleted after)")
     for name, value in plan.filled.items():
         out.line(f"  {name}: empty, filled with {_shown(value)!s}")
+    for name in plan.cleared:
+        out.line(f"  {name}: emptied (it was part of the name replaced)")
     for c in plan.conflicts:
         out.line(
             f"  {c.field}: {_shown(c.keep)} (keep) vs {_shown(c.other)} (other)"

@@ -8,7 +8,10 @@ The rules, in one place:
   have, the more recent answer wins (it is the person's latest word);
 - KEEP's empty fields are filled from OTHER's; where both have a different value, `prefer`
   (`keep`, the default, or `other`) decides; notes are never lost: both are kept, the
-  preferred first;
+  preferred first; the vCard UID is a field like the others;
+- the name's parts (first, middle, last, prefix, suffix) go with the name: KEEP takes
+  OTHER's when it takes OTHER's name, and fills its own missing ones from OTHER's when the
+  two names are the same (as a search compares them);
 - OTHER is deleted (not trashed: nothing of it is lost), and a stage change is recorded
   when KEEP's stage changes. All of it in the caller's one transaction.
 """
@@ -25,10 +28,13 @@ from termcrm.dates import now
 from termcrm.errors import Invalid
 from termcrm.services import audit
 from termcrm.store.models import Company, Contact, ContactConsent, ContactField, ContactTag
+from termcrm.textfold import search_key
 
 #: the contact's own attributes that merge, in the order they are shown
 FIELDS = ("name", "email", "phone", "title", "company_id", "stage", "source", "owner")
-FIELDS_TAIL = ("cadence_days",)
+FIELDS_TAIL = ("cadence_days", "uid")
+#: the parts of the name, which follow the name (`_name_parts`)
+NAME_PARTS = ("name_prefix", "first_name", "middle_name", "last_name", "name_suffix")
 #: tables keyed by (contact, something): merged row by row, not moved wholesale
 _KEYED = {ContactTag.__tablename__, ContactField.__tablename__, ContactConsent.__tablename__}
 
@@ -58,6 +64,8 @@ class MergePlan:
     tags: list[str] = field(default_factory=list)
     custom_fields: dict[str, str] = field(default_factory=dict)
     notes_combined: bool = False
+    #: KEEP's name parts emptied: they were the parts of the name OTHER's replaces
+    cleared: list[str] = field(default_factory=list)
 
 
 def _blank(value: Any) -> bool:
@@ -83,6 +91,25 @@ def _display(session: Session, name: str, value: Any) -> Any:
     return value
 
 
+def _name_parts(plan: MergePlan) -> None:
+    """The name's parts into `plan.filled`, or `plan.cleared` where KEEP's would describe a
+    name it no longer has."""
+    keep, other = plan.keep, plan.other
+    theirs_wins = "name" in plan.filled or any(
+        c.field == "name" and c.winner == "other" for c in plan.conflicts
+    )
+    if theirs_wins:
+        for part in NAME_PARTS:
+            if not _blank(getattr(other, part)):
+                plan.filled[part] = getattr(other, part)
+            elif not _blank(getattr(keep, part)):
+                plan.cleared.append(part)
+    elif search_key(keep.name or "") == search_key(other.name or ""):
+        for part in NAME_PARTS:
+            if _blank(getattr(keep, part)) and not _blank(getattr(other, part)):
+                plan.filled[part] = getattr(other, part)
+
+
 def plan_merge(session: Session, keep: Contact, other: Contact, prefer: str = "keep") -> MergePlan:
     """What `merge` would do, without changing anything (`--dry-run` shows this)."""
     if prefer not in ("keep", "other"):
@@ -105,6 +132,7 @@ def plan_merge(session: Session, keep: Contact, other: Contact, prefer: str = "k
                     prefer,
                 )
             )
+    _name_parts(plan)
     plan.notes_combined = not _blank(keep.notes) and not _blank(other.notes)
     if _blank(keep.notes) and not _blank(other.notes):
         plan.filled["notes"] = other.notes
@@ -166,6 +194,8 @@ def merge_contacts(
     old_stage = keep.stage
     for name, value in plan.filled.items():
         setattr(keep, name, value)
+    for name in plan.cleared:
+        setattr(keep, name, None)
     for choice in plan.conflicts:
         if not choice.field.startswith("field:") and choice.winner == "other":
             setattr(keep, choice.field, other_values[choice.field])
