@@ -116,6 +116,8 @@ def merge_question(plan) -> str:
         parts.append(f"{c.field}: keeps {c.value!s} (not {loser!s}).")
     if plan.filled:
         parts.append(f"Fills in: {', '.join(sorted(plan.filled))}.")
+    if plan.cleared:
+        parts.append(f"Empties (parts of the name replaced): {', '.join(plan.cleared)}.")
     if plan.tags:
         parts.append(f"Adds tags: {', '.join(plan.tags)}.")
     if plan.moved:
