@@ -14,7 +14,7 @@ import re
 import subprocess
 
 import pytest
-from tui_helpers import Pages, wait_for
+from tui_helpers import Pages, showing, wait_for
 
 from termcrm import remind
 from termcrm.render.safe import clean, escape_json
@@ -300,7 +300,7 @@ async def test_tui_notification_quotes_a_title_as_typed(tui):
     async with app.run_test(size=(160, 40), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("3")
-        await wait_for(pilot, lambda: isinstance(app.screen, AgendaScreen))
+        await wait_for(pilot, lambda: showing(app, AgendaScreen))
         table = app.screen.query_one("#agenda-due_today", DataTable)
         await wait_for(pilot, lambda: table.row_count == 1)
         table.focus()

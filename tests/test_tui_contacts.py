@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
-from tui_helpers import seed, text_of, wait_for
+from tui_helpers import seed, showing, text_of, wait_for
 
 from termcrm.store.models import Contact, ContactTag
 from termcrm.tui.app import CrmApp
@@ -111,7 +111,8 @@ async def test_add_a_contact(app, store, pages):
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "field-name")
         await pilot.press(*"Margaret Hamilton", "tab", *"margaret@nasa.example")
         await pilot.press("tab", "tab", *"NASA", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        # mounted: leaving the app while the new detail mounts breaks its on_mount
+        await wait_for(pilot, lambda: showing(app, ContactDetailScreen))
         margaret = contact_named(store, "Margaret Hamilton")
         assert margaret.email == "margaret@nasa.example"
         assert margaret.owner == "tester"  # the acting user by default
@@ -122,7 +123,7 @@ async def test_edit_a_contact(app, store, ids, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("e")  # the first row: Ada
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         form = app.screen
         await wait_for(pilot, lambda: form.query_one("#field-name", Input).value)
         assert form.query_one("#field-email", Input).value == "ada@engines.example"
@@ -143,7 +144,7 @@ async def test_invalid_email_stays_open_with_the_input(app, store, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("n", *"Bad Email", "tab", *"not-an-email", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         form = app.screen
         error = form.query_one("#error-email", Static)
         await wait_for(pilot, lambda: "Invalid email" in text_of(error))
@@ -159,7 +160,7 @@ async def test_taken_email_is_shown_next_to_the_email(app, store, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("n", *"Ada Two", "tab", *"ADA@engines.example", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         error = app.screen.query_one("#error-email", Static)
         await wait_for(pilot, lambda: "exists already" in text_of(error))
     assert contact_named(store, "Ada Two") is None
