@@ -176,9 +176,11 @@ async def test_new_deal_from_a_contacts_detail(app, store, ids, pages):
         await pilot.press("down", "enter")  # Alan Turing
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         assert app.screen.contact_id == ids["alan"]
-        await wait_for(pilot, lambda: app.screen.detail is not None)
+        detail = app.screen
+        await wait_for(pilot, lambda: detail.detail is not None)
         await pilot.press("n", *"Enigma study", "tab", "tab", *"900", "ctrl+s")
-        deals_table = app.screen.query_one("#deals")
+        # the detail's table: the deal form may still be the current screen here
+        deals_table = detail.query_one("#deals")
         await wait_for(pilot, lambda: deals_table.row_count == 1)
     with store.read() as s:
         from sqlmodel import select
