@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
-from tui_helpers import seed, showing, text_of, wait_for
+from tui_helpers import counted, seed, showing, text_of, wait_for
 
 from termcrm.store.models import Contact, ContactTag
 from termcrm.tui.app import CrmApp
@@ -67,8 +67,11 @@ async def test_each_search_keystroke_asks_once_and_the_owner_box_filters(app, pa
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         table = await pages.ready(pilot)
         before = table._request
+        box = app.screen.query_one("#search", Input)
         await pilot.press("slash", *"hop")
-        await wait_for(pilot, lambda: table.total == 1)
+        # all three keys in, and counted: "ho" may have been counted (one match) already
+        await wait_for(pilot, lambda: box.value == "hop" and counted(table))
+        assert table.total == 1
         assert table._request == before + 3  # watched value, not also its Changed message
         await pilot.press(*["backspace"] * 3)
         await wait_for(pilot, lambda: table.total == 4)

@@ -119,6 +119,13 @@ def showing(app, kind) -> bool:
     return isinstance(screen, kind) and screen.is_mounted
 
 
+def counted(table) -> bool:
+    """The contacts table's total is that of its current results. A new search keeps the
+    old total (and the old rows) until its own count comes back: `total == 3` can still be
+    the previous filter's three."""
+    return table.total is not None and table._count_request == table._request
+
+
 def busy_workers(app) -> list:
     """The app's workers still pending or running (database reads, palette searches)."""
     from textual.worker import WorkerState
