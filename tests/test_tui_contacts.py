@@ -37,6 +37,8 @@ async def test_search_as_you_type_and_open_a_contact(app, ids, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         table = await pages.ready(pilot)
         await pilot.press("slash")
+        # the key is handed on by the app's key queue, and focus lands a call later
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "search")
         assert isinstance(app.focused, Input) and app.focused.id == "search"
         await pilot.press(*"hopper")
         await wait_for(pilot, lambda: table.row_count == 1 and table.total == 1)
@@ -88,11 +90,18 @@ async def test_a_search_longer_than_its_box_scrolls_along(app, pages):
         box = app.screen.query_one("#search", Input)
         text = "abcdefghij" * 8
         await pilot.press("slash", *text)
-        await wait_for(pilot, lambda: table.total == 0)
-        await pilot.pause()
+
+        def shown() -> str:
+            return "".join(seg.text for seg in box.render_line(0))
+
+        # every key in (no match was found after the first three already) and scrolled
+        # to the end, not one pause after "abc" found nothing
+        await wait_for(pilot, lambda: box.value == text and box.scroll_x > 0 and "ghij" in shown())
+        await wait_for(pilot, lambda: counted(table))
+        assert table.total == 0
         assert box.value == text and box.size.width < len(text)
         assert box.scroll_x > 0
-        assert "ghij" in "".join(seg.text for seg in box.render_line(0))
+        assert "ghij" in shown()
 
 
 async def test_sort_by_owner_with_the_o_key(app, pages):
@@ -321,6 +330,8 @@ async def test_the_status_says_counting_until_the_new_total_is_known(app, monkey
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         table = await pages.ready(pilot)
         status = app.screen.query_one("#status", Static)
+        # PageShown is recorded as the table posts it, before the screen's handler writes it
+        await wait_for(pilot, lambda: "4 contacts" in text_of(status))
         assert "4 contacts" in text_of(status)
         await pilot.press("slash", *"hopper")
         await wait_for(pilot, lambda: table.row_count == 1)
