@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 from textual.widgets import DataTable
-from tui_helpers import wait_for
+from tui_helpers import showing, wait_for
 
 from termcrm import dates
 from termcrm.store.models import Task
@@ -15,8 +15,8 @@ from termcrm.tui.screens.contacts import ContactsScreen
 
 
 def rows(app, section) -> list[list[str]]:
-    if not isinstance(app.screen, AgendaScreen):
-        return []
+    if not showing(app, AgendaScreen):
+        return []  # not there yet, or its tables not composed yet
     table = app.screen.query_one(f"#agenda-{section}", DataTable)
     return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
 
@@ -89,7 +89,7 @@ async def test_snooze_into_the_past_is_refused_at_the_field(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_agenda(app, pilot)
         await pilot.press("s", *"2026-01-01", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, SnoozeForm))
+        await wait_for(pilot, lambda: showing(app, SnoozeForm))
         form = app.screen
         await wait_for(pilot, lambda: form.query_one("#error-until").has_class("shown"))
         await wait_for(pilot, lambda: isinstance(app.screen, SnoozeForm))
@@ -118,7 +118,7 @@ async def test_edit_the_selected_task(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_agenda(app, pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, TaskForm))
+        await wait_for(pilot, lambda: showing(app, TaskForm))
         form = app.screen
         await wait_for(pilot, lambda: form.query_one("#field-title", Input).value)
         assert form.query_one("#field-due", Input).value == "2026-11-16"

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 from textual.command import CommandPalette
-from tui_helpers import palette_highlights, palette_options, palette_searched, text_of, wait_for
+from tui_helpers import (
+    palette_highlights,
+    palette_options,
+    palette_searched,
+    showing,
+    text_of,
+    wait_for,
+)
 
 from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.screens.agenda import AgendaScreen
@@ -27,7 +34,7 @@ async def test_help_lists_the_screens_keys(app, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: showing(app, HelpScreen))  # its Statics composed
         shown = "\n".join(text_of(s) for s in app.screen.query("Static"))
         assert "Log an interaction with the selected contact" in shown
         assert "Add a task for the selected contact" in shown
@@ -35,7 +42,7 @@ async def test_help_lists_the_screens_keys(app, pages):
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ContactsScreen))
         await pilot.press("2", "question_mark")
-        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        await wait_for(pilot, lambda: showing(app, HelpScreen))
         shown = "\n".join(text_of(s) for s in app.screen.query("Static"))
         assert "Move the selected deal one stage right" in shown
 
@@ -61,7 +68,7 @@ async def test_palette_reaches_screen_actions(app, pages):
         await wait_for(pilot, lambda: palette_searched(palette, "pipeline"), timeout=15)
         assert palette_options(palette)[0] == "Pipeline"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        await wait_for(pilot, lambda: showing(app, PipelineScreen))
 
 
 async def test_quit(app, pages):
@@ -83,12 +90,18 @@ async def test_help_and_quit_are_in_the_footer_at_80_columns(app, pages, key):
         before = app.screen
         await pilot.press(key)
         if key != "1":
-            await wait_for(pilot, lambda: app.screen is not before)
+            await wait_for(pilot, lambda: app.screen is not before and app.screen.is_mounted)
         footer = app.screen.query_one(CrmFooter)
-        await wait_for(pilot, lambda: len(footer.query(FooterKey)) > 2)
-        keys = {k.description: k for k in footer.query(FooterKey)}
+
+        def keys() -> dict:
+            return {k.description: k for k in footer.query(FooterKey)}
+
+        # laid out: a key not placed yet has an empty region, whose right edge is 0
+        await wait_for(
+            pilot, lambda: all(keys().get(d) and keys()[d].region for d in ("Help", "Quit"))
+        )
         for description in ("Help", "Quit"):
-            assert keys[description].region.right <= 80, description  # on screen, not cut
+            assert keys()[description].region.right <= 80, description  # on screen, not cut
 
 
 async def test_a_forms_footer_shows_its_own_keys(app, pages):
@@ -111,11 +124,13 @@ async def test_the_palette_lists_actions_by_their_footer_names(app, pages):
         await pilot.press("ctrl+p", *"new")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
         palette = app.screen
-        await wait_for(pilot, lambda: "New contact" in palette_options(palette), timeout=15)
+        # the search for all of "new", not the list of "n" or a batch still being filled in
+        await wait_for(pilot, lambda: palette_searched(palette, "new"), timeout=15)
         shown = palette_options(palette)
+        assert "New contact" in shown
         assert not any(text.startswith(("Up", "Scroll")) for text in shown)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
 
 
 async def test_the_palette_finds_a_contact_and_a_deal_and_opens_them(app, pages, ids):

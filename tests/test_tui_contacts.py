@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 from textual.widgets import Input, Static
-from tui_helpers import seed, text_of, wait_for
+from tui_helpers import counted, seed, showing, text_of, wait_for
 
 from termcrm.store.models import Contact, ContactTag
 from termcrm.tui.app import CrmApp
@@ -37,6 +37,8 @@ async def test_search_as_you_type_and_open_a_contact(app, ids, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         table = await pages.ready(pilot)
         await pilot.press("slash")
+        # the key is handed on by the app's key queue, and focus lands a call later
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "search")
         assert isinstance(app.focused, Input) and app.focused.id == "search"
         await pilot.press(*"hopper")
         await wait_for(pilot, lambda: table.row_count == 1 and table.total == 1)
@@ -67,8 +69,11 @@ async def test_each_search_keystroke_asks_once_and_the_owner_box_filters(app, pa
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         table = await pages.ready(pilot)
         before = table._request
+        box = app.screen.query_one("#search", Input)
         await pilot.press("slash", *"hop")
-        await wait_for(pilot, lambda: table.total == 1)
+        # all three keys in, and counted: "ho" may have been counted (one match) already
+        await wait_for(pilot, lambda: box.value == "hop" and counted(table))
+        assert table.total == 1
         assert table._request == before + 3  # watched value, not also its Changed message
         await pilot.press(*["backspace"] * 3)
         await wait_for(pilot, lambda: table.total == 4)
@@ -85,11 +90,18 @@ async def test_a_search_longer_than_its_box_scrolls_along(app, pages):
         box = app.screen.query_one("#search", Input)
         text = "abcdefghij" * 8
         await pilot.press("slash", *text)
-        await wait_for(pilot, lambda: table.total == 0)
-        await pilot.pause()
+
+        def shown() -> str:
+            return "".join(seg.text for seg in box.render_line(0))
+
+        # every key in (no match was found after the first three already) and scrolled
+        # to the end, not one pause after "abc" found nothing
+        await wait_for(pilot, lambda: box.value == text and box.scroll_x > 0 and "ghij" in shown())
+        await wait_for(pilot, lambda: counted(table))
+        assert table.total == 0
         assert box.value == text and box.size.width < len(text)
         assert box.scroll_x > 0
-        assert "ghij" in "".join(seg.text for seg in box.render_line(0))
+        assert "ghij" in shown()
 
 
 async def test_sort_by_owner_with_the_o_key(app, pages):
@@ -111,7 +123,8 @@ async def test_add_a_contact(app, store, pages):
         await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "field-name")
         await pilot.press(*"Margaret Hamilton", "tab", *"margaret@nasa.example")
         await pilot.press("tab", "tab", *"NASA", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
+        # mounted: leaving the app while the new detail mounts breaks its on_mount
+        await wait_for(pilot, lambda: showing(app, ContactDetailScreen))
         margaret = contact_named(store, "Margaret Hamilton")
         assert margaret.email == "margaret@nasa.example"
         assert margaret.owner == "tester"  # the acting user by default
@@ -122,7 +135,7 @@ async def test_edit_a_contact(app, store, ids, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("e")  # the first row: Ada
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         form = app.screen
         await wait_for(pilot, lambda: form.query_one("#field-name", Input).value)
         assert form.query_one("#field-email", Input).value == "ada@engines.example"
@@ -143,7 +156,7 @@ async def test_invalid_email_stays_open_with_the_input(app, store, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("n", *"Bad Email", "tab", *"not-an-email", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         form = app.screen
         error = form.query_one("#error-email", Static)
         await wait_for(pilot, lambda: "Invalid email" in text_of(error))
@@ -159,7 +172,7 @@ async def test_taken_email_is_shown_next_to_the_email(app, store, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("n", *"Ada Two", "tab", *"ADA@engines.example", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         error = app.screen.query_one("#error-email", Static)
         await wait_for(pilot, lambda: "exists already" in text_of(error))
     assert contact_named(store, "Ada Two") is None
@@ -317,6 +330,8 @@ async def test_the_status_says_counting_until_the_new_total_is_known(app, monkey
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         table = await pages.ready(pilot)
         status = app.screen.query_one("#status", Static)
+        # PageShown is recorded as the table posts it, before the screen's handler writes it
+        await wait_for(pilot, lambda: "4 contacts" in text_of(status))
         assert "4 contacts" in text_of(status)
         await pilot.press("slash", *"hopper")
         await wait_for(pilot, lambda: table.row_count == 1)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 from textual.widgets import OptionList
-from tui_helpers import Pages, wait_for
+from tui_helpers import Pages, showing, wait_for
 
 from termcrm.services import contacts, interactions
 from termcrm.store.models import Contact, Interaction
@@ -29,7 +29,7 @@ async def test_merge_a_duplicate_from_the_contact_detail(store, db_path):
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         await wait_for(pilot, lambda: app.screen.detail is not None)
         await pilot.press("D")
-        await wait_for(pilot, lambda: isinstance(app.screen, DuplicatesScreen))
+        await wait_for(pilot, lambda: showing(app, DuplicatesScreen))
         options = app.screen.query_one(OptionList)
         await wait_for(pilot, lambda: options.option_count and options.get_option_at_index(0).id)
         assert options.option_count == 1
@@ -69,7 +69,7 @@ async def test_a_hostile_name_is_data_and_the_confirmation_says_what_wins(store,
         prompt = str(dialog.query_one(OptionList).get_option_at_index(0).prompt)
         assert prompt.startswith(f"#{other_id} Eve [/bold] ␛]0;X␇ [b]  (")
         await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: showing(app, ConfirmScreen))
         question = str(app.screen.query_one(".question").render())
         assert question.startswith(f"Merge #{other_id} Eve [/bold] ␛]0;X␇ [b] into #{keep_id}")
         assert "name: keeps Eve [/bold] ␛]0;X␇ (not Eve [/bold] ␛]0;X␇ [b])." in question

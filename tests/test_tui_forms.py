@@ -7,12 +7,13 @@ from pathlib import Path
 
 from sqlmodel import select
 from textual.widgets import Input, Static
-from tui_helpers import text_of, wait_for
+from tui_helpers import showing, text_of, wait_for
 
 from termcrm.store.models import Contact, Task
 from termcrm.tui.modals.confirm import ConfirmScreen
 from termcrm.tui.modals.contact_form import ContactForm
 from termcrm.tui.modals.task_form import TaskForm
+from termcrm.tui.screens.contact_detail import ContactDetailScreen
 from termcrm.tui.screens.contacts import ContactsScreen
 
 
@@ -63,7 +64,7 @@ async def test_ctrl_q_with_a_filled_in_form_asks_first(app, store, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("n", *"Half Typed", "ctrl+q")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        await wait_for(pilot, lambda: showing(app, ConfirmScreen))
         assert "Discard what you typed?" in text_of(app.screen.query_one(".question"))
         await pilot.press("n")  # keep editing: nothing is lost, the app runs on
         await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
@@ -92,7 +93,7 @@ async def test_a_save_waiting_on_a_lock_says_so_then_fails_clearly(app, store, d
         blocker.execute("BEGIN IMMEDIATE")  # another program holds the write lock
         try:
             await pilot.press("n", *"Edsger Dijkstra", "ctrl+s")
-            await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+            await wait_for(pilot, lambda: showing(app, ContactForm))
             status = app.screen.query_one("#form-status", Static)
             await wait_for(pilot, lambda: "Waiting for the database…" in text_of(status))
             error = app.screen.query_one("#error-form", Static)
@@ -103,7 +104,7 @@ async def test_a_save_waiting_on_a_lock_says_so_then_fails_clearly(app, store, d
             blocker.execute("ROLLBACK")
             blocker.close()
         await pilot.press("ctrl+s")  # the lock is gone: saving works now
-        await wait_for(pilot, lambda: not isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactDetailScreen))  # the new contact's
     assert "Edsger Dijkstra" in names(store)
 
 
@@ -113,7 +114,7 @@ async def test_a_deleted_database_fails_the_next_save_and_is_not_recreated(app, 
         for suffix in ("", "-wal", "-shm"):
             Path(f"{db_path}{suffix}").unlink(missing_ok=True)  # someone deletes the file
         await pilot.press("n", *"Grace Murray", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         error = app.screen.query_one("#error-form", Static)
         await wait_for(pilot, lambda: "was deleted while termcrm was running" in text_of(error))
         assert "nothing was saved" in text_of(error)
@@ -130,7 +131,7 @@ async def test_a_replaced_database_fails_the_next_save(app, db_path, pages):
         shutil.copyfile(db_path, copy)
         os.replace(copy, db_path)  # a backup restored over it, a sync tool
         await pilot.press("n", *"Grace Murray", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactForm))
         error = app.screen.query_one("#error-form", Static)
         await wait_for(pilot, lambda: "was replaced by another file" in text_of(error))
     import sqlite3
@@ -164,7 +165,7 @@ async def test_every_invalid_field_is_marked_at_once(app, store, pages):
         form.query_one("#field-email", Input).value = "zoe@example.com"
         form.query_one("#field-cadence", Input).value = "6w"
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: not isinstance(app.screen, ContactForm))
+        await wait_for(pilot, lambda: showing(app, ContactDetailScreen))  # the new contact's
     with store.read() as s:
         zoe = s.exec(select(Contact).where(Contact.name == "Zoë Ölstad")).one()
     assert zoe.cadence_days == 42 and zoe.email == "zoe@example.com"

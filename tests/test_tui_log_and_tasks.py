@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import select
 from textual.widgets import Input, Select
-from tui_helpers import text_of, wait_for
+from tui_helpers import showing, text_of, wait_for
 
 from termcrm import dates
 from termcrm.store.models import Interaction, Task
@@ -73,7 +73,7 @@ async def test_bad_date_in_the_log_form_is_shown_at_the_field(app, store, ids, p
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("l", *"Quick note", "tab", "tab", *"someday soon", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, LogForm))
+        await wait_for(pilot, lambda: showing(app, LogForm))
         form = app.screen
         error = form.query_one("#error-when")
         await wait_for(pilot, lambda: error.has_class("shown"))
@@ -90,7 +90,7 @@ async def test_empty_summary_is_refused(app, store, ids, pages):
     async with app.run_test(size=(120, 36), message_hook=pages) as pilot:
         await pages.ready(pilot)
         await pilot.press("l", "ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, LogForm))
+        await wait_for(pilot, lambda: showing(app, LogForm))
         error = app.screen.query_one("#error-summary")
         await wait_for(pilot, lambda: error.has_class("shown"))
         assert "Summary must not be empty" in text_of(error)

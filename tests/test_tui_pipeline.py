@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input
-from tui_helpers import wait_for
+from tui_helpers import showing, wait_for
 
 from termcrm.store.models import Deal, DealStageChange
 from termcrm.tui.modals.confirm import ConfirmScreen, ReasonScreen
@@ -19,6 +19,8 @@ def deal(store, deal_id) -> Deal:
 
 
 def cards(app, stage) -> list[str]:
+    if not showing(app, PipelineScreen):
+        return []  # not there yet, or its columns not composed yet
     column = app.screen.query_one(f"#stage-{stage}", StageColumn)
     return column.list.titles
 
@@ -132,7 +134,7 @@ async def test_new_deal_with_a_negative_value_stays_open(app, store):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_board(app, pilot)
         await pilot.press("n")
-        await wait_for(pilot, lambda: isinstance(app.screen, DealForm))
+        await wait_for(pilot, lambda: showing(app, DealForm))
         form = app.screen
         assert form.query_one("#field-contact", Input).value == "Ada Lovelace"
         await pilot.press(*"Support contract", "tab", "tab", *"-50", "ctrl+s")
@@ -154,7 +156,7 @@ async def test_edit_the_selected_deal(app, store, ids):
     async with app.run_test(size=(120, 36)) as pilot:
         await open_board(app, pilot)
         await pilot.press("e")
-        await wait_for(pilot, lambda: isinstance(app.screen, DealForm))
+        await wait_for(pilot, lambda: showing(app, DealForm))
         form = app.screen
         await wait_for(pilot, lambda: form.query_one("#field-value", Input).value == "12000.00")
         await pilot.press("tab", "tab")
@@ -174,9 +176,11 @@ async def test_new_deal_from_a_contacts_detail(app, store, ids, pages):
         await pilot.press("down", "enter")  # Alan Turing
         await wait_for(pilot, lambda: isinstance(app.screen, ContactDetailScreen))
         assert app.screen.contact_id == ids["alan"]
-        await wait_for(pilot, lambda: app.screen.detail is not None)
+        detail = app.screen
+        await wait_for(pilot, lambda: detail.detail is not None)
         await pilot.press("n", *"Enigma study", "tab", "tab", *"900", "ctrl+s")
-        deals_table = app.screen.query_one("#deals")
+        # the detail's table: the deal form may still be the current screen here
+        deals_table = detail.query_one("#deals")
         await wait_for(pilot, lambda: deals_table.row_count == 1)
     with store.read() as s:
         from sqlmodel import select
@@ -233,7 +237,7 @@ async def test_a_board_of_thousands_opens_and_moves_in_a_few_statements(db_path,
     app = CrmApp(db_target=str(db_path), store=store, refresh_every=None)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.press("2")
-        await wait_for(pilot, lambda: isinstance(app.screen, PipelineScreen))
+        await wait_for(pilot, lambda: showing(app, PipelineScreen))
         lead = app.screen.query_one("#stage-lead", StageColumn)
         await wait_for(pilot, lambda: lead.loaded == board.CARDS_PAGE, timeout=20)
         assert lead.border_title == "lead (750)"

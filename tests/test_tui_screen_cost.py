@@ -48,8 +48,8 @@ def calls(monkeypatch) -> Counter:
 
 def shown(app, key: str) -> bool:
     screen = app.screen
-    if not isinstance(screen, SCREENS[key]):
-        return False
+    if not isinstance(screen, SCREENS[key]) or not screen.is_mounted:
+        return False  # not there yet, or its widgets not composed yet
     if key == "3":
         return bool(screen.query_one("#agenda-overdue", DataTable).row_count)
     return "The last 30 days" in str(screen.query_one("#period").render())

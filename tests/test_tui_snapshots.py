@@ -40,6 +40,14 @@ async def until_ready(app, pilot) -> None:
     no_blink(app)
 
 
+def _first(app, selector: str, attribute: str):
+    """`attribute` of the screen's first `selector`, None while there is none: the key that
+    switches screens is still queued, or the new screen not yet composed (query_one raised
+    NoMatches out of the wait then)."""
+    found = app.screen.query(selector)
+    return getattr(found.first(), attribute) if found else None
+
+
 def steps(*keys: str, ready=None):
     """A run_before that waits for the contacts, presses `keys`, then waits for `ready`."""
 
@@ -94,7 +102,7 @@ def test_pipeline_at_80x24(snap_compare, app):
 
 def test_agenda_screen(snap_compare, app):
     def loaded(a):
-        return a.screen.query_one("#agenda-overdue").row_count
+        return _first(a, "#agenda-overdue", "row_count")
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=steps("3", ready=loaded))
 
@@ -103,21 +111,21 @@ def test_agenda_at_80x24(snap_compare, app):
     """The footer at 80 columns: ? help and q quit are there, first."""
 
     def loaded(a):
-        return a.screen.query_one("#agenda-overdue").row_count
+        return _first(a, "#agenda-overdue", "row_count")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("3", ready=loaded))
 
 
 def test_dashboard_screen(snap_compare, app):
     def loaded(a):
-        return a.screen.query_one("#chart-activity").rows
+        return _first(a, "#chart-activity", "rows")
 
     assert snap_compare(app, terminal_size=(120, 36), run_before=steps("4", ready=loaded))
 
 
 def test_dashboard_at_80x24(snap_compare, app):
     def loaded(a):
-        return a.screen.query_one("#chart-activity").rows
+        return _first(a, "#chart-activity", "rows")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=steps("4", ready=loaded))
 

@@ -111,6 +111,21 @@ async def wait_for(pilot, condition: Callable[[], object], timeout: float = 20.0
         await pilot.pause(0.02)
 
 
+def showing(app, kind) -> bool:
+    """The current screen is a `kind` and is mounted, its widgets with it. A pushed screen
+    is current at once and composed a moment later: a test that queries its widgets, or
+    ends and takes the app down, in between finds nothing or breaks the screen's mount."""
+    screen = app.screen
+    return isinstance(screen, kind) and screen.is_mounted
+
+
+def counted(table) -> bool:
+    """The contacts table's total is that of its current results. A new search keeps the
+    old total (and the old rows) until its own count comes back: `total == 3` can still be
+    the previous filter's three."""
+    return table.total is not None and table._count_request == table._request
+
+
 def busy_workers(app) -> list:
     """The app's workers still pending or running (database reads, palette searches)."""
     from textual.worker import WorkerState
