@@ -20,6 +20,7 @@ from termcrm.render.money import amount
 from termcrm.render.safe import text as safe_text
 from termcrm.tui.screens.base import MINE_BINDING, DataScreen
 from termcrm.tui.widgets.footer import CrmFooter
+from termcrm.tui.widgets.table import CrmTable
 
 #: (the Agenda attribute, the title shown)
 SECTIONS = (("overdue", "Overdue"), ("due_today", "Today"), ("next_7_days", "Upcoming"))
@@ -115,7 +116,7 @@ class AgendaScreen(DataScreen):
         with VerticalScroll(id="agenda"):
             for key, title in ALL_SECTIONS:
                 yield Label(title, classes="agenda-title", id=f"title-{key}")
-                yield DataTable(id=f"agenda-{key}", classes="agenda-table", cursor_type="row")
+                yield CrmTable(id=f"agenda-{key}", classes="agenda-table", cursor_type="row")
         yield CrmFooter()
 
     def on_mount(self) -> None:

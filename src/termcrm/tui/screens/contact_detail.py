@@ -19,6 +19,7 @@ from termcrm.render.safe import clean
 from termcrm.render.safe import text as safe_text
 from termcrm.tui.screens.base import CrmScreen
 from termcrm.tui.widgets.footer import CrmFooter
+from termcrm.tui.widgets.table import CrmTable
 
 
 class ContactDetailScreen(CrmScreen):
@@ -72,13 +73,13 @@ class ContactDetailScreen(CrmScreen):
                 yield Static("Loading…", id="profile")
             with TabbedContent(id="detail-tabs"):
                 with TabPane("Timeline", id="tab-timeline"):
-                    yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                    yield CrmTable(id="timeline", cursor_type="row", zebra_stripes=True)
                 with TabPane("Deals", id="tab-deals"):
-                    yield DataTable(id="deals", cursor_type="row", zebra_stripes=True)
+                    yield CrmTable(id="deals", cursor_type="row", zebra_stripes=True)
                 with TabPane("Tasks", id="tab-tasks"):
-                    yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+                    yield CrmTable(id="tasks", cursor_type="row", zebra_stripes=True)
                 with TabPane("Changes", id="tab-changes"):
-                    yield DataTable(id="changes", cursor_type="row", zebra_stripes=True)
+                    yield CrmTable(id="changes", cursor_type="row", zebra_stripes=True)
         yield CrmFooter()
 
     def on_mount(self) -> None:
