@@ -184,7 +184,8 @@ def text(
         raise Invalid(
             f"{what.capitalize()} is longer than {max_len} characters", field=field or what
         )
-    unicode_text(v, field or what)
+    if "\x00" in v or not v.isascii():  # ASCII without NUL (most text) needs no more
+        unicode_text(v, field or what)
     return v
 
 
