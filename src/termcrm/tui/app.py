@@ -44,6 +44,10 @@ def _screen(module: str, name: str) -> Screen:
     return getattr(import_module(f"termcrm.tui.screens.{module}"), name)()
 
 
+#: the cyclic collector's thresholds once the app is loaded (Python's: 700, 10, 10)
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def _takes_keys(screen: Screen) -> bool:
     return screen.is_mounted and getattr(screen, "ready_for_keys", True)
 
@@ -210,6 +214,11 @@ class CrmApp(App[None]):
         process."""
         if not self.is_headless:
             gc.freeze()
+            # opening a screen makes ~100,000 short-lived objects (widgets, styles, strips):
+            # at Python's default thresholds that ran dozens of collections, and with the
+            # heap frozen a full one comes often, while the person waits (the board opened
+            # ~50 ms later). Collections still come, only less often.
+            gc.set_threshold(*GC_THRESHOLDS)
         gc.enable()
 
     @work(thread=True, exclusive=True, group="search-index")
