@@ -134,7 +134,7 @@ def snippet(
     options: list[str] | None = None,
     *,
     fast: bool = True,
-    due: Due | None = None,
+    due=None,
 ) -> str:
     """The snippet for `shell` (bash, zsh or fish, any case): while `command[0]` exists, run
     `remind` (through `fast_remind` unless `fast` is False); for bash with `due` (see
@@ -147,35 +147,29 @@ def snippet(
     fields = {"exe": quote(command[0], name), "cmd": " ".join(words)}
     if name != "bash" or due is None:
         return SNIPPETS[name].format(**fields)
-    return SNIPPETS["bash-read"].format(pid=due.pid, shown=_shown(due), **fields)
+    # `$$` of the shell evaluating `eval "$(termcrm shell-init bash)"`: this one's parent
+    return SNIPPETS["bash-read"].format(pid=os.getppid(), shown=_shown(due), **fields)
 
 
-class Due:
-    """What `remind` prints now for the shell that ran this process (`pid`): `lines`, maybe
-    none, and the day's stamp to set once they are shown (`stamp`, holding `today`)."""
-
-    def __init__(self, pid: int, lines: list[str], stamp: str = "", today: str = "") -> None:
-        self.pid, self.lines, self.stamp, self.today = pid, lines, stamp, today
-
-
-def read_due(options: list[str]) -> Due | None:
+def read_due(options: list[str]):
     """What `termcrm remind` (with the `--db`/`--user` of `options`) would print now, read
-    here; None when that is not known (an error: the snippet runs `remind`, which decides)."""
+    here: a `remind.Due`, its `lines` empty when there is nothing to print; None when that
+    is not known (an error: the snippet runs `remind`, which decides). `remind` is imported
+    only here, for bash into a pipe: a snippet written to a file needs none of it."""
     from termcrm import remind
 
     opts = remind.parse_args(options)
-    pid = os.getppid()
     try:
         due = remind.due_now(db=opts["db"], user=opts["user"])
     except remind.Quiet:
-        return Due(pid, [])  # nothing due, shown today already, no database: nothing
+        return remind.Due([], "", "")  # nothing due, shown today already, no database
     except Exception:
         return None
     try:  # noqa: SIM105  (contextlib costs an import on the fast path)
         remind.private_dirs(os.path.dirname(due.stamp))  # the snippet only writes the file
     except OSError:
         pass  # no stamp: the worst case is one more reminder
-    return Due(pid, due.lines, due.stamp, due.today)
+    return due
 
 
 def _to_a_shell() -> bool:
@@ -190,7 +184,7 @@ def _to_a_shell() -> bool:
         return False
 
 
-def _shown(due: Due) -> str:
+def _shown(due) -> str:
     """bash that prints `due.lines` and sets the stamp (`:` when there is nothing)."""
     if not due.lines:
         return ":"
