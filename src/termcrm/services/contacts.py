@@ -235,8 +235,7 @@ def edit_contact(
         edited = checks(names.edited, contact.name, names.of(contact), parts or {}, new_name)
         if edited is not None:
             display, new_parts = edited
-            if len(display) > 200:
-                checks.note(Invalid("Name is longer than 200 characters", field="name"))
+            checks(validate.text, display, "name", max_len=200)  # the parts made it too long?
             changes["name"] = display
             changes.update(new_parts)
     if email is not _UNSET and email is not None:

@@ -26,15 +26,13 @@ from sqlmodel import Session, SQLModel
 
 from termcrm.dates import now
 from termcrm.errors import Invalid
-from termcrm.services import audit
+from termcrm.services import audit, names
 from termcrm.store.models import Company, Contact, ContactConsent, ContactField, ContactTag
 from termcrm.textfold import search_key
 
 #: the contact's own attributes that merge, in the order they are shown
 FIELDS = ("name", "email", "phone", "title", "company_id", "stage", "source", "owner")
 FIELDS_TAIL = ("cadence_days", "uid")
-#: the parts of the name, which follow the name (`_name_parts`)
-NAME_PARTS = ("name_prefix", "first_name", "middle_name", "last_name", "name_suffix")
 #: tables keyed by (contact, something): merged row by row, not moved wholesale
 _KEYED = {ContactTag.__tablename__, ContactField.__tablename__, ContactConsent.__tablename__}
 
@@ -99,13 +97,13 @@ def _name_parts(plan: MergePlan) -> None:
         c.field == "name" and c.winner == "other" for c in plan.conflicts
     )
     if theirs_wins:
-        for part in NAME_PARTS:
+        for part in names.PARTS:
             if not _blank(getattr(other, part)):
                 plan.filled[part] = getattr(other, part)
             elif not _blank(getattr(keep, part)):
                 plan.cleared.append(part)
     elif search_key(keep.name or "") == search_key(other.name or ""):
-        for part in NAME_PARTS:
+        for part in names.PARTS:
             if _blank(getattr(keep, part)) and not _blank(getattr(other, part)):
                 plan.filled[part] = getattr(other, part)
 

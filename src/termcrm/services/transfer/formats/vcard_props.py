@@ -55,18 +55,9 @@ LABELS = {
     "ANNIVERSARY": "anniversary",
     "X-ANNIVERSARY": "anniversary",
 }
-#: export: custom-field label -> property (the inverse, plus the typed ones)
-EXPORTED = {
-    "email": "EMAIL",
-    "phone": "TEL",
-    "url": "URL",
-    "address": "ADR",
-    "label": "LABEL",
-    "nickname": "NICKNAME",
-    "role": "ROLE",
-    "birthday": "BDAY",
-    "anniversary": "X-ANNIVERSARY",
-}
+#: export: custom-field label -> property, the inverse of both (an anniversary is written
+#: as X-ANNIVERSARY, which vCard 3.0 readers know)
+EXPORTED = {**{v: k for k, v in TYPED.items()}, **{v: k for k, v in LABELS.items()}}
 #: vCard properties written back under their own name when a custom field is named so
 RAW_EXPORTED = {"IMPP", "GEO", "TZ", "GENDER", "KIND", "LANG", "RELATED", "CLASS", "MAILER"}
 RAW_EXPORTED |= {"SORT-STRING", "CALURI", "CALADRURI", "FBURL", "CLIENTPIDMAP", "MEMBER"}

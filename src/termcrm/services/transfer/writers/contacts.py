@@ -283,12 +283,12 @@ class ContactWriter(Writer):
     @staticmethod
     def named_row(cid: int, rec: dict, stage: str, created, updated) -> tuple:
         """A new contact's values in the order of `NAMED_COLUMNS`."""
-        p = rec["parts"]
+        parts = rec["parts"]
         return (
             *ContactWriter.contact_row(cid, rec, stage, created, updated),
-            p["name_prefix"], p["first_name"], p["middle_name"], p["last_name"],
-            p["name_suffix"], rec["uid"],
-        )  # fmt: skip
+            *(parts[key] for key in names.PARTS),
+            rec["uid"],
+        )
 
     def insert(self, recs: list[dict]) -> None:
         contacts, stages, tags, fields = [], [], [], []
