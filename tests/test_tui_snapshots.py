@@ -48,17 +48,19 @@ def _first(app, selector: str, attribute: str):
     return getattr(found.first(), attribute) if found else None
 
 
-def steps(*keys: str, ready=None):
-    """A run_before that waits for the contacts, presses `keys`, then waits for `ready`."""
+def steps(*keys: str, ready=None, then: tuple[str, ...] = (), done=None):
+    """A run_before that waits for the contacts, presses `keys`, then waits for `ready`;
+    then presses `then` and waits for `done` (keys for what `ready` waited to be there)."""
 
     async def run_before(pilot) -> None:
         app = pilot.app
         await until_ready(app, pilot)
-        for key in keys:
-            await pilot.press(key)
-            await pilot.pause()
-        if ready is not None:
-            await wait_for(pilot, lambda: ready(app))
+        for batch, until in ((keys, ready), (then, done)):
+            for key in batch:
+                await pilot.press(key)
+                await pilot.pause()
+            if until is not None:
+                await wait_for(pilot, lambda until=until: until(app))
         # every read finished and painted, even on a busy machine, before the picture
         no_blink(app)
         await settled(pilot)
@@ -197,5 +199,8 @@ def test_contacts_mine_in_a_segment(snap_compare, app, store):
         table = a.screen.query(ContactTable)
         return table and table.first().total == 2 and table.first().filters.segment
 
-    run = steps("m", "s", "end", "enter", ready=narrowed)
+    def listed(a):  # the picker fills its list in a worker: end and enter wait for it
+        return getattr(a.screen, "segments", None) is not None
+
+    run = steps("m", "s", ready=listed, then=("end", "enter"), done=narrowed)
     assert snap_compare(app, terminal_size=(120, 36), run_before=run)

@@ -178,9 +178,11 @@ async def test_on_postgresql_mine_is_the_login_and_changes_name_it(crm, pg_db, m
         assert _owners(table) == {alice}
         assert f"mine ({alice})" in app.screen.sub_title
         await pilot.press("enter")
-        await wait_for(pilot, lambda: getattr(app.screen, "detail", None) is not None, 20)
+        await wait_for(pilot, lambda: getattr(app.screen, "detail", None) is not None, timeout=20)
+        detail = app.screen
         await pilot.press("left")
-        rows = _changes(app.screen)
+        await wait_for(pilot, lambda: detail.query_one("TabbedContent").active == "tab-changes")
+        rows = _changes(detail)
         server_login = make_url(pg_db.url()).username  # the CRM's owner made the change
         assert rows[0][1:] == (server_login, "changed stage: lead → customer")
         assert rows[-1][1:] == (alice, "created")

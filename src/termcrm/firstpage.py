@@ -64,17 +64,38 @@ def _stored(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value).replace(tzinfo=UTC) if value else None
 
 
-def first_page(path: str, limit: int) -> tuple[list[Row], int] | None:
-    """The first `limit` contacts by name and how many there are, or None when `path` is
-    not a SQLite database of this schema revision (or cannot be read now)."""
+def _open_at_head(path: str) -> sqlite3.Connection | None:
+    """`path` opened read-only when it is a SQLite database of this schema revision that
+    can be read now; None otherwise."""
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
     except sqlite3.Error:
         return None
     try:
-        found = conn.execute("SELECT version_num FROM alembic_version").fetchall()
-        if found != [(HEAD,)]:
-            return None
+        if conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]:
+            return conn
+    except sqlite3.Error:
+        pass
+    conn.close()
+    return None
+
+
+def at_head(path: str) -> bool:
+    """Whether `path` is a SQLite database of this schema revision that can be read now."""
+    conn = _open_at_head(path)
+    if conn is None:
+        return False
+    conn.close()
+    return True
+
+
+def first_page(path: str, limit: int) -> tuple[list[Row], int] | None:
+    """The first `limit` contacts by name and how many there are, or None when `path` is
+    not a SQLite database of this schema revision (or cannot be read now)."""
+    conn = _open_at_head(path)
+    if conn is None:
+        return None
+    try:
         rows = conn.execute(PAGE_SQL, (limit,)).fetchall()
         ids = [r[0] for r in rows]
         best: dict[int, tuple] = {}

@@ -48,10 +48,6 @@ def _screen(module: str, name: str) -> Screen:
 GC_THRESHOLDS = (50_000, 20, 100)
 
 
-def _takes_keys(screen: Screen) -> bool:
-    return screen.is_mounted and getattr(screen, "ready_for_keys", True)
-
-
 class CrmApp(App[None]):
     """termcrm's TUI."""
 
@@ -293,8 +289,7 @@ class CrmApp(App[None]):
 
     async def _release_held(self) -> None:
         while self._held_keys:
-            # the current screen mounted, and what it adds after its first paint there
-            while not _takes_keys(screen := self.screen):
+            while not (screen := self.screen).is_mounted:
                 await asyncio.sleep(0.002)
             await self._flushed(self)  # the new screen's focus (a call on the app) lands
             if screen is not self.screen:

@@ -11,8 +11,6 @@ as it always did, with its one-line errors.
 
 from __future__ import annotations
 
-import sqlite3
-
 #: the options the fast path understands; any other word sends the command to the CLI
 _VALUED = ("--db", "--user")
 
@@ -38,20 +36,6 @@ def _options(args: list[str]) -> dict[str, str | None] | None:
     return opts if command == "tui" else None
 
 
-def _ready(path: str) -> bool:
-    """The file is a database of this schema revision that can be read now."""
-    from termcrm.store.revision import HEAD
-
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=0.5)
-        try:
-            return conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(HEAD,)]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return False
-
-
 def main(args: list[str]) -> int | None:
     """Run the app on the fast path and return its exit status, or None: the CLI's turn."""
     from termcrm import paths
@@ -63,7 +47,9 @@ def main(args: list[str]) -> int | None:
     path = paths.sqlite_path(target)
     if path is None or not path.is_file() or paths.network_filesystem(path):
         return None
-    if not _ready(str(path)):
+    from termcrm import firstpage
+
+    if not firstpage.at_head(str(path)):
         return None
     import gc
 
@@ -71,9 +57,7 @@ def main(args: list[str]) -> int | None:
     # styles, widgets) and no garbage: each full collection meanwhile rescans them all, ~20 ms
     # of the launch; the app turns the collector back on once it is loaded (CrmApp._loaded)
     gc.disable()
-    from termcrm.firstpage import Ahead
-
-    ahead = Ahead(str(path))  # read while Textual and the app's code load
+    ahead = firstpage.Ahead(str(path))  # read while Textual and the app's code load
     from termcrm.tui.app import CrmApp
 
     CrmApp(db_target=target, actor=opts["user"], first_page_from=ahead).run()

@@ -79,9 +79,6 @@ class DealList(OptionList):
         self.rows.extend(rows)
         self.add_options(_options(rows))
 
-    def has(self, deal_id: int) -> bool:
-        return any(r.deal.id == deal_id for r in self.rows)
-
     def index_of(self, deal_id: int) -> int | None:
         for index, row in enumerate(self.rows):
             if row.deal.id == deal_id:
