@@ -65,10 +65,6 @@ def dupes(
         out.hint(f"Merge a pair: termcrm contact merge {rows[0]['keep_id']} {rows[0]['other_id']}")
 
 
-def _shown(value) -> str:
-    return "(empty)" if value is None or value == "" else str(value).replace("\n", " ")
-
-
 @app.command("merge")
 def merge(
     keep: Annotated[str, typer.Argument(help="The contact to keep: id, email or name.")],
@@ -112,29 +108,13 @@ def merge(
 
 
 def _show_plan(plan) -> None:
+    from termcrm.render.contacts import merge_plan_lines
+
     keep, other = plan.keep, plan.other
     out.line(f"Keep  #{keep.id} {keep.name}")
     out.line(f"Merge #{other.id} {other.name} (deleted after)")
-    for name, value in plan.filled.items():
-        out.line(f"  {name}: empty, filled with {_shown(value)!s}")
-    for name in plan.cleared:
-        out.line(f"  {name}: emptied (it was part of the name replaced)")
-    for c in plan.conflicts:
-        out.line(
-            f"  {c.field}: {_shown(c.keep)} (keep) vs {_shown(c.other)} (other)"
-            f" -> {_shown(c.value)}"
-        )
-    if plan.notes_combined:
-        out.line("  notes: both kept")
-    if plan.tags:
-        out.line(f"  tags added: {', '.join(plan.tags)}")
-    for key in plan.custom_fields:
-        out.line(f"  field {key} moved")
-    for table, n in sorted(plan.moved.items()):
-        out.line(f"  moves {n} {_MOVED.get(table, table.replace('_', ' '))}")
-
-
-_MOVED = {"contact_stage_changes": "stage history entries"}
+    for line in merge_plan_lines(plan):
+        out.line(f"  {line}")
 
 
 @app.command("export-data")

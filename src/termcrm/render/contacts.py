@@ -148,3 +148,32 @@ def contact_card(detail) -> Group:
         *([Text(""), Text("Changes", style="bold underline"), *changes] if changes else []),
     )
     return Group(Panel(body, title=title, title_align="left"))
+
+
+_MOVED = {"contact_stage_changes": "stage history entries"}
+
+
+def _merged_value(value) -> str:
+    return "(empty)" if value is None or value == "" else str(value).replace("\n", " ")
+
+
+def merge_plan_lines(plan) -> list[str]:
+    """What a merge (`services.merge.MergePlan`) keeps, fills, empties and moves, a line
+    each: `contact merge --dry-run` prints them, the TUI's confirmation asks with them."""
+    lines = [f"{name}: empty, filled with {_merged_value(v)}" for name, v in plan.filled.items()]
+    lines += [f"{name}: emptied (it was part of the name replaced)" for name in plan.cleared]
+    lines += [
+        f"{c.field}: {_merged_value(c.keep)} (keep) vs {_merged_value(c.other)} (other)"
+        f" -> {_merged_value(c.value)}"
+        for c in plan.conflicts
+    ]
+    if plan.notes_combined:
+        lines.append("notes: both kept")
+    if plan.tags:
+        lines.append(f"tags added: {', '.join(plan.tags)}")
+    lines += [f"field {key} moved" for key in plan.custom_fields]
+    lines += [
+        f"moves {n} {_MOVED.get(table, table.replace('_', ' '))}"
+        for table, n in sorted(plan.moved.items())
+    ]
+    return lines

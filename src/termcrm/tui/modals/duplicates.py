@@ -107,25 +107,10 @@ class DuplicatesScreen(Background, ModalScreen[int | None]):
 
 
 def merge_question(plan) -> str:
-    """The confirmation: who is kept, each conflict and the value that wins, what fills in
-    and what moves (the CLI's `contact merge --dry-run` says the same)."""
+    """The confirmation: who is kept, then what `contact merge --dry-run` says of the merge
+    (`render.contacts.merge_plan_lines`)."""
+    from termcrm.render.contacts import merge_plan_lines
+
     keep, other = plan.keep, plan.other
-    parts = [f"Merge #{other.id} {other.name} into #{keep.id} {keep.name}? #{other.id} is deleted."]
-    for c in plan.conflicts:
-        loser = c.other if c.winner == "keep" else c.keep
-        parts.append(f"{c.field}: keeps {c.value!s} (not {loser!s}).")
-    if plan.filled:
-        parts.append(f"Fills in: {', '.join(sorted(plan.filled))}.")
-    if plan.cleared:
-        parts.append(f"Empties (parts of the name replaced): {', '.join(plan.cleared)}.")
-    if plan.tags:
-        parts.append(f"Adds tags: {', '.join(plan.tags)}.")
-    if plan.moved:
-        moved = (
-            f"{_MOVED.get(t, t.replace('_', ' '))} ({n})" for t, n in sorted(plan.moved.items())
-        )
-        parts.append(f"Moves: {', '.join(moved)}.")
-    return " ".join(parts)
-
-
-_MOVED = {"contact_stage_changes": "stage history"}
+    asked = f"Merge #{other.id} {other.name} into #{keep.id} {keep.name}? #{other.id} is deleted."
+    return " · ".join([asked, *merge_plan_lines(plan)])  # one line: the dialog neutralises \n
