@@ -87,6 +87,7 @@ def clean_contact(
     owner: str | None = None,
     notes: str | None = None,
     cadence_days: int | str | None = None,
+    uid: str | None = None,
     region: str | object | None = _DEFAULT_REGION,
     checks: validate.Checks | None = None,
 ) -> dict:
@@ -126,6 +127,7 @@ def clean_contact(
         "owner": checks(text, owner, "owner", max_len=100) if owner is not None else None,
         "notes": checks(text, notes, "notes", max_len=20000) if notes is not None else None,
         "cadence_days": checks(_cadence, cadence_days) if cadence_days is not None else None,
+        "uid": checks(text, uid, "uid", max_len=255) if uid is not None else None,
     }
     if own:
         checks.done()
@@ -169,9 +171,9 @@ def add_contact(
         owner=owner,
         notes=notes,
         cadence_days=cadence_days,
+        uid=uid,
         checks=checks,
     )
-    uid = checks(validate.text, uid, "uid", max_len=255)
     tags, fields = labels.checked(checks, tags, fields)
     checks.done()
     _check_email_free(session, v["email"])
@@ -186,7 +188,7 @@ def add_contact(
         owner=v["owner"] or actor,
         notes=v["notes"],
         cadence_days=v["cadence_days"],
-        uid=uid,
+        uid=v["uid"],
         **name_parts,
     )
     if v["company"]:

@@ -108,6 +108,7 @@ class ContactWriter(Writer):
             owner=get("owner") if "owner" in self.opts.columns else None,
             notes=get("notes"),
             cadence_days=parse_cadence(cadence) if cadence is not None else None,
+            uid=get("uid"),
             region=self.region,
         )
         if rec["owner"] is None and "owner" not in self.opts.columns:
@@ -127,8 +128,6 @@ class ContactWriter(Writer):
         rec["tags"] = sorted({validate.tag(t) for t in tags}) if tags else []
         rec["fields"] = fields
         raw_id = get("id", "")
-        uid = get("uid")
-        rec["uid"] = validate.text(uid, "uid", max_len=255) if uid is not None else None
         rec["id"] = raw_id
         rec["_nid"] = None
         if self.opts.own_format and raw_id.strip():  # checked last, as before
