@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 
@@ -28,3 +29,11 @@ def database_at(db_path: Path, revision: str, *statements: str | tuple[str, dict
                 conn.execute(text(sql), params)
     finally:
         store.close()
+
+
+def set_revision(db_path: Path, revision: str) -> None:
+    """Mark `db_path` as made by termcrm at `revision` (what an older or newer file says)."""
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+    con.close()

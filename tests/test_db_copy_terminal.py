@@ -5,11 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from conftest import termcrm_executable
-from test_tui_cli import read_until
+from test_tui_cli import read_until, wait_exit
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
@@ -31,19 +30,12 @@ def test_a_copy_on_a_terminal_shows_its_progress(crm, tmp_path):
         os.environ["TERM"] = "xterm-256color"
         os.environ["COLUMNS"] = "100"
         os.execv(termcrm_executable(), ["termcrm", "db", "copy", "--to", str(target)])
+    out = b""
     try:
         out = read_until(fd, b"every table matches", 60)
-        status = None
-        end = time.monotonic() + 15
-        while status is None and time.monotonic() < end:
-            out += read_until(fd, b"\x00never", 0.1)
-            done, code = os.waitpid(pid, os.WNOHANG)
-            status = code if done else None
     finally:
-        if status is None:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        os.close(fd)
+        status, rest = wait_exit(pid, fd)
+    out += rest
     assert status is not None and os.waitstatus_to_exitcode(status) == 0, out[-2000:]
     # the result table draws ━ and names the tables too: look only at what came before it
     bar = out.split("┏".encode())[0]

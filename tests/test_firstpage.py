@@ -9,9 +9,9 @@ done and several open tasks.
 from __future__ import annotations
 
 import dataclasses
-import sqlite3
 
 import pytest
+from store_helpers import set_revision
 
 from termcrm import firstpage
 from termcrm.services import contacts, interactions, pager, tasks
@@ -65,10 +65,7 @@ def test_an_empty_database_has_an_empty_first_page(store, db_path):
 
 
 def test_anything_but_this_schema_is_left_to_the_pager(store, db_path, tmp_path):
-    con = sqlite3.connect(db_path)
-    con.execute("UPDATE alembic_version SET version_num = '0001'")
-    con.commit()
-    con.close()
+    set_revision(db_path, "0001")
     assert firstpage.first_page(str(db_path), 60) is None  # an older file: migrate first
     (tmp_path / "junk.db").write_bytes(b"not a database at all")
     assert firstpage.first_page(str(tmp_path / "junk.db"), 60) is None

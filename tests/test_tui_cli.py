@@ -27,6 +27,24 @@ def read_until(fd: int, needle: bytes, timeout: float) -> bytes:
     return out
 
 
+def wait_exit(pid: int, fd: int, timeout: float = 15) -> tuple[int | None, bytes]:
+    """The exit status of the child `pid` on the terminal `fd` (None if it did not end in
+    `timeout` s: then it is killed) and what it printed meanwhile; `fd` is closed after."""
+    out, status = b"", None
+    end = time.monotonic() + timeout
+    try:
+        while status is None and time.monotonic() < end:
+            out += read_until(fd, b"\x00never", 0.1)  # keep the pty drained
+            done, code = os.waitpid(pid, os.WNOHANG)
+            status = code if done else None
+    finally:
+        if status is None:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    return status, out
+
+
 def test_tui_starts_shows_contacts_and_quits(store):
     import pty
 
@@ -39,17 +57,8 @@ def test_tui_starts_shows_contacts_and_quits(store):
         out = read_until(fd, b"Linus Torvalds", 30)
         assert b"Ada Lovelace" in out and b"Linus Torvalds" in out
         os.write(fd, b"q")
-        status = None
-        end = time.monotonic() + 15
-        while status is None and time.monotonic() < end:
-            read_until(fd, b"\x00never", 0.2)  # keep the pty drained
-            done, code = os.waitpid(pid, os.WNOHANG)
-            status = code if done else None
     finally:
-        if status is None:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        os.close(fd)
+        status, _ = wait_exit(pid, fd)
     assert status is not None, "termcrm tui did not quit on q"
     assert os.waitstatus_to_exitcode(status) == 0
 

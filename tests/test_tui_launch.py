@@ -7,9 +7,9 @@ app on a current SQLite file and leaves everything else to the CLI.
 from __future__ import annotations
 
 import gc
-import sqlite3
 
 import pytest
+from store_helpers import set_revision
 from test_startup_imports import _loaded
 from tui_helpers import seed, wait_for
 
@@ -67,10 +67,7 @@ def test_anything_else_is_left_to_the_cli(store, db_path, tmp_path, ran, case):
     if case == "missing":
         args = ["--db", str(tmp_path / "new.db"), "tui"]  # the CLI creates it, and says so
     elif case == "older":
-        con = sqlite3.connect(db_path)
-        con.execute("UPDATE alembic_version SET version_num = '0009'")
-        con.commit()
-        con.close()
+        set_revision(db_path, "0009")
     elif case == "postgres":
         args = ["--db", "postgresql://127.0.0.1:1/crm", "tui"]
     else:
